@@ -1,0 +1,79 @@
+"""`bbj-curate check`: lint, then the compile check, then near-duplicate detection, as small
+steps over one `CheckRun`. Each step only adds diagnostics; front ends only render them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from curate.config import CurateConfig
+from curate.diagnostics import Diagnostic
+from curate.example import Example
+from curate.lint import finalize, lint_paths
+
+
+@dataclass
+class CheckOptions:
+    checker: str | None = None  # auto | bbjcpl | builtin | none (None: from config)
+    jobs: int | None = None
+    dedupe: bool = True
+    compile: bool = True
+
+
+@dataclass
+class CheckRun:
+    paths: list[Path]
+    config: CurateConfig
+    options: CheckOptions
+    examples: list[Example] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: int = 0
+    notes: list[str] = field(default_factory=list)  # e.g. "compile check: bbjcpl 23.04 (/opt/bbj/bin/bbjcpl)"
+
+    def add(self, diags: list[Diagnostic]) -> None:
+        by_path = {e.display_path: e for e in self.examples}
+        for diag in diags:
+            self.diagnostics.extend(finalize([diag], self.config, by_path.get(diag.path)))
+
+
+Step = Callable[[CheckRun], None]
+
+
+def lint_step(run: CheckRun) -> None:
+    result = lint_paths(run.paths, run.config, run.options.jobs)
+    run.examples, run.files = result.examples, result.files
+    run.diagnostics.extend(result.diagnostics)
+
+
+def compile_step(run: CheckRun) -> None:
+    """Compile every example's code with bbjcpl or the built-in checker (issue: compile check)."""
+    if not run.options.compile:
+        return
+    try:
+        from curate.compile import check_examples
+    except ImportError:  # the compile check is not part of this build
+        return
+    check_examples(run)
+
+
+def dedupe_step(run: CheckRun) -> None:
+    """Flag every member of a near-duplicate cluster except its keeper."""
+    if not run.options.dedupe:
+        return
+    try:
+        from curate.dedupe.check import check_examples
+    except ImportError:  # the dedupe detector is not part of this build
+        return
+    check_examples(run)
+
+
+STEPS: list[Step] = [lint_step, compile_step, dedupe_step]
+
+
+def run_checks(paths: list[Path], config: CurateConfig, options: CheckOptions | None = None, steps: list[Step] | None = None) -> CheckRun:
+    run = CheckRun(paths, config, options or CheckOptions())
+    for step in steps or STEPS:
+        step(run)
+    run.diagnostics.sort(key=Diagnostic.sort_key)
+    return run

@@ -1,0 +1,1 @@
+"""Click subcommands of `bbj-curate`, one module each, loaded lazily by `curate.cli`."""

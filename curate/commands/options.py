@@ -1,0 +1,42 @@
+"""Options shared by the subcommands that report diagnostics."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from curate.config import ConfigError, CurateConfig, load_config
+from curate.report import FORMATS
+
+
+def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    decorators = [
+        click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
+        click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format."),
+        click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None, help="Lowest severity that makes the exit code 1 (default: config, else error)."),
+        click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False, exists=True), help="A pyproject.toml or a TOML file with the settings."),
+        click.option("--select", multiple=True, help="Only these rule codes or prefixes (repeatable)."),
+        click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes (repeatable)."),
+        click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to this file."),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def resolve_config(paths: tuple[Path, ...], config_file: Path | None, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None) -> CurateConfig:
+    try:
+        config = load_config(list(paths) or None, config_file)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    updates: dict[str, Any] = {}
+    if select:
+        updates["select"] = [s.upper() for s in select]
+    if ignore:
+        updates["ignore"] = [*config.ignore, *(i.upper() for i in ignore)]
+    if fail_on:
+        updates["fail_on"] = fail_on
+    return config.model_copy(update=updates) if updates else config

@@ -1,0 +1,78 @@
+"""Turn command-line paths into the example files to check, reporting unreadable entries
+(directories named like files, symlink loops, missing paths) instead of skipping them silently."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from curate.config import CurateConfig
+from curate.diagnostics import Diagnostic, Severity
+
+EXAMPLE_SUFFIX = ".md"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    path: Path
+    display: str
+    topic: str | None
+
+
+def display_path(path: Path) -> str:
+    try:
+        return os.path.relpath(path, Path.cwd()) if path.is_absolute() else path.as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def topic_of(path: Path, config: CurateConfig) -> str | None:
+    """The folder right under the data root (training-data/<topic>/x.md), else the parent's name."""
+    try:
+        rel = path.resolve().relative_to((config.root / config.data_root).resolve())
+        return rel.parts[0] if len(rel.parts) > 1 else None
+    except (ValueError, OSError):
+        return path.parent.name or None
+
+
+def discover(paths: list[Path], config: CurateConfig) -> tuple[list[Target], list[Diagnostic]]:
+    targets: list[Target] = []
+    problems: list[Diagnostic] = []
+    seen: set[str] = set()
+
+    def add(path: Path) -> None:
+        key = os.path.abspath(path)
+        if key in seen or config.is_excluded(path):
+            return
+        seen.add(key)
+        targets.append(Target(path, display_path(path), topic_of(path, config)))
+
+    for given in paths:
+        if os.path.islink(given) and not given.exists():
+            problems.append(_unreadable(given, "broken symbolic link or symlink loop"))
+        elif given.is_dir() and given.suffix.lower() != EXAMPLE_SUFFIX:
+            for folder, dirs, files in os.walk(given, followlinks=False):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                base = Path(folder)
+                for name in dirs:
+                    if name.lower().endswith(EXAMPLE_SUFFIX) and not config.is_excluded(base / name):
+                        problems.append(_unreadable(base / name, "is a directory, not an example file"))
+                for name in sorted(files):
+                    if name.lower().endswith(EXAMPLE_SUFFIX):
+                        candidate = base / name
+                        if os.path.islink(candidate) and not candidate.exists():
+                            problems.append(_unreadable(candidate, "broken symbolic link or symlink loop"))
+                        else:
+                            add(candidate)
+        elif given.is_dir():
+            problems.append(_unreadable(given, "is a directory, not an example file"))
+        elif not given.exists():
+            problems.append(_unreadable(given, "no such file or directory"))
+        elif given.suffix.lower() == EXAMPLE_SUFFIX:
+            add(given)
+    return targets, problems
+
+
+def _unreadable(path: Path, reason: str) -> Diagnostic:
+    return Diagnostic(display_path(path), 1, 1, "BBJ001", Severity.ERROR, reason)

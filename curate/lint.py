@@ -1,0 +1,98 @@
+"""Run the lint rules over files: load each example, apply enabled rules, honour `lint_ignore`
+and severity overrides, then run the project-wide rules. Large sets fan out over processes."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from curate.config import CurateConfig
+from curate.diagnostics import Diagnostic, Severity
+from curate.discover import Target, discover
+from curate.example import Example, load_example
+from curate.rules.base import ProjectRule, Rule, RuleContext, all_rules, is_enabled
+
+PARALLEL_THRESHOLD = 400
+
+
+@dataclass
+class LintResult:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    examples: list[Example] = field(default_factory=list)
+    files: int = 0
+
+
+def enabled_rules(config: CurateConfig) -> list[Rule]:
+    return [cls() for cls in all_rules() if is_enabled(cls.code, config)]
+
+
+def finalize(diags: Iterable[Diagnostic], config: CurateConfig, example: Example | None = None) -> list[Diagnostic]:
+    """Drop what is disabled or ignored in the file's `lint_ignore`; apply severity overrides."""
+    ignored: set[str] = set()
+    if example is not None and isinstance(example.meta.get("lint_ignore"), list):
+        ignored = {str(c).upper() for c in example.meta["lint_ignore"]}
+    out = []
+    for diag in diags:
+        if not is_enabled(diag.code, config) or diag.code in ignored:
+            continue
+        override = config.severity.get(diag.code)
+        out.append(replace(diag, severity=Severity(override)) if override else diag)
+    return out
+
+
+def lint_example(example: Example, rules: list[Rule], ctx: RuleContext) -> list[Diagnostic]:
+    diags: list[Diagnostic] = []
+    for rule in rules:
+        if not isinstance(rule, ProjectRule):
+            diags.extend(rule.check(example, ctx))
+    return diags
+
+
+def lint_target(target: Target, config: CurateConfig) -> tuple[Example | None, list[Diagnostic]]:
+    example, notes = load_example(target.path, target.display, target.topic)
+    if example is None:
+        return None, finalize(notes, config)
+    diags = notes + lint_example(example, enabled_rules(config), RuleContext(config))
+    return example, finalize(diags, config, example)
+
+
+def _lint_chunk(args: tuple[list[Target], CurateConfig]) -> list[tuple[Example | None, list[Diagnostic]]]:
+    targets, config = args
+    rules = enabled_rules(config)
+    ctx = RuleContext(config)
+    results = []
+    for target in targets:
+        example, notes = load_example(target.path, target.display, target.topic)
+        if example is None:
+            results.append((None, finalize(notes, config)))
+        else:
+            results.append((example, finalize(notes + lint_example(example, rules, ctx), config, example)))
+    return results
+
+
+def lint_paths(paths: list[Path], config: CurateConfig, jobs: int | None = None) -> LintResult:
+    targets, problems = discover(paths, config)
+    result = LintResult(diagnostics=finalize(problems, config), files=len(targets) + len(problems))
+    jobs = jobs or os.cpu_count() or 1
+    chunks = [(targets[i::jobs], config) for i in range(jobs)] if jobs > 1 and len(targets) >= PARALLEL_THRESHOLD else [(targets, config)]
+    if len(chunks) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            outputs = [item for chunk in pool.map(_lint_chunk, chunks) for item in chunk]
+    else:
+        outputs = _lint_chunk(chunks[0])
+    for example, diags in outputs:
+        result.diagnostics.extend(diags)
+        if example is not None:
+            result.examples.append(example)
+    result.examples.sort(key=lambda e: e.display_path)
+    ctx = RuleContext(config)
+    by_path = {e.display_path: e for e in result.examples}
+    for rule in enabled_rules(config):
+        if isinstance(rule, ProjectRule):
+            for diag in rule.check_all(result.examples, ctx):
+                result.diagnostics.extend(finalize([diag], config, by_path.get(diag.path)))
+    result.diagnostics.sort(key=Diagnostic.sort_key)
+    return result

@@ -1,0 +1,88 @@
+"""Render diagnostics: human text, JSON, GitHub workflow annotations and SARIF 2.1.0."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+
+from curate.diagnostics import Diagnostic, Severity
+
+FORMATS = ("text", "json", "github", "sarif")
+
+
+def render(diags: list[Diagnostic], fmt: str, files: int, tool: str = "bbj-curate", header: str = "") -> str:
+    if fmt == "json":
+        return json.dumps([d.to_json() for d in diags], indent=2)
+    if fmt == "github":
+        return "\n".join(_github(d) for d in diags)
+    if fmt == "sarif":
+        return json.dumps(sarif(diags, tool), indent=2)
+    return text(diags, files, header)
+
+
+def text(diags: list[Diagnostic], files: int, header: str = "") -> str:
+    lines = [header] if header else []
+    for diag in diags:
+        lines.append(diag.render())
+        if diag.hint:
+            lines.append(f"    hint: {diag.hint}")
+    lines.append(summary(diags, files))
+    return "\n".join(lines)
+
+
+def summary(diags: Iterable[Diagnostic], files: int) -> str:
+    counts = Counter(d.severity for d in diags)
+    fixable = sum(1 for d in diags if d.fixable)
+    if not counts:
+        return f"All checks passed: {files} file{'s' if files != 1 else ''} checked."
+    parts = [f"{counts[s]} {s.value}{'s' if counts[s] != 1 else ''}" for s in (Severity.ERROR, Severity.WARNING, Severity.INFO) if counts[s]]
+    tail = f" ({fixable} fixable with --fix)" if fixable else ""
+    return f"Found {', '.join(parts)} in {files} file{'s' if files != 1 else ''} checked{tail}."
+
+
+def _github(diag: Diagnostic) -> str:
+    level = {"error": "error", "warning": "warning", "info": "notice"}[diag.severity.value]
+    message = diag.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return f"::{level} file={diag.path},line={max(diag.line, 1)},col={max(diag.col, 1)},title={diag.code}::{message}"
+
+
+def sarif(diags: list[Diagnostic], tool: str) -> dict[str, object]:
+    from curate.rules.base import REGISTRY, all_rules
+
+    list(all_rules())
+    codes = sorted({d.code for d in diags})
+    rules = []
+    for code in codes:
+        cls = REGISTRY.get(code)
+        rules.append({"id": code, "shortDescription": {"text": cls.summary if cls else code}})
+    level = {"error": "error", "warning": "warning", "info": "note"}
+    results = [
+        {
+            "ruleId": d.code,
+            "ruleIndex": codes.index(d.code),
+            "level": level[d.severity.value],
+            "message": {"text": d.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": d.path},
+                        "region": {"startLine": max(d.line, 1), "startColumn": max(d.col, 1)},
+                    }
+                }
+            ],
+        }
+        for d in diags
+    ]
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": {"name": tool, "informationUri": "https://github.com/BasisHub/bbj-coder-toolkit", "rules": rules}}, "results": results}],
+    }
+
+
+def exit_code(diags: list[Diagnostic], fail_on: str) -> int:
+    if fail_on == "never":
+        return 0
+    threshold = Severity(fail_on).rank
+    return 1 if any(d.severity.rank >= threshold for d in diags) else 0

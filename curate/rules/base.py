@@ -1,0 +1,78 @@
+"""What a lint rule is: a small class with a stable code, a one-line summary, a severity and a
+docstring holding a bad and a good example. Rules register themselves by subclassing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from curate.config import CurateConfig
+from curate.diagnostics import Diagnostic, Severity
+from curate.example import Example
+
+REGISTRY: dict[str, type[Rule]] = {}
+
+
+@dataclass
+class RuleContext:
+    """What a rule may look at besides its example: the configuration and where the data lives."""
+
+    config: CurateConfig = field(default_factory=CurateConfig)
+
+
+class Rule:
+    """Base class. Subclasses set `code`, `name`, `summary`, `severity` and implement `check`.
+
+    A rule that can repair a file safely sets `fixable = True` and implements `fix`, which takes
+    and returns the whole file text and must never change code content."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    severity: ClassVar[Severity] = Severity.ERROR
+    fixable: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if getattr(cls, "code", None):
+            if cls.code in REGISTRY and REGISTRY[cls.code] is not cls:
+                raise RuntimeError(f"duplicate rule code {cls.code}")
+            REGISTRY[cls.code] = cls
+
+    def check(self, example: Example, ctx: RuleContext) -> Iterable[Diagnostic]:
+        raise NotImplementedError
+
+    def fix(self, example: Example, text: str) -> str:
+        return text
+
+    def diag(self, example: Example, line: int, message: str, col: int = 1, hint: str = "") -> Diagnostic:
+        return Diagnostic(example.display_path, line, col, self.code, self.severity, message, self.fixable, hint)
+
+
+class ProjectRule(Rule):
+    """A rule that needs every example at once (e.g. duplicate titles)."""
+
+    def check(self, example: Example, ctx: RuleContext) -> Iterable[Diagnostic]:
+        return ()
+
+    def check_all(self, examples: list[Example], ctx: RuleContext) -> Iterable[Diagnostic]:
+        raise NotImplementedError
+
+
+def code_matches(code: str, patterns: Iterable[str]) -> bool:
+    """ruff-style selection: 'BBJ' matches all, 'BBJ3' the 3xx family, 'BBJ301' one rule."""
+    return any(code.startswith(p.upper()) for p in patterns)
+
+
+def is_enabled(code: str, config: CurateConfig) -> bool:
+    """The longest matching pattern wins, as in ruff: `select=[BBJ3]` + `ignore=[BBJ30]` drops BBJ30x."""
+    selected = max((len(p) for p in config.select if code.startswith(p.upper())), default=-1)
+    ignored = max((len(p) for p in config.ignore if code.startswith(p.upper())), default=-1)
+    return selected >= 0 and selected > ignored
+
+
+def all_rules() -> Iterator[type[Rule]]:
+    from curate import rules  # noqa: F401  (imports every rule module)
+
+    yield from (REGISTRY[c] for c in sorted(REGISTRY))
