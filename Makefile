@@ -1,0 +1,40 @@
+# Quick start: `make demo` (the main job on the shipped data) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+PIP_QUIET ?= -q
+TORCH_VERSION ?= 2.13.0
+
+.PHONY: venv dev demo test lint-data bench clean train
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install $(PIP_QUIET) --upgrade pip
+
+# Curation only: no torch. Used by `make demo`'s first steps and by the hooks.
+$(VENV)/.core: $(VENV)/bin/python pyproject.toml
+	$(PIP) install $(PIP_QUIET) -e .
+	touch $@
+
+# Everything the tests need: dev tools plus the CPU training stack (torch pinned first so
+# pip takes the CPU build on local disk instead of a multi-GB CUDA build).
+$(VENV)/.dev: $(VENV)/bin/python pyproject.toml
+	$(PIP) install $(PIP_QUIET) torch==$(TORCH_VERSION)
+	$(PIP) install $(PIP_QUIET) -e '.[dev,train]'
+	touch $@
+
+venv: $(VENV)/.core
+dev: $(VENV)/.dev
+
+demo: $(VENV)/.core
+	$(VENV)/bin/bbj-curate check training-data
+
+test: $(VENV)/.dev
+	$(VENV)/bin/pytest -n 2 --dist loadfile -q
+
+bench: $(VENV)/.dev
+	@echo "see docs/benchmarks.md for each benchmark's command"
+
+clean:
+	rm -rf $(VENV) .bbj-cache build dist *.egg-info
