@@ -1,0 +1,40 @@
+"""`bbj-curate new`: scaffold a valid draft example from the shared templates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from curate.schema import DIFFICULTIES, GENERATIONS, TYPES
+
+
+@click.command()
+@click.option("--title", required=True, help="Title of the example (unique across the set).")
+@click.option("--type", "type_", type=click.Choice(TYPES), required=True)
+@click.option("--generation", "generations", multiple=True, type=click.Choice(["all", *GENERATIONS]), required=True, help="Repeat for several generations.")
+@click.option("--topic", required=True, help="Topic folder under the data root (e.g. gui, strings).")
+@click.option("--difficulty", type=click.Choice(DIFFICULTIES), default="basic", show_default=True)
+@click.option("--tag", "tags", multiple=True, help="Kebab-case tag (repeatable).")
+@click.option("--from-generation", type=click.Choice(GENERATIONS), help="Migration source generation.")
+@click.option("--to-generation", type=click.Choice(GENERATIONS), help="Migration target generation.")
+@click.option("--data-root", type=click.Path(path_type=Path, file_okay=False), default=None, help="Default: config data-root.")
+@click.option("--force-topic", is_flag=True, help="Allow a topic that is not in the configured list.")
+def new(title, type_, generations, topic, difficulty, tags, from_generation, to_generation, data_root, force_topic) -> None:  # type: ignore[no-untyped-def]
+    """Write training-data/<topic>/<slug>.md with a valid skeleton and print its path."""
+    from curate.atomic import write_text_atomic
+    from curate.config import load_config
+    from curate.templates import new_example_path, render_skeleton
+
+    config = load_config([data_root or Path.cwd()])
+    root = data_root or (config.root / config.data_root)
+    if topic not in config.topics and not force_topic:
+        raise click.UsageError(f"unknown topic {topic!r}; known topics: {', '.join(config.topics)} (or pass --force-topic)")
+    if "all" in generations and len(generations) > 1:
+        raise click.UsageError("'all' cannot be combined with other generations")
+    generation: str | list[str] = generations[0] if len(generations) == 1 else list(generations)
+    text = render_skeleton(title, type_, generation, difficulty, list(tags) or None, from_generation, to_generation)
+    path = new_example_path(Path(root), topic, title)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(path, text)
+    click.echo(str(path))

@@ -1,0 +1,81 @@
+"""Skeletons for new examples, shared by `bbj-curate new` and the review TUI's form, so a new
+file is valid from its first save (status: draft) and only needs real content."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from curate.schema import GENERATIONS, TYPES
+
+STARTER_CODE = {
+    "character": 'print \'cs\',@(10,5),"TODO: replace with the example program"',
+    "vpro5": 'print "TODO: replace with the example program"',
+    "bbj-gui": 'print "TODO: replace with the example program"',
+    "dwc": 'print "TODO: replace with the example program"',
+    "all": 'print "TODO: replace with the example program"',
+}
+
+
+def slugify(title: str) -> str:
+    """A kebab-case file stem from a title: 'Read a CSV file!' -> 'read-a-csv-file'."""
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    return slug[:60].rstrip("-") or "example"
+
+
+def _code_block(generation: str, title: str) -> str:
+    first = STARTER_CODE.get(generation, STARTER_CODE["all"])
+    return f"```bbj\nrem {title}\n{first}\n```"
+
+
+def render_skeleton(
+    title: str,
+    type_: str,
+    generation: str | list[str],
+    difficulty: str = "basic",
+    tags: list[str] | None = None,
+    from_generation: str | None = None,
+    to_generation: str | None = None,
+) -> str:
+    """The full Markdown text of a new draft example of the given type."""
+    if type_ not in TYPES:
+        raise ValueError(f"unknown type {type_!r}; expected one of {', '.join(TYPES)}")
+    meta: dict[str, object] = {"title": title, "type": type_, "generation": generation, "difficulty": difficulty}
+    if tags:
+        meta["tags"] = tags
+    first_gen = generation[0] if isinstance(generation, list) else generation
+    if type_ == "migration":
+        source = from_generation or ("vpro5" if first_gen in ("bbj-gui", "all") else "bbj-gui")
+        target = to_generation or (first_gen if first_gen in GENERATIONS and first_gen != source else "bbj-gui")
+        meta["from_generation"], meta["to_generation"] = source, target
+    meta["status"] = "draft"
+    front = "\n".join(
+        yaml.safe_dump({key: value}, allow_unicode=True, default_flow_style=None, width=1000).strip() for key, value in meta.items()
+    )
+    parts = [f"---\n{front}\n---\n"]
+    if type_ == "migration":
+        parts.append(
+            "## Code\n\n"
+            f"### Before ({meta['from_generation']})\n\n{_code_block(str(meta['from_generation']), title + ' (before)')}\n\n"
+            f"### After ({meta['to_generation']})\n\n{_code_block(str(meta['to_generation']), title + ' (after)')}\n"
+        )
+    else:
+        parts.append(f"## Code\n\n{_code_block(first_gen, title)}\n")
+    if type_ in ("completion", "comprehension"):
+        parts.append("## Expected Behavior\n\nTODO: describe what the program does when it runs.\n")
+    parts.append("## Explanation\n\nTODO: explain how the code works and why it is written this way.\n")
+    return "\n".join(parts)
+
+
+def new_example_path(data_root: Path, topic: str, title: str) -> Path:
+    """training-data/<topic>/<slug>.md, with -2, -3... when the name is taken."""
+    folder = data_root / topic
+    stem = slugify(title)
+    candidate = folder / f"{stem}.md"
+    counter = 2
+    while candidate.exists():
+        candidate = folder / f"{stem}-{counter}.md"
+        counter += 1
+    return candidate
