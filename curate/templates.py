@@ -25,6 +25,12 @@ def slugify(title: str) -> str:
     return slug[:60].rstrip("-") or "example"
 
 
+def yaml_value(value: object) -> str:
+    """One front matter value in flow style (`[a, b]` lists), safely quoted when needed."""
+    dumped = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=1000).strip()
+    return dumped.removesuffix("\n...").removesuffix("...").strip()
+
+
 def _code_block(generation: str, title: str) -> str:
     first = STARTER_CODE.get(generation, STARTER_CODE["all"])
     return f"```bbj\nrem {title}\n{first}\n```"
@@ -51,9 +57,7 @@ def render_skeleton(
         target = to_generation or (first_gen if first_gen in GENERATIONS and first_gen != source else "bbj-gui")
         meta["from_generation"], meta["to_generation"] = source, target
     meta["status"] = "draft"
-    front = "\n".join(
-        yaml.safe_dump({key: value}, allow_unicode=True, default_flow_style=None, width=1000).strip() for key, value in meta.items()
-    )
+    front = "\n".join(f"{key}: {yaml_value(value)}" for key, value in meta.items())
     parts = [f"---\n{front}\n---\n"]
     if type_ == "migration":
         parts.append(
