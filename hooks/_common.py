@@ -1,0 +1,54 @@
+"""What every hook shares: argument parsing, picking example files out of what pre-commit
+passes, and printing findings as `path:line:col: CODE message` plus one line on the fix."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from curate.config import ConfigError, CurateConfig, load_config
+from curate.diagnostics import Diagnostic, Severity
+from curate.report import exit_code
+
+SUPPRESS = "suppress with `lint_ignore: [{code}]` in the front matter, or skip the hook once: SKIP={hook} git commit"
+
+
+def parse_args(argv: Sequence[str] | None, description: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("filenames", nargs="*", type=Path, help="files pre-commit passes")
+    parser.add_argument("--config", type=Path, help="pyproject.toml or TOML file with [tool.bbj-curate]")
+    parser.add_argument("--fail-on", choices=["error", "warning", "info"], help="lowest severity that blocks the commit")
+    return parser.parse_args(argv)
+
+
+def load(args: argparse.Namespace) -> CurateConfig | None:
+    try:
+        config = load_config([Path.cwd()], args.config)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
+    return config.model_copy(update={"fail_on": args.fail_on}) if args.fail_on else config
+
+
+def example_files(filenames: list[Path], config: CurateConfig) -> list[Path]:
+    """Markdown files that are examples: not excluded (README.md, FORMAT.md, ...)."""
+    return [f for f in filenames if f.suffix.lower() == ".md" and not config.is_excluded(f)]
+
+
+def report(diags: list[Diagnostic], config: CurateConfig, hook: str) -> int:
+    """Print findings (nothing on success) and return the exit status."""
+    for diag in sorted(diags, key=Diagnostic.sort_key):
+        print(diag.render())
+        how = diag.hint or ("run `bbj-curate check --fix` on the file" if diag.fixable else "")
+        suppress = SUPPRESS.format(code=diag.code, hook=hook)
+        print(f"    {how + '; or ' if how else ''}{suppress}")
+    blocking = exit_code(diags, config.fail_on)
+    if diags and not blocking:
+        print(f"({len(diags)} non-blocking finding{'s' if len(diags) != 1 else ''}: below fail-on={config.fail_on})")
+    return blocking
+
+
+def is_error(diag: Diagnostic) -> bool:
+    return diag.severity is Severity.ERROR
