@@ -1,57 +1,95 @@
 """`[tool.bbj-curate]` configuration, found in the nearest pyproject.toml upward from the paths.
 
 Keys use kebab-case like ruff's (`select`, `ignore`, `severity`, `topics`, `exclude`, ...);
-unknown keys are rejected with their name so a typo never silently disables a check."""
+unknown keys are rejected with their name so a typo never silently disables a check.
+A plain dataclass, not pydantic: the hook path must start fast."""
 
 from __future__ import annotations
 
 import fnmatch
 import tomllib
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing import Any
 
 DEFAULT_TOPICS = ["gui", "database", "strings", "file-io", "control-flow", "oop", "dwc"]
 DEFAULT_EXCLUDE = ["README.md", "FORMAT.md", "CONTRIBUTING.md", "CHANGELOG.md", "LICENSE.md"]
+SEVERITIES = ("error", "warning", "info")
 
 
 class ConfigError(Exception):
     """A bad configuration file; the message names the file and the key."""
 
 
-class CurateConfig(BaseModel):
+@dataclass(frozen=True)
+class CurateConfig:
     """Settings for rules, checkers and dedupe; every field has a safe default."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    select: list[str] = field(default_factory=lambda: ["BBJ"])  # rule codes or prefixes to run
+    ignore: list[str] = field(default_factory=list)  # rule codes or prefixes to skip
+    severity: dict[str, str] = field(default_factory=dict)  # per-code severity overrides
+    topics: list[str] = field(default_factory=lambda: list(DEFAULT_TOPICS))  # known topic folders
+    exclude: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))  # Markdown that is not an example
+    data_root: str = "training-data"  # folder holding <topic>/*.md
+    fail_on: str = "error"  # error | warning | info | never
+    checker: str = "auto"  # auto | bbjcpl | builtin | none
+    bbjcpl: str | None = None  # path to BASIS's bbjcpl compiler
+    compile_timeout: float = 10.0  # seconds per bbjcpl run
+    cache_dir: str = ".bbj-cache"  # verdict cache and dedupe index
+    dedupe_threshold: float = 0.7  # Jaccard similarity that makes a near duplicate
+    reviewer: str | None = None  # reviewer name written by the review TUI
+    root: Path = field(default_factory=Path.cwd)  # folder of the config file (not a key)
 
-    select: list[str] = Field(default_factory=lambda: ["BBJ"], description="Rule codes or prefixes to run.")
-    ignore: list[str] = Field(default_factory=list, description="Rule codes or prefixes to skip.")
-    severity: dict[str, Literal["error", "warning", "info"]] = Field(
-        default_factory=dict, description="Per-code severity overrides."
-    )
-    topics: list[str] = Field(default_factory=lambda: list(DEFAULT_TOPICS), description="Known topic folders.")
-    exclude: list[str] = Field(
-        default_factory=lambda: list(DEFAULT_EXCLUDE), description="Glob patterns of Markdown files that are not examples."
-    )
-    data_root: str = Field("training-data", alias="data-root", description="Folder holding <topic>/*.md.")
-    fail_on: Literal["error", "warning", "info", "never"] = Field("error", alias="fail-on")
-    checker: Literal["auto", "bbjcpl", "builtin", "none"] = Field("auto", description="Compile checker to use.")
-    bbjcpl: str | None = Field(None, description="Path to BASIS's bbjcpl compiler.")
-    compile_timeout: float = Field(10.0, alias="compile-timeout", gt=0)
-    cache_dir: str = Field(".bbj-cache", alias="cache-dir", description="Cache folder (verdicts, dedupe index).")
-    dedupe_threshold: float = Field(0.7, alias="dedupe-threshold", gt=0, le=1)
-    reviewer: str | None = Field(None, description="Reviewer name written by the review TUI.")
-    root: Path = Field(default_factory=Path.cwd, exclude=True)
+    def replace(self, **changes: Any) -> CurateConfig:
+        return replace(self, **changes)
 
     def is_excluded(self, path: Path) -> bool:
-        name = path.name
         rel = _relative(path, self.root)
-        return any(fnmatch.fnmatch(name, pat) or fnmatch.fnmatch(rel, pat) for pat in self.exclude)
+        return any(fnmatch.fnmatch(path.name, pat) or fnmatch.fnmatch(rel, pat) for pat in self.exclude)
 
     def cache_path(self) -> Path:
         path = Path(self.cache_dir)
         return path if path.is_absolute() else self.root / path
+
+
+CHOICES = {"fail_on": (*SEVERITIES, "never"), "checker": ("auto", "bbjcpl", "builtin", "none")}
+
+
+def from_mapping(data: dict[str, Any], root: Path, source: str = "config") -> CurateConfig:
+    """Validate a `[tool.bbj-curate]` table: names the first bad key and why."""
+    known = {f.name: f for f in fields(CurateConfig) if f.name != "root"}
+    values: dict[str, Any] = {}
+    for raw_key, value in data.items():
+        key = raw_key.replace("-", "_")
+        if key not in known:
+            raise ConfigError(f"{source}: [tool.bbj-curate] unknown key '{raw_key}'")
+        values[key] = _check(raw_key, key, value, source)
+    return CurateConfig(**values, root=root)
+
+
+def _check(raw_key: str, key: str, value: Any, source: str) -> Any:
+    def bad(expected: str) -> ConfigError:
+        return ConfigError(f"{source}: [tool.bbj-curate] {raw_key}: expected {expected}, got {value!r}")
+
+    if key in ("select", "ignore", "topics", "exclude"):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise bad("a list of strings")
+        return [v.upper() for v in value] if key in ("select", "ignore") else value
+    if key == "severity":
+        if not isinstance(value, dict) or not all(v in SEVERITIES for v in value.values()):
+            raise bad(f"a table of code = {' | '.join(SEVERITIES)}")
+        return {str(k).upper(): v for k, v in value.items()}
+    if key in CHOICES:
+        if value not in CHOICES[key]:
+            raise bad(" | ".join(CHOICES[key]))
+        return value
+    if key in ("compile_timeout", "dedupe_threshold"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0 or (key == "dedupe_threshold" and value > 1):
+            raise bad("a positive number" + (" up to 1" if key == "dedupe_threshold" else ""))
+        return float(value)
+    if not isinstance(value, str):
+        raise bad("a string")
+    return value
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -63,8 +101,8 @@ def _relative(path: Path, root: Path) -> str:
 
 def find_pyproject(start: Path) -> Path | None:
     start = start.resolve()
-    for folder in [start, *start.parents] if start.is_dir() else [start.parent, *start.parent.parents]:
-        candidate = folder / "pyproject.toml"
+    folder = start if start.is_dir() else start.parent
+    for candidate in (f / "pyproject.toml" for f in [folder, *folder.parents]):
         if candidate.is_file():
             try:
                 data = tomllib.loads(candidate.read_text("utf-8"))
@@ -77,21 +115,18 @@ def find_pyproject(start: Path) -> Path | None:
 
 def load_config(paths: list[Path] | None = None, config_file: Path | None = None) -> CurateConfig:
     """Config from an explicit file or the nearest pyproject.toml with [tool.bbj-curate]."""
-    source = config_file or find_pyproject(paths[0] if paths else Path.cwd())
+    start = paths[0] if paths else Path.cwd()
+    source = config_file or find_pyproject(start)
     if source is None:
-        root = (paths[0] if paths else Path.cwd()).resolve()
-        return CurateConfig(root=_repo_root(root))
+        return CurateConfig(root=_repo_root(start.resolve()))
     try:
         data = tomllib.loads(source.read_text("utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{source}: cannot read configuration: {exc}") from None
     section = data.get("tool", {}).get("bbj-curate", {}) if source.name == "pyproject.toml" else data
-    try:
-        return CurateConfig.model_validate({**section, "root": source.parent.resolve()})
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"{source}: [tool.bbj-curate] {key}: {first['msg']}") from None
+    if not isinstance(section, dict):
+        raise ConfigError(f"{source}: [tool.bbj-curate] must be a table")
+    return from_mapping(section, source.parent.resolve(), str(source))
 
 
 def _repo_root(start: Path) -> Path:

@@ -1,26 +1,18 @@
 """The front matter contract, twice: the JSON Schema file (for other tools and editors) and a
-pydantic v2 model (typed access in Python). A test feeds both the same fixtures."""
+pydantic v2 model (`curate.meta_model.ExampleMeta`, typed access). A test feeds both the same fixtures."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from functools import cache
 from importlib import resources
-from typing import Annotated, Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from typing import Any
 
 GENERATIONS = ("character", "vpro5", "bbj-gui", "dwc")
 TYPES = ("completion", "comprehension", "migration", "explanation")
 DIFFICULTIES = ("basic", "intermediate", "advanced")
 STATUSES = ("draft", "in-review", "approved", "needs-work", "rejected")
-
-GenerationName = Literal["character", "vpro5", "bbj-gui", "dwc"]
-KebabTag = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
-RuleCode = Annotated[str, Field(pattern=r"^BBJ[0-9]{3}$")]
-
 
 @cache
 def schema_document() -> dict[str, Any]:
@@ -36,47 +28,13 @@ def schema_validator() -> Any:
     return Draft202012Validator(schema_document(), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
-class ExampleMeta(BaseModel):
-    """Typed front matter; mirrors schema/example.schema.json exactly."""
+def __getattr__(name: str) -> Any:
+    """`ExampleMeta` (pydantic) loads on first use, keeping pydantic off the hook path."""
+    if name == "ExampleMeta":
+        from curate.meta_model import ExampleMeta
 
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    title: Annotated[str, Field(min_length=1, pattern=r"\S")]
-    type: Literal["completion", "comprehension", "migration", "explanation"]
-    generation: Literal["all"] | GenerationName | list[GenerationName]
-    difficulty: Literal["basic", "intermediate", "advanced"] | None = None
-    tags: list[KebabTag] | None = None
-    description: str | None = None
-    requires_version: Annotated[str, Field(pattern=r"^[0-9]{1,2}\.[0-9]{2}$")] | None = None
-    from_generation: GenerationName | None = None
-    to_generation: GenerationName | None = None
-    status: Literal["draft", "in-review", "approved", "needs-work", "rejected"] | None = None
-    reviewer: str | None = None
-    reviewed: Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")] | None = None
-    review_note: str | None = None
-    source: str | None = None
-    lint_ignore: list[RuleCode] | None = None
-
-    @field_validator("generation")
-    @classmethod
-    def _unique_non_empty(cls, value: Any) -> Any:
-        if isinstance(value, list) and (not value or len(set(value)) != len(value)):
-            raise ValueError("generation list must be non-empty and without repeats")
-        return value
-
-    @field_validator("reviewed")
-    @classmethod
-    def _real_date(cls, value: str | None) -> str | None:
-        if value is not None:
-            dt.date.fromisoformat(value)
-        return value
-
-    @field_validator("lint_ignore", "tags")
-    @classmethod
-    def _unique_codes(cls, value: list[str] | None, info: Any) -> list[str] | None:
-        if info.field_name == "lint_ignore" and value is not None and len(set(value)) != len(value):
-            raise ValueError("lint_ignore entries must be unique")
-        return value
+        return ExampleMeta
+    raise AttributeError(name)
 
 
 def schema_errors(meta: dict[str, Any]) -> list[tuple[str, str]]:

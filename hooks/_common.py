@@ -29,7 +29,7 @@ def load(args: argparse.Namespace) -> CurateConfig | None:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return None
-    return config.model_copy(update={"fail_on": args.fail_on}) if args.fail_on else config
+    return config.replace(fail_on=args.fail_on) if args.fail_on else config
 
 
 def example_files(filenames: list[Path], config: CurateConfig) -> list[Path]:

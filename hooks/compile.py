@@ -18,7 +18,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not files:
         return 0
     # Only compile findings: loading happens in lint_step, with every lint rule deselected.
-    config = config.model_copy(update={"select": ["BBJ5"]})
+    config = config.replace(select=["BBJ5"])
     run = run_checks(files, config, CheckOptions(dedupe=False), [lint_step, compile_step])
     if run.diagnostics:
         for note in run.notes:

@@ -18,7 +18,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     files = example_files(args.filenames, config)
     if not files:
         return 0
-    config = config.model_copy(update={"select": list(SCHEMA_CODES)})
+    config = config.replace(select=list(SCHEMA_CODES))
     return report(lint_paths(files, config).diagnostics, config, "bbj-validate")
 
 

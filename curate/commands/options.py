@@ -39,4 +39,4 @@ def resolve_config(paths: tuple[Path, ...], config_file: Path | None, select: tu
         updates["ignore"] = [*config.ignore, *(i.upper() for i in ignore)]
     if fail_on:
         updates["fail_on"] = fail_on
-    return config.model_copy(update=updates) if updates else config
+    return config.replace(**updates) if updates else config

@@ -1,0 +1,130 @@
+"""What a checker checks: a program of one or several source files. Each file knows which
+Markdown (or source) line each of its physical lines came from, so a finding on physical line
+N of a code block lands on the right line of the example file, wherever the block moved to."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from curate.diagnostics import Diagnostic, Severity
+from curate.example import CodeBlock, Example
+
+BBJ_LANGUAGES = frozenset({"bbj"})
+MAX_NAME_BYTES = 200
+UNSAFE_NAME = "BBJ524"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One file of a program; `line_map[i]` is the report line of physical line i + 1."""
+
+    name: str
+    text: str
+    line_map: Sequence[int]
+
+    def report_line(self, physical: int) -> int:
+        """The Markdown/source line of a physical line; out-of-range lines clamp to the block."""
+        if not self.line_map:
+            return 1
+        index = min(max(physical, 1), len(self.line_map)) - 1
+        return self.line_map[index]
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    """What one checker run sees: the files of an example (or one raw source file)."""
+
+    path: str
+    files: tuple[SourceFile, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A checker's verdict item in the source's own terms: `line` is the physical line of
+    `file` (0: the whole file). Cached as is; mapped to a Diagnostic on every run."""
+
+    file: str
+    line: int
+    col: int
+    code: str
+    message: str
+
+
+def block_source(name: str, code: str, first_line: int) -> SourceFile:
+    lines = code.count("\n") + 1
+    return SourceFile(name, code, range(first_line, first_line + lines))
+
+
+def name_problem(name: str) -> str | None:
+    """Why a `<!-- filename: X -->` name cannot be a file in the private folder, else None."""
+    if not name:
+        return "the name is empty"
+    if name in (".", ".."):
+        return "the name is a folder reference"
+    if "/" in name or "\\" in name:
+        return "the name contains a path separator; use a bare file name"
+    if ":" in name or any(ord(ch) < 32 or ch == "\x7f" for ch in name):
+        return "the name contains ':' or a control character"
+    if len(name.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+        return f"the name is longer than {MAX_NAME_BYTES} bytes"
+    return None
+
+
+def confined_path(folder: Path, name: str) -> Path | None:
+    """`folder / name` if the name is safe and resolves to a direct child of `folder`."""
+    if name_problem(name):
+        return None
+    root = folder.resolve()
+    target = (root / name).resolve()
+    return target if target.parent == root else None
+
+
+def programs_of_example(example: Example) -> tuple[list[Program], list[Diagnostic]]:
+    """The example's ```bbj blocks as programs: one per migration side (Before / After), all
+    other blocks together; files are named by their filename comment, else `blockN.bbj`."""
+    groups: dict[str, list[tuple[int, CodeBlock]]] = {}
+    number = 0
+    for block in example.code_blocks:
+        if block.language not in BBJ_LANGUAGES:
+            continue
+        number += 1
+        groups.setdefault(block.migration_side or "", []).append((number, block))
+    programs: list[Program] = []
+    problems: list[Diagnostic] = []
+    for blocks in groups.values():
+        files: list[SourceFile] = []
+        taken: set[str] = set()
+        for number, block in blocks:
+            name = _file_name(example, block, number, taken, problems)
+            taken.add(name.lower())
+            files.append(block_source(name, block.code, block.first_line))
+        programs.append(Program(example.display_path, tuple(files)))
+    return programs, problems
+
+
+def _file_name(example: Example, block: CodeBlock, number: int, taken: set[str], problems: list[Diagnostic]) -> str:
+    default, suffix = f"block{number}.bbj", 1
+    while default.lower() in taken:
+        suffix += 1
+        default = f"block{number}-{suffix}.bbj"
+    if block.filename is None:
+        return default
+    reason = name_problem(block.filename)
+    if reason is None and block.filename.lower() in taken:
+        reason = "another file of this program already has that name"
+    if reason is None:
+        return block.filename
+    line = block.filename_line or block.fence_line
+    problems.append(
+        Diagnostic(
+            example.display_path,
+            line,
+            1,
+            UNSAFE_NAME,
+            Severity.ERROR,
+            f"unusable file name {block.filename!r} in the filename comment: {reason}; the block is checked as {default}",
+        )
+    )
+    return default

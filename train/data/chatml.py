@@ -1,0 +1,192 @@
+"""ChatML records and the Markdown inside their messages: the text form with `<|im_start|>`
+markers, role aliases, system prompts, and fenced code blocks (found, rendered, retagged)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from curate.example import FENCE_OPEN, FILENAME_COMMENT
+
+IM_START = "<|im_start|>"
+IM_END = "<|im_end|>"
+END_OF_TEXT = "<|endoftext|>"
+SPECIAL_TOKEN = re.compile(
+    r"<\|im_start\|>(?:system|user|assistant)?\n?|<\|(?:im_end|endoftext|fim_prefix|fim_middle|fim_suffix|fim_pad|file_sep|repo_name)\|>"
+)
+
+ROLES = ("system", "user", "assistant")
+ROLE_ALIASES = {
+    "system": "system", "sys": "system",
+    "user": "user", "human": "user", "prompter": "user", "customer": "user",
+    "assistant": "assistant", "gpt": "assistant", "bot": "assistant", "model": "assistant",
+    "ai": "assistant", "chatgpt": "assistant", "bbj": "assistant",
+}  # fmt: skip
+
+DEFAULT_SYSTEM_PROMPT = (
+    "You are an expert BBj programmer (BASIS International's Business BASIC). "
+    "You write correct, idiomatic BBj code and explain it clearly."
+)
+
+GENERATION_LABELS = {
+    "character": "character mode (PRINT @(x,y) and INPUT on a terminal)",
+    "vpro5": "Visual PRO/5 (PRINT (sysgui)'WINDOW'(...) mnemonics)",
+    "bbj-gui": "BBj GUI (BBjSysGui)",
+    "dwc": "DWC, the browser-based Dynamic Web Client",
+    "all": "any (code that runs in every UI generation)",
+}
+
+BBJ_FENCE_ALIASES = frozenset(
+    {"", "bbj", "bbx", "basic", "vb", "vba", "vbnet", "vb.net", "pro5", "vpro5", "visualpro5", "bbasic", "businessbasic"}
+)
+
+
+def generation_label(generation: str) -> str:
+    return GENERATION_LABELS.get(generation, generation)
+
+
+def system_prompt(generations: list[str], from_generation: str | None = None) -> str:
+    """The system prompt of a converted example: the default one plus its target generation(s)."""
+    targets = [g for g in generations if g] or ["all"]
+    labels = "; ".join(generation_label(g) for g in targets)
+    noun = "generations" if len(targets) > 1 else "generation"
+    prompt = f"{DEFAULT_SYSTEM_PROMPT} Target UI {noun}: {labels}."
+    if from_generation:
+        prompt += f" The code to migrate is {generation_label(from_generation)}."
+    return prompt
+
+
+def normalize_role(role: str) -> str | None:
+    """The canonical role for an alias ('human', 'GPT', 'Assistant'...), None when unknown."""
+    return ROLE_ALIASES.get(role.strip().lower())
+
+
+class ChatMLTextError(ValueError):
+    """The text form cannot be read; `reason` is a stable drop reason."""
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason = reason
+
+
+def render_chatml(messages: list[dict[str, str]]) -> str:
+    """The text form the model is trained on (Qwen2.5's chat template without a generation prompt)."""
+    return "".join(f"{IM_START}{m['role']}\n{m['content']}{IM_END}\n" for m in messages)
+
+
+def parse_chatml_text(text: str) -> tuple[list[tuple[str, str]], bool]:
+    """(role, content) turns of a ChatML text and whether stray end-of-text tokens were removed.
+
+    Raises ChatMLTextError for unterminated or unmatched markers and text between turns."""
+    turns: list[tuple[str, str]] = []
+    outside: list[str] = []
+    pos = 0
+    while True:
+        start = text.find(IM_START, pos)
+        if start < 0:
+            outside.append(text[pos:])
+            break
+        outside.append(text[pos:start])
+        body_start = start + len(IM_START)
+        end = text.find(IM_END, body_start)
+        next_start = text.find(IM_START, body_start)
+        if end < 0 or 0 <= next_start < end:
+            raise ChatMLTextError("unterminated-marker", f"{IM_START} at offset {start} has no matching {IM_END}")
+        role, _, content = text[body_start:end].partition("\n")
+        turns.append((role, content))
+        pos = end + len(IM_END)
+    between = "".join(outside)
+    if IM_END in between:
+        raise ChatMLTextError("unterminated-marker", f"{IM_END} without a matching {IM_START}")
+    if not turns:
+        raise ChatMLTextError("no-chatml-turns", "text has no <|im_start|>role ... <|im_end|> turns")
+    leftover = between.replace(END_OF_TEXT, "")
+    if leftover.strip():
+        raise ChatMLTextError("text-outside-turns", f"text outside the turns: {leftover.strip()[:40]!r}")
+    return turns, END_OF_TEXT in between
+
+
+# --- fenced code blocks inside message content --------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FencedBlock:
+    """A fenced block in message content; `start`/`end` are the fence lines (end is exclusive)."""
+
+    language: str
+    code: str
+    filename: str | None
+    start: int
+    end: int
+    filename_line: int | None
+
+
+def _closer(marker: str) -> re.Pattern[str]:
+    return re.compile(r"^ {0,3}" + re.escape(marker[0]) + "{" + str(len(marker)) + r",}[ \t]*$")
+
+
+def fenced_blocks(content: str) -> list[FencedBlock]:
+    """Every fenced block, with the `<!-- filename: x -->` comment right before it (if any)."""
+    lines = content.split("\n")
+    blocks: list[FencedBlock] = []
+    pending: tuple[str, int] | None = None
+    i = 0
+    while i < len(lines):
+        opener = FENCE_OPEN.match(lines[i])
+        if opener:
+            closer = _closer(opener.group(2))
+            j = i + 1
+            while j < len(lines) and not closer.match(lines[j]):
+                j += 1
+            name, name_line = pending if pending else (None, None)
+            blocks.append(FencedBlock(opener.group(3).lower(), "\n".join(lines[i + 1 : j]), name, i, min(j + 1, len(lines)), name_line))
+            pending = None
+            i = j + 1
+            continue
+        comment = FILENAME_COMMENT.match(lines[i])
+        if comment:
+            pending = (comment.group(1), i)
+        elif lines[i].strip():
+            pending = None
+        i += 1
+    return blocks
+
+
+def text_outside_blocks(content: str) -> str:
+    """The prose of a message: content with its fenced blocks and their filename comments removed."""
+    lines = content.split("\n")
+    drop: set[int] = set()
+    for block in fenced_blocks(content):
+        drop.update(range(block.start, block.end))
+        if block.filename_line is not None:
+            drop.add(block.filename_line)
+    kept = [line for n, line in enumerate(lines) if n not in drop]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+
+
+def retag_bbj_fences(content: str) -> tuple[str, list[str]]:
+    """Opening fences tagged `basic`, `vb`, ... or untagged become ```bbj; returns the old tags."""
+    lines = content.split("\n")
+    changed: list[str] = []
+    for block in fenced_blocks(content):
+        line = lines[block.start]
+        opener = FENCE_OPEN.match(line)
+        if opener is None or block.language not in BBJ_FENCE_ALIASES or opener.group(3) == "bbj":
+            continue
+        indent, marker, tag = opener.group(1), opener.group(2), opener.group(3)
+        rest = line[len(indent) + len(marker) :].lstrip(" \t")[len(tag) :]
+        lines[block.start] = f"{indent}{marker}bbj{rest}"
+        changed.append(tag or "none")
+    return ("\n".join(lines), changed) if changed else (content, [])
+
+
+def fence_for(code: str) -> str:
+    """A backtick fence longer than any backtick run in the code, so the code never closes it."""
+    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def render_code_block(code: str, filename: str | None = None, language: str = "bbj") -> str:
+    fence = fence_for(code)
+    block = f"{fence}{language}\n{code}\n{fence}"
+    return f"<!-- filename: {filename} -->\n{block}" if filename else block
