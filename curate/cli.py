@@ -13,6 +13,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "lint": ("curate.commands.check:lint", "Run the lint rules on examples."),
     "new": ("curate.commands.new:new", "Scaffold a new, valid example file."),
     "stats": ("curate.commands.stats:stats", "Count examples by generation, type, difficulty, topic, status."),
+    "syntax": ("curate.commands.syntax:syntax", "Check raw BBj source files with the compile checker."),
     "schema": ("curate.commands.info:schema", "Print the front matter JSON Schema."),
     "rules": ("curate.commands.info:rules", "List every rule with its code, severity and summary."),
 }

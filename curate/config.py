@@ -7,6 +7,7 @@ A plain dataclass, not pydantic: the hook path must start fast."""
 from __future__ import annotations
 
 import fnmatch
+import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -44,7 +45,7 @@ class CurateConfig:
         return replace(self, **changes)
 
     def is_excluded(self, path: Path) -> bool:
-        rel = _relative(path, self.root)
+        rel = relative_to_root(path, self.root)
         return any(fnmatch.fnmatch(path.name, pat) or fnmatch.fnmatch(rel, pat) for pat in self.exclude)
 
     def cache_path(self) -> Path:
@@ -92,11 +93,14 @@ def _check(raw_key: str, key: str, value: Any, source: str) -> Any:
     return value
 
 
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except (ValueError, OSError):
-        return path.as_posix()
+def path_under(path: Path, root: Path) -> str | None:
+    """POSIX path relative to `root`, or None when outside it (no resolve per file: fast)."""
+    rel = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
+    return None if rel == ".." or rel.startswith("../") else Path(rel).as_posix()
+
+
+def relative_to_root(path: Path, root: Path) -> str:
+    return path_under(path, root) or path.as_posix()
 
 
 def find_pyproject(start: Path) -> Path | None:

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from curate.config import CurateConfig
+from curate.config import CurateConfig, path_under
 from curate.diagnostics import Diagnostic, Severity
 
 EXAMPLE_SUFFIX = ".md"
@@ -29,11 +29,11 @@ def display_path(path: Path) -> str:
 
 def topic_of(path: Path, config: CurateConfig) -> str | None:
     """The folder right under the data root (training-data/<topic>/x.md), else the parent's name."""
-    try:
-        rel = path.resolve().relative_to((config.root / config.data_root).resolve())
-        return rel.parts[0] if len(rel.parts) > 1 else None
-    except (ValueError, OSError):
-        return path.parent.name or None
+    rel = path_under(path, config.root / config.data_root)
+    if rel is not None:
+        parts = rel.split("/")
+        return parts[0] if len(parts) > 1 else None
+    return path.parent.name or None
 
 
 def discover(paths: list[Path], config: CurateConfig) -> tuple[list[Target], list[Diagnostic]]:

@@ -84,6 +84,13 @@ class Example:
         return f"{self.topic}/{self.path.stem}" if self.topic else self.path.stem
 
     @cached_property
+    def schema_errors(self) -> list[tuple[str, str]]:
+        """JSON Schema violations of the front matter, computed once for all rules."""
+        from curate.schema import schema_errors
+
+        return schema_errors(self.meta)
+
+    @cached_property
     def meta_lines(self) -> dict[str, int]:
         """File line of each top-level front matter key (computed only when needed)."""
         return {k: v + self.front_matter_line for k, v in key_lines(self.front_matter_text).items()}

@@ -1,14 +1,14 @@
 """Front matter split and safe YAML loading with line numbers for keys and errors.
 
-python-frontmatter finds the `---` block; PyYAML's safe loader (the C one when present)
-builds the mapping. Key lines are only composed on demand, since most files have no findings."""
+The `---` block is sliced here line for line (so YAML marks map to file lines exactly);
+PyYAML's safe loader (the C one when present) builds the mapping. Key lines are only composed
+on demand, since most files have no findings."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-import frontmatter
 import yaml
 
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -20,14 +20,26 @@ class FrontMatterError(Exception):
         self.code, self.message, self.line, self.col = code, message, line, col
 
 
-class _Handler(frontmatter.YAMLHandler):
-    """python-frontmatter handler that only splits; we load YAML ourselves with line info."""
-
-    def load(self, fm: str, **kwargs: object) -> Any:  # pragma: no cover - not used
-        return yaml.load(fm, Loader=SafeLoader)
+class _FrontMatterLoader(SafeLoader):  # type: ignore[misc, valid-type]
+    """The safe loader without YAML 1.1's implicit timestamps: a date stays the string the schema
+    checks, so `reviewed: 2026-13-01` is a schema finding at its key instead of a crash."""
 
 
-_HANDLER = _Handler()
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _first_alias(fm_text: str) -> Any:
+    """The mark of the first `*alias`: aliases can build recursive or exponentially large
+    values (a 'billion laughs'), and front matter never needs them."""
+    if "*" not in fm_text:
+        return None
+    for token in yaml.scan(fm_text, Loader=_FrontMatterLoader):
+        if isinstance(token, yaml.AliasToken):
+            return token.start_mark
+    return None
 
 
 def _normalize(value: Any) -> Any:
@@ -50,12 +62,10 @@ def load_front_matter(text: str) -> tuple[dict[str, Any], str, int, int]:
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if end is None:
         raise FrontMatterError("BBJ102", "unterminated front matter: no closing '---' line")
+    fm_text = "\n".join(lines[1:end])
     try:
-        fm_text, _ = _HANDLER.split(text)
-    except ValueError:
-        fm_text = "\n".join(lines[1:end])
-    try:
-        meta = yaml.load(fm_text, Loader=SafeLoader) if fm_text.strip() else {}
+        meta = yaml.load(fm_text, Loader=_FrontMatterLoader) if fm_text.strip() else {}
+        alias = _first_alias(fm_text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 2) if mark else 2
@@ -64,17 +74,24 @@ def load_front_matter(text: str) -> tuple[dict[str, Any], str, int, int]:
         raise FrontMatterError("BBJ103", f"front matter is not valid YAML: {problem}", line, col) from None
     except yaml.YAMLError as exc:
         raise FrontMatterError("BBJ103", f"front matter is not valid YAML: {exc}", 2) from None
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # e.g. `!!timestamp 2026-13-01`
+        raise FrontMatterError("BBJ103", f"front matter has a value YAML cannot build: {exc}", 2) from None
+    if alias is not None:
+        raise FrontMatterError("BBJ103", "front matter must not use YAML aliases (*name)", alias.line + 2, alias.column + 1)
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         raise FrontMatterError("BBJ104", "front matter must be a mapping of keys to values", 2)
-    return _normalize(meta), fm_text, 2, end + 2
+    try:
+        return _normalize(meta), fm_text, 2, end + 2
+    except RecursionError:
+        raise FrontMatterError("BBJ103", "front matter is nested too deeply", 2) from None
 
 
 def key_lines(fm_text: str) -> dict[str, int]:
     """0-based line (relative to the front matter's first line) of each top-level key."""
     try:
-        node = yaml.compose(fm_text, Loader=SafeLoader)
+        node = yaml.compose(fm_text, Loader=_FrontMatterLoader)
     except yaml.YAMLError:
         return {}
     if not isinstance(node, yaml.MappingNode):

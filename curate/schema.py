@@ -21,11 +21,24 @@ def schema_document() -> dict[str, Any]:
     return json.loads(text)
 
 
+def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
+    """Replace local `$ref`s by their targets: the same schema, validated without lookups."""
+    if isinstance(node, dict):
+        ref = node.get("$ref", "")
+        if ref.startswith("#/$defs/"):
+            return _inline_refs(defs[ref.removeprefix("#/$defs/")], defs)
+        return {k: _inline_refs(v, defs) for k, v in node.items() if k != "$defs"}
+    if isinstance(node, list):
+        return [_inline_refs(v, defs) for v in node]
+    return node
+
+
 @cache
 def schema_validator() -> Any:
     from jsonschema import Draft202012Validator
 
-    return Draft202012Validator(schema_document(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    document = schema_document()
+    return Draft202012Validator(_inline_refs(document, document.get("$defs", {})), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def __getattr__(name: str) -> Any:

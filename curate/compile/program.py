@@ -94,37 +94,45 @@ def programs_of_example(example: Example) -> tuple[list[Program], list[Diagnosti
     programs: list[Program] = []
     problems: list[Diagnostic] = []
     for blocks in groups.values():
-        files: list[SourceFile] = []
-        taken: set[str] = set()
-        for number, block in blocks:
-            name = _file_name(example, block, number, taken, problems)
-            taken.add(name.lower())
-            files.append(block_source(name, block.code, block.first_line))
-        programs.append(Program(example.display_path, tuple(files)))
+        names = _file_names(example, blocks, problems)
+        files = tuple(block_source(name, block.code, block.first_line) for name, (_, block) in zip(names, blocks))
+        programs.append(Program(example.display_path, files))
     return programs, problems
 
 
-def _file_name(example: Example, block: CodeBlock, number: int, taken: set[str], problems: list[Diagnostic]) -> str:
-    default, suffix = f"block{number}.bbj", 1
-    while default.lower() in taken:
-        suffix += 1
-        default = f"block{number}-{suffix}.bbj"
-    if block.filename is None:
-        return default
-    reason = name_problem(block.filename)
-    if reason is None and block.filename.lower() in taken:
-        reason = "another file of this program already has that name"
-    if reason is None:
-        return block.filename
-    line = block.filename_line or block.fence_line
-    problems.append(
-        Diagnostic(
-            example.display_path,
-            line,
-            1,
-            UNSAFE_NAME,
-            Severity.ERROR,
-            f"unusable file name {block.filename!r} in the filename comment: {reason}; the block is checked as {default}",
-        )
+def _file_names(example: Example, blocks: list[tuple[int, CodeBlock]], problems: list[Diagnostic]) -> list[str]:
+    """Names from filename comments where usable (first come, first served), then defaults
+    that avoid every name already taken; each unusable name is reported once."""
+    names: list[str | None] = []
+    taken: set[str] = set()
+    for _, block in blocks:
+        reason = None if block.filename is None else name_problem(block.filename)
+        if block.filename is not None and reason is None and block.filename.lower() in taken:
+            reason = "another file of this program already has that name"
+        usable = block.filename is not None and reason is None
+        names.append(block.filename if usable else None)
+        if usable:
+            taken.add(block.filename.lower())  # type: ignore[union-attr]
+        elif block.filename is not None:
+            problems.append(_unusable(example, block, str(reason)))
+    result: list[str] = []
+    for (number, _), name in zip(blocks, names):
+        if name is None:
+            name, suffix = f"block{number}.bbj", 1
+            while name.lower() in taken:
+                suffix += 1
+                name = f"block{number}-{suffix}.bbj"
+            taken.add(name.lower())
+        result.append(name)
+    return result
+
+
+def _unusable(example: Example, block: CodeBlock, reason: str) -> Diagnostic:
+    return Diagnostic(
+        example.display_path,
+        block.filename_line or block.fence_line,
+        1,
+        UNSAFE_NAME,
+        Severity.ERROR,
+        f"unusable file name {block.filename!r} in the filename comment: {reason}; the block is checked under a default name",
     )
-    return default

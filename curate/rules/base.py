@@ -50,6 +50,15 @@ class Rule:
         return Diagnostic(example.display_path, line, col, self.code, self.severity, message, self.fixable, hint)
 
 
+class CatalogueRule(Rule):
+    """A code whose findings another producer emits (the loader, a checker, dedupe). It is
+    registered so `bbj-curate rules`, select/ignore, severity overrides and `lint_ignore`
+    know it; its `check` finds nothing because the producer already reported."""
+
+    def check(self, example: Example, ctx: RuleContext) -> Iterable[Diagnostic]:
+        return ()
+
+
 class ProjectRule(Rule):
     """A rule that needs every example at once (e.g. duplicate titles)."""
 
@@ -70,6 +79,12 @@ def is_enabled(code: str, config: CurateConfig) -> bool:
     selected = max((len(p) for p in config.select if code.startswith(p.upper())), default=-1)
     ignored = max((len(p) for p in config.ignore if code.startswith(p.upper())), default=-1)
     return selected >= 0 and selected > ignored
+
+
+def known_codes() -> set[str]:
+    """Every registered code, including those emitted outside the rules (CatalogueRule)."""
+    list(all_rules())
+    return set(REGISTRY)
 
 
 def all_rules() -> Iterator[type[Rule]]:

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from curate.diagnostics import Diagnostic
 from curate.example import Example
 from curate.rules.base import Rule, RuleContext
-from curate.schema import schema_errors
 
 
 class MissingRequiredKey(Rule):
@@ -31,7 +30,7 @@ class MissingRequiredKey(Rule):
     summary = "Required front matter key is missing"
 
     def check(self, example: Example, ctx: RuleContext) -> Iterable[Diagnostic]:
-        for key, message in schema_errors(example.meta):
+        for key, message in example.schema_errors:
             if not key and "required" in message:
                 yield self.diag(example, example.front_matter_line - 1, f"front matter: {message}", hint="add the key to the front matter")
 
@@ -50,7 +49,7 @@ class UnknownKey(Rule):
     summary = "Unknown front matter key"
 
     def check(self, example: Example, ctx: RuleContext) -> Iterable[Diagnostic]:
-        for key, message in schema_errors(example.meta):
+        for key, message in example.schema_errors:
             if message.startswith("unknown key"):
                 yield self.diag(example, example.line_of_key(key), message, hint="see training-data/FORMAT.md for the allowed keys")
 
@@ -71,6 +70,6 @@ class InvalidValue(Rule):
     summary = "Front matter value does not match the schema"
 
     def check(self, example: Example, ctx: RuleContext) -> Iterable[Diagnostic]:
-        for key, message in schema_errors(example.meta):
+        for key, message in example.schema_errors:
             if key and not message.startswith("unknown key"):
                 yield self.diag(example, example.line_of_key(key), message, hint="run `bbj-curate schema` to see what is allowed")

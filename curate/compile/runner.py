@@ -1,0 +1,117 @@
+"""Choose a checker, run it over programs (in parallel, behind the verdict cache) and turn its
+findings into Diagnostics on the lines of the files the programs came from."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from typing import TYPE_CHECKING
+
+import click
+
+from curate.compile.cache import VerdictCache, verdict_key
+from curate.compile.checkers import TRANSIENT_CODES, BuiltinChecker, Checker
+from curate.compile.program import Finding, Program, programs_of_example
+from curate.config import CurateConfig
+from curate.diagnostics import Diagnostic, Severity
+
+if TYPE_CHECKING:
+    from curate.checks import CheckRun
+
+# Below this many unchecked programs a process pool costs more than it saves (bench_compile.py).
+PROCESS_THRESHOLD = 2000
+CHUNKS_PER_WORKER = 4
+
+
+class CheckerUnavailable(click.UsageError):
+    """`--checker bbjcpl` without a bbjcpl: a usage error (exit 2) with where we looked."""
+
+
+def select_checker(config: CurateConfig, requested: str | None = None, environ: Mapping[str, str] | None = None) -> Checker | None:
+    """`auto`: bbjcpl when found, else the built-in checker; `none`: no compile check."""
+    from curate.compile.bbjcpl import BbjcplChecker, find_bbjcpl, where_we_looked
+
+    choice = requested or config.checker
+    if choice == "none":
+        return None
+    if choice in ("auto", "bbjcpl"):
+        found = find_bbjcpl(config, environ)
+        if found is not None:
+            return BbjcplChecker(found, config.compile_timeout)
+        if choice == "bbjcpl":
+            raise CheckerUnavailable(
+                f"--checker bbjcpl: bbjcpl not found ({where_we_looked(config, environ)}). Set bbjcpl = \"/path/to/bbjcpl\" "
+                "under [tool.bbj-curate], set BBJ_HOME to a BBj install, put bbjcpl on PATH, or use --checker builtin."
+            )
+        return BuiltinChecker("bbjcpl not found")
+    return BuiltinChecker(f"--checker {choice}" if requested else f"config checker = {choice}")
+
+
+def check_programs(programs: list[Program], checker: Checker, cache: VerdictCache | None, jobs: int | None = None) -> list[Diagnostic]:
+    """Check each distinct program once (identical code is checked once, cached code never)."""
+    keys = [verdict_key(program, checker) for program in programs]
+    verdicts = cache.get_many(keys) if cache else {}
+    todo: dict[str, Program] = {}
+    for key, program in zip(keys, programs):
+        if key not in verdicts:
+            todo.setdefault(key, program)
+    fresh = dict(zip(todo, _run(checker, list(todo.values()), jobs or os.cpu_count() or 1)))
+    if cache:
+        cache.put_many({k: v for k, v in fresh.items() if not any(f.code in TRANSIENT_CODES for f in v)})
+    verdicts.update(fresh)
+    return [diag for key, program in zip(keys, programs) for diag in to_diagnostics(program, verdicts[key])]
+
+
+def _run(checker: Checker, programs: list[Program], jobs: int) -> list[list[Finding]]:
+    if jobs <= 1 or len(programs) <= 1:
+        return checker.check_many(programs)
+    if checker.parallelism == "threads":
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            return list(pool.map(checker.check, programs))
+    if len(programs) < PROCESS_THRESHOLD:
+        return checker.check_many(programs)
+    size = max(1, -(-len(programs) // (jobs * CHUNKS_PER_WORKER)))
+    chunks = [programs[i : i + size] for i in range(0, len(programs), size)]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return [verdict for chunk in pool.map(checker.check_many, chunks) for verdict in chunk]
+
+
+def to_diagnostics(program: Program, findings: list[Finding]) -> list[Diagnostic]:
+    """Findings on physical lines -> Diagnostics on the program's report lines."""
+    by_name = {source.name: source for source in program.files}
+    several = len(program.files) > 1
+    out = []
+    for finding in findings:
+        source = by_name.get(finding.file, program.files[0])
+        line = source.report_line(finding.line)
+        message = f"{finding.file}: {finding.message}" if several else finding.message
+        out.append(Diagnostic(program.path, line, max(finding.col, 1), finding.code, Severity.ERROR, message))
+    return out
+
+
+def open_cache(config: CurateConfig) -> VerdictCache:
+    return VerdictCache(config.cache_path() / "compile")
+
+
+def check_examples(run: CheckRun) -> None:
+    """The `check` pipeline's compile step: every example's ```bbj blocks, one note naming the checker."""
+    checker = select_checker(run.config, run.options.checker)
+    if checker is None:
+        run.notes.append("compile check: skipped (checker = none)")
+        return
+    run.notes.append(f"compile check: {checker.describe()}")
+    programs: list[Program] = []
+    problems: list[Diagnostic] = []
+    for example in run.examples:
+        found, unusable = programs_of_example(example)
+        programs.extend(found)
+        problems.extend(unusable)
+    cache = open_cache(run.config)
+    try:
+        diagnostics = check_programs(programs, checker, cache, run.options.jobs)
+    finally:
+        cache.close()
+    if cache.problem:
+        run.notes.append(cache.problem)
+    run.add(problems + diagnostics)

@@ -1,0 +1,176 @@
+"""From items to confirmed pairs and clusters: exact duplicates by hash of the normalized text,
+near-duplicate candidates from datasketch's MinHashLSH, each candidate confirmed by an exact
+Jaccard of the shingle sets and a rapidfuzz ratio before it is reported."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from curate.dedupe import Cluster, DedupeConfig, Item, Pair
+from curate.dedupe.normalize import jaccard, normalize, shingles
+from curate.dedupe.signature import SCHEME, estimated_jaccard, sign
+
+SEED = 1
+LSH_SLACK = 0.1  # LSH tuned for threshold - slack: candidates are cheap, missed pairs are not
+ESTIMATE_MARGIN = 0.15  # skip the exact check when the MinHash estimate is this far below (≈4σ at 128)
+
+
+@dataclass
+class Prepared:
+    """Items with non-empty normalized text, their shingle sets and signatures (same order)."""
+
+    items: list[Item]
+    normalized: list[str]
+    shingle_sets: list[np.ndarray]
+    signatures: np.ndarray
+
+    def digest(self, index: int) -> str:
+        return normalized_digest(self.normalized[index])
+
+
+def normalized_digest(normalized: str) -> str:
+    return hashlib.blake2b(normalized.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def prepare(items: list[Item], config: DedupeConfig) -> Prepared:
+    seen: set[str] = set()
+    kept: list[Item] = []
+    texts: list[str] = []
+    for item in items:
+        if item.id in seen:
+            raise ValueError(f"duplicate item id {item.id!r}")
+        seen.add(item.id)
+        text = normalize(item.text, item.kind)
+        if text:  # nothing to compare: an empty item is nobody's duplicate
+            kept.append(item)
+            texts.append(text)
+    sets = [shingles(text, config.shingle_size) for text in texts]
+    return Prepared(kept, texts, sets, sign(sets, config.num_perm, SEED))
+
+
+def confirm(left_text: str, left_set: np.ndarray, right_text: str, right_set: np.ndarray, config: DedupeConfig) -> tuple[float, float] | None:
+    """(jaccard, score) when the pair is a near duplicate, else None."""
+    from rapidfuzz import fuzz
+
+    similarity = jaccard(left_set, right_set)
+    if similarity < config.threshold:
+        return None
+    score = fuzz.ratio(left_text, right_text) / 100.0
+    return (similarity, score) if score >= config.fuzzy_min else None
+
+
+def _lsh(signatures: np.ndarray, keys: list[int], config: DedupeConfig):  # type: ignore[no-untyped-def]
+    from datasketch import LeanMinHash, MinHashLSH
+
+    lsh = MinHashLSH(threshold=max(config.threshold - LSH_SLACK, 0.05), num_perm=config.num_perm)
+    sketches = {key: LeanMinHash(seed=SEED, hashvalues=signatures[key], scheme=SCHEME) for key in keys}
+    with lsh.insertion_session() as session:
+        for key, sketch in sketches.items():
+            session.insert(key, sketch, check_duplication=False)
+    return lsh, sketches
+
+
+def _plausible(signatures: np.ndarray, left: np.ndarray, right: np.ndarray, config: DedupeConfig, other: np.ndarray | None = None) -> np.ndarray:
+    """Mask of candidate pairs whose MinHash estimate leaves them a chance to pass."""
+    right_rows = (signatures if other is None else other)[right]
+    estimate = (signatures[left] == right_rows).mean(axis=1) if len(left) else np.empty(0)
+    return estimate >= config.threshold - ESTIMATE_MARGIN
+
+
+def confirmed_pairs(prepared: Prepared, config: DedupeConfig) -> list[tuple[int, int, float, float]]:
+    """(i, j, jaccard, score) for exact duplicates and confirmed near duplicates, i < j."""
+    groups: dict[str, list[int]] = {}
+    for index in range(len(prepared.items)):
+        groups.setdefault(prepared.digest(index), []).append(index)
+    found = [(group[0], other, 1.0, 1.0) for group in groups.values() for other in group[1:]]
+    representatives = [group[0] for group in groups.values()]
+    if len(representatives) < 2:
+        return found
+    lsh, sketches = _lsh(prepared.signatures, representatives, config)
+    candidates = {(min(i, j), max(i, j)) for i in representatives for j in lsh.query(sketches[i]) if j != i}
+    ordered = sorted(candidates)
+    left = np.fromiter((i for i, _ in ordered), dtype=np.int64, count=len(ordered))
+    right = np.fromiter((j for _, j in ordered), dtype=np.int64, count=len(ordered))
+    for i, j in zip(left[mask := _plausible(prepared.signatures, left, right, config)], right[mask]):
+        result = confirm(prepared.normalized[i], prepared.shingle_sets[i], prepared.normalized[j], prepared.shingle_sets[j], config)
+        if result:
+            found.append((int(i), int(j), *result))
+    return found
+
+
+def find_clusters(items: list[Item], config: DedupeConfig) -> list[Cluster]:
+    prepared = prepare(items, config)
+    pairs = confirmed_pairs(prepared, config)
+    return clusters_from_pairs(prepared.items, [(prepared.items[i].id, prepared.items[j].id, s, f) for i, j, s, f in pairs])
+
+
+def find_leaks(items: list[Item], others: list[Item], config: DedupeConfig) -> list[Pair]:
+    mine, theirs = prepare(items, config), prepare(others, config)
+    if not mine.items or not theirs.items:
+        return []
+    lsh, _ = _lsh(theirs.signatures, list(range(len(theirs.items))), config)
+    from datasketch import LeanMinHash
+
+    candidates = [(i, j) for i in range(len(mine.items)) for j in lsh.query(LeanMinHash(seed=SEED, hashvalues=mine.signatures[i], scheme=SCHEME))]
+    left = np.array([i for i, _ in candidates], dtype=np.int64)
+    right = np.array([j for _, j in candidates], dtype=np.int64)
+    leaks: list[Pair] = []
+    for i, j in zip(left[mask := _plausible(mine.signatures, left, right, config, theirs.signatures)], right[mask]):
+        result = confirm(mine.normalized[i], mine.shingle_sets[i], theirs.normalized[j], theirs.shingle_sets[j], config)
+        if result:
+            leaks.append(Pair(mine.items[i].id, theirs.items[j].id, round(result[0], 4), round(result[1], 4)))
+    return sorted(leaks, key=lambda p: (p.a, p.b))
+
+
+def scan(signature: np.ndarray, matrix: np.ndarray, config: DedupeConfig) -> np.ndarray:
+    """Rows of a persisted signature matrix worth confirming against one signature."""
+    return np.flatnonzero(estimated_jaccard(signature, matrix) >= config.threshold - ESTIMATE_MARGIN)
+
+
+def clusters_from_pairs(items: list[Item], pairs: list[tuple[str, str, float, float]]) -> list[Cluster]:
+    """Connected components of the confirmed pairs, each with its keeper and why."""
+    parent: dict[str, str] = {}
+
+    def root(node: str) -> str:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for a, b, _, _ in pairs:
+        parent[root(a)] = root(b)
+    members: dict[str, list[str]] = {}
+    for node in list(parent):
+        members.setdefault(root(node), []).append(node)
+    edges: dict[str, list[Pair]] = {}
+    for a, b, similarity, score in pairs:
+        first, second = sorted((a, b))
+        edges.setdefault(root(a), []).append(Pair(first, second, round(similarity, 4), round(score, 4)))
+    by_id = {item.id: item for item in items}
+    clusters = []
+    for key, group in members.items():
+        group.sort()
+        keeper, reason = choose_keeper([by_id[m] for m in group])
+        clusters.append(Cluster(group, keeper.id, reason, sorted(edges[key], key=lambda p: (p.a, p.b))))
+    return sorted(clusters, key=lambda c: c.members[0])
+
+
+def keeper_key(item: Item) -> tuple[bool, int, float, str]:
+    return (item.status != "approved", -item.richness, item.order, item.id)
+
+
+def choose_keeper(members: list[Item]) -> tuple[Item, str]:
+    """Approved first, then the richest explanation, then the oldest, then path order."""
+    ranked = sorted(members, key=keeper_key)
+    keeper, runner_up = ranked[0], ranked[1]
+    if keeper.status == "approved" and runner_up.status != "approved":
+        return keeper, "the only approved member"
+    if keeper.richness != runner_up.richness:
+        return keeper, f"richest explanation ({keeper.richness} vs {runner_up.richness} characters)"
+    if keeper.order != runner_up.order:
+        return keeper, "oldest (added first)"
+    return keeper, "first in path order (no other difference)"

@@ -1,0 +1,236 @@
+"""The typed run configuration of `bbj-train run`, loaded from TOML.
+
+Every field carries a description (`bbj-train run --help-config` is not needed: docs/training.md
+lists them). Unknown keys are rejected with their dotted name (`lora.rnak: unknown key`) so a typo
+never silently falls back to a default. Imports no torch: validating a config must be instant."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from curate.diagnostics import Diagnostic, Severity
+
+ALL_LINEAR = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+REAL_EFFECTIVE_BATCH = (32, 64)
+REAL_SEQ_LEN = (2048, 4096)
+StageName = Literal["cpt", "sft"]
+
+
+class ConfigError(Exception):
+    """A config that cannot be used; carries one diagnostic per bad key."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__("\n".join(d.render() for d in diagnostics))
+        self.diagnostics = diagnostics
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+class DataConfig(_Strict):
+    corpus: Path = Field(
+        Path("build/corpus/corpus.jsonl"),
+        description="Stage 1 corpus: JSONL, one {'text': str, 'meta': {...}} a line (FIM markers allowed). "
+        "Relative paths are resolved against the folder `bbj-train run` is started from.",
+    )
+    split_dir: Path = Field(
+        Path("build/split"),
+        description="Folder holding the ChatML splits train.jsonl and validation.jsonl for Stage 2.",
+    )
+    general_code: Path | None = Field(
+        None,
+        description="Optional JSONL of general (non-BBj) code mixed in against forgetting: lines with 'text' "
+        "join Stage 1, lines with 'messages' join Stage 2.",
+    )
+    general_code_share: float = Field(
+        0.0, ge=0.0, le=0.5, description="Share (0-0.5) of each stage's examples drawn from general_code."
+    )
+
+    @model_validator(mode="after")
+    def _general_code_needs_a_file(self) -> DataConfig:
+        if self.general_code_share > 0 and self.general_code is None:
+            raise ValueError("data.general_code_share > 0 needs data.general_code (a JSONL file)")
+        return self
+
+
+class LoraSettings(_Strict):
+    r: int = Field(32, ge=32, le=64, description="LoRA rank (32-64).")
+    alpha: int | None = Field(None, ge=1, description="LoRA alpha; default 2 x r.")
+    dropout: float = Field(0.05, ge=0.0, le=0.5, description="Dropout on the LoRA path.")
+    target_modules: list[str] = Field(
+        default_factory=lambda: list(ALL_LINEAR),
+        min_length=1,
+        description="Projections that get an adapter; default every linear layer of a Qwen2 block.",
+    )
+
+    @property
+    def effective_alpha(self) -> int:
+        return self.alpha if self.alpha is not None else 2 * self.r
+
+
+class QuantizationConfig(_Strict):
+    load_in_4bit: bool = Field(True, description="QLoRA: load the frozen base in 4 bit (GPU only; off on CPU).")
+    quant_type: Literal["nf4", "fp4"] = Field("nf4", description="4-bit data type; NF4 is QLoRA's.")
+    double_quant: bool = Field(True, description="Quantize the quantization constants too (saves ~0.4 bit/param).")
+    compute_dtype: Literal["bfloat16", "float16"] = Field(
+        "bfloat16", description="Dtype of the matmuls on GPU (CPU always computes in float32)."
+    )
+
+
+class StageConfig(_Strict):
+    learning_rate: float = Field(gt=0.0, le=1e-2, description="Peak learning rate of this stage.")
+    epochs: int = Field(1, ge=1, le=3, description="Passes over this stage's data (1-3).")
+    max_steps: int | None = Field(
+        None, ge=1, description="Stop after this many optimizer steps (demo and benchmarks); overrides epochs."
+    )
+    micro_batch_size: int = Field(4, ge=1, description="Sequences per forward pass.")
+    gradient_accumulation: int = Field(8, ge=1, description="Micro-batches per optimizer step.")
+    eval_steps: int = Field(50, ge=1, description="Validation loss and a checkpoint every N optimizer steps.")
+    logging_steps: int = Field(5, ge=1, description="Training loss logged every N optimizer steps.")
+    warmup_ratio: float = Field(0.03, ge=0.0, le=0.5, description="Share of steps with a linear LR warm-up.")
+    lr_scheduler: Literal["cosine", "linear", "constant_with_warmup"] = Field(
+        "cosine", description="Learning-rate schedule after warm-up."
+    )
+    weight_decay: float = Field(0.0, ge=0.0, le=1.0, description="AdamW weight decay on the adapter.")
+
+    @property
+    def effective_batch(self) -> int:
+        return self.micro_batch_size * self.gradient_accumulation
+
+
+class CptConfig(StageConfig):
+    learning_rate: float = Field(5e-5, gt=0.0, le=1e-2, description="Peak learning rate of Stage 1.")
+    validation_share: float = Field(
+        0.02, ge=0.0, le=0.2, description="Share of packed corpus blocks held out for Stage 1's validation loss."
+    )
+
+
+class SftConfig(StageConfig):
+    learning_rate: float = Field(2e-4, gt=0.0, le=1e-2, description="Peak learning rate of Stage 2.")
+    packing: bool = Field(
+        True, description="Pack conversations into max_seq_len rows (best-fit, padding-free, no cross-attention)."
+    )
+
+
+class RunConfig(_Strict):
+    name: str = Field(description="Run name; the run folder is <output_dir>/<name>-<time>.")
+    base_model: str = Field(description="Hugging Face model id or local folder of the base model.")
+    backend: Literal["auto", "unsloth", "hf"] = Field(
+        "auto", description="auto: Unsloth when CUDA and unsloth are importable, else transformers + PEFT."
+    )
+    stages: list[StageName] = Field(
+        default_factory=lambda: ["cpt", "sft"], min_length=1, description="Stages to run, in order."
+    )
+    seed: int = Field(3407, ge=0, description="Seed of data order, LoRA init, dropout and the held-out split.")
+    output_dir: Path = Field(Path("runs"), description="Folder that receives the run folders.")
+    max_seq_len: int = Field(4096, ge=16, description="Tokens per training row (2048-4096 for real runs).")
+    gradient_checkpointing: bool = Field(True, description="Recompute activations in backward to save memory.")
+    small_scale: bool = Field(
+        False,
+        description="Allow an effective batch below 32 and max_seq_len below 2048: the CPU demo and tests only.",
+    )
+    data: DataConfig = Field(default_factory=DataConfig, description="Inputs.")
+    lora: LoraSettings = Field(default_factory=LoraSettings, description="Adapter shape.")
+    quantization: QuantizationConfig = Field(default_factory=QuantizationConfig, description="Base-model loading.")
+    cpt: CptConfig = Field(default_factory=CptConfig, description="Stage 1: continued pretraining.")
+    sft: SftConfig = Field(default_factory=SftConfig, description="Stage 2: instruction tuning.")
+
+    @field_validator("name")
+    @classmethod
+    def _safe_name(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}", value):
+            raise ValueError("use letters, digits, '.', '_' and '-' (it names a folder)")
+        return value
+
+    @field_validator("stages")
+    @classmethod
+    def _ordered_stages(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value) or value != sorted(value, key=["cpt", "sft"].index):
+            raise ValueError("each stage once, cpt before sft")
+        return value
+
+    @model_validator(mode="after")
+    def _real_sizes(self) -> RunConfig:
+        if self.small_scale:
+            return self
+        low, high = REAL_SEQ_LEN
+        if not low <= self.max_seq_len <= high:
+            raise ValueError(f"max_seq_len: {self.max_seq_len} is outside {low}-{high} (small_scale = true allows it)")
+        low, high = REAL_EFFECTIVE_BATCH
+        for stage in self.stages:
+            settings: StageConfig = getattr(self, stage)
+            if not low <= settings.effective_batch <= high:
+                raise ValueError(
+                    f"{stage}.micro_batch_size x {stage}.gradient_accumulation = {settings.effective_batch}: "
+                    f"effective batch must be {low}-{high} (small_scale = true allows it)"
+                )
+        return self
+
+    def stage(self, name: StageName) -> StageConfig:
+        return self.cpt if name == "cpt" else self.sft
+
+
+def load_config(path: Path) -> RunConfig:
+    """Read and validate a run config; raises ConfigError naming each bad key (and its line)."""
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([_diag(path, 0, "TRN001", f"cannot read config: {exc}")]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = int(match.group(1)) if (match := re.search(r"line (\d+)", str(exc))) else 0
+        raise ConfigError([_diag(path, line, "TRN001", f"TOML syntax error: {exc}")]) from None
+    return config_from_mapping(data, path, text)
+
+
+def config_from_mapping(data: dict[str, Any], path: Path, text: str = "") -> RunConfig:
+    try:
+        return RunConfig.model_validate(data)
+    except ValidationError as exc:
+        diagnostics = [_error_diagnostic(path, text, error) for error in exc.errors()]
+        raise ConfigError(diagnostics) from None
+
+
+def _error_diagnostic(path: Path, text: str, error: Any) -> Diagnostic:
+    location = [str(part) for part in error["loc"] if not isinstance(part, int)]
+    dotted = ".".join(location)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        message = "unknown key"
+    elif kind == "missing":
+        message = "required key is missing"
+    else:
+        message = str(error["msg"]).removeprefix("Value error, ")
+    line = _line_of(text, location)
+    return _diag(path, line, "TRN002", f"{dotted}: {message}" if dotted else message)
+
+
+def _line_of(text: str, location: list[str]) -> int:
+    """The line of `key` inside `[table]` (best effort: 0 when not found)."""
+    if not location:
+        return 0
+    *tables, key = location
+    wanted = ".".join(tables)
+    current = ""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if header := re.fullmatch(r"\[([^\[\]]+)\]\s*(#.*)?", line):
+            current = header.group(1).strip()
+            if current == ".".join(location):
+                return number
+        elif current == wanted and re.match(rf"{re.escape(key)}\s*=", line):
+            return number
+    return 0
+
+
+def _diag(path: Path, line: int, code: str, message: str) -> Diagnostic:
+    return Diagnostic(str(path), line, 1 if line else 0, code, Severity.ERROR, message)
+

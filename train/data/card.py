@@ -1,0 +1,121 @@
+"""Data cards and the JSONL files they describe: every command that writes data writes a card
+beside it (inputs with hashes, counts, the command line, the tool version), so an output
+folder says how to rebuild it. Cards hold no timestamps: the same inputs give the same bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shlex
+from collections.abc import Iterable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from curate.atomic import write_text_atomic
+
+TOOL = "bbj-train"
+
+
+def tool_version() -> str:
+    try:
+        return metadata.version("bbj-coder-toolkit")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def file_entry(path: Path) -> dict[str, Any]:
+    """{path, sha256, bytes} of one input or output file."""
+    return {"path": Path(path).as_posix(), "sha256": sha256_file(path), "bytes": Path(path).stat().st_size}
+
+
+def digest_of(entries: Iterable[tuple[str, str]]) -> str:
+    """One hash over many (name, sha256) pairs: the identity of a whole input folder."""
+    digest = hashlib.sha256()
+    for name, value in sorted(entries):
+        digest.update(f"{name}\0{value}\n".encode())
+    return digest.hexdigest()
+
+
+def dumps_record(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(", ", ": "))
+
+
+def write_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Write records atomically, one JSON object a line; returns the file's card entry."""
+    lines = [dumps_record(r) for r in records]
+    text = "".join(line + "\n" for line in lines)
+    write_text_atomic(path, text)
+    return {"path": path.name, "records": len(lines), "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()}
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """Records of a JSONL file this pipeline wrote (trusted shape; blank lines skipped)."""
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def command_line(command_path: str, params: dict[str, Any], arguments: set[str]) -> str:
+    """The command as one could type it again, rebuilt from click's parsed parameters."""
+    words = command_path.split()
+    for name, value in params.items():
+        values = list(value) if isinstance(value, (list, tuple)) else [value]
+        flag = "--" + name.replace("_", "-")
+        if name in arguments:
+            words.extend(str(v) for v in values)
+        elif value is True:
+            words.append(flag)
+        elif value is not None and value is not False:
+            for item in values:
+                words.extend([flag, str(item)])
+    return shlex.join(words)
+
+
+def click_command_line() -> str:
+    import click
+
+    ctx = click.get_current_context()
+    arguments = {p.name for p in ctx.command.params if isinstance(p, click.Argument) and p.name}
+    return command_line(ctx.command_path, dict(ctx.params), arguments)
+
+
+def build_card(name: str, command: str, inputs: list[dict[str, Any]], outputs: list[dict[str, Any]], counts: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"name": name, "tool": TOOL, "version": tool_version(), "command": command, "inputs": inputs, "outputs": outputs, "counts": counts, **extra}
+
+
+def write_card(folder: Path, card: dict[str, Any], stem: str = "card") -> None:
+    """`<stem>.json` (machine) and `<stem>.md` (human) in the output folder."""
+    write_text_atomic(folder / f"{stem}.json", json.dumps(card, indent=2, ensure_ascii=False) + "\n")
+    write_text_atomic(folder / f"{stem}.md", render_card(card))
+
+
+def render_card(card: dict[str, Any]) -> str:
+    lines = [f"# Data card: {card['name']}", "", f"Built by `{card['tool']} {card['version']}` with:", "", "```", card["command"], "```", ""]
+    lines += ["## Outputs", "", "| file | records | sha256 |", "|---|---|---|"]
+    lines += [f"| `{o['path']}` | {o.get('records', '')} | `{o['sha256'][:16]}` |" for o in card["outputs"]]
+    lines += ["", "## Counts", ""]
+    lines += _render_counts(card["counts"])
+    lines += ["", "## Inputs", "", "| input | sha256 |", "|---|---|"]
+    lines += [f"| `{i['path']}` | `{str(i.get('sha256', ''))[:16]}` |" for i in card["inputs"][:50]]
+    if len(card["inputs"]) > 50:
+        lines.append(f"| ... {len(card['inputs']) - 50} more (see the JSON card) | |")
+    return "\n".join(lines) + "\n"
+
+
+def _render_counts(counts: dict[str, Any], depth: int = 0) -> list[str]:
+    lines = []
+    for key, value in counts.items():
+        if isinstance(value, dict):
+            lines.append(f"{'  ' * depth}- {key}:")
+            lines += _render_counts(value, depth + 1)
+        else:
+            lines.append(f"{'  ' * depth}- {key}: {value}")
+    return lines

@@ -1,0 +1,167 @@
+"""Curated Markdown examples -> ChatML training records, one template per example type.
+
+Examples are read only through curate's loader; an example that does not load, breaks the
+schema or lacks what its type needs is skipped with a diagnostic (file, line, stable code)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from curate.config import CurateConfig
+from curate.diagnostics import Diagnostic, Severity
+from curate.discover import discover
+from curate.example import CodeBlock, Example, load_example
+from curate.schema import schema_errors
+from train.data.chatml import BBJ_FENCE_ALIASES, generation_label, render_code_block, system_prompt, text_outside_blocks
+from train.data.templates import user_prompt
+
+DEFAULT_STATUSES = ("approved",)
+
+NO_CODE = "TRN101"
+MIGRATION_SIDES = "TRN102"
+NO_EXPLANATION = "TRN103"
+SKIP_CODES = {
+    NO_CODE: "no code block under `## Code`",
+    MIGRATION_SIDES: "migration without both a `### Before (...)` and an `### After (...)` code block",
+    NO_EXPLANATION: "missing or empty `## Explanation` section",
+}
+
+
+@dataclass
+class LoadedExamples:
+    """Examples that loaded and passed the schema, plus why the others were skipped."""
+
+    examples: list[Example] = field(default_factory=list)
+    skipped: list[Diagnostic] = field(default_factory=list)
+    filtered_by_status: int = 0
+    files: int = 0
+
+
+def load_examples(paths: list[Path], config: CurateConfig, statuses: tuple[str, ...] | None) -> LoadedExamples:
+    """Load every example under `paths`; `statuses=None` keeps every status."""
+    targets, problems = discover(paths, config)
+    result = LoadedExamples(skipped=list(problems), files=len(targets) + len(problems))
+    for target in targets:
+        example, notes = load_example(target.path, target.display, target.topic)
+        if example is None:
+            result.skipped.extend(d for d in notes if d.severity is Severity.ERROR)
+            continue
+        errors = schema_errors(example.meta)
+        if errors:
+            result.skipped.extend(
+                Diagnostic(example.display_path, example.line_of_key(key) if key else 1, 1, "BBJ203" if key else "BBJ201", Severity.ERROR, message)
+                for key, message in errors
+            )
+            continue
+        if statuses is not None and example.status not in statuses:
+            result.filtered_by_status += 1
+            continue
+        result.examples.append(example)
+    result.examples.sort(key=lambda e: e.id)
+    return result
+
+
+def _generations(example: Example) -> list[str]:
+    return example.generations or ["all"]
+
+
+def _first_paragraph(text: str) -> str:
+    prose = text_outside_blocks(text)
+    return prose.split("\n\n", 1)[0].strip()
+
+
+def _render_blocks(blocks: list[CodeBlock]) -> str:
+    return "\n\n".join(render_code_block(b.code, b.filename, "bbj" if b.language in BBJ_FENCE_ALIASES else b.language) for b in blocks)
+
+
+def _section_text(example: Example, key: str) -> str:
+    section = example.section(key)
+    return section.body.strip() if section else ""
+
+
+def _task(example: Example, expected: str) -> str:
+    title = example.title.strip().rstrip(".")
+    description = str(example.meta.get("description") or "").strip()
+    task = f"{title}.\n\n{description}" if description and description.rstrip(".") != title else f"{title}."
+    return f"{task}\n\nExpected behavior: {expected}" if expected else task
+
+
+def example_record(example: Example) -> dict[str, Any]:
+    """The ChatML record of one example; raises ValueError(code) when the example cannot make one."""
+    code_blocks = example.blocks_in("code")
+    explanation = _section_text(example, "explanation")
+    expected = _section_text(example, "expected behavior")
+    generations = _generations(example)
+    target = "; ".join(generation_label(g) for g in generations)
+    source_generation = None
+    kind = example.type
+    if kind != "explanation" and not code_blocks:
+        raise ValueError(NO_CODE)
+    if kind in ("comprehension", "explanation", "migration") and not explanation:
+        raise ValueError(NO_EXPLANATION)
+    if kind == "completion":
+        user = user_prompt(kind, example.id, task=_task(example, expected), target=target)
+        short = _first_paragraph(explanation)
+        assistant = _render_blocks(code_blocks) + (f"\n\n{short}" if short else "")
+    elif kind == "comprehension":
+        user = user_prompt(kind, example.id, code=_render_blocks(code_blocks), target=target)
+        assistant = explanation + (f"\n\nExpected behavior: {expected}" if expected else "")
+    elif kind == "migration":
+        before = [b for b in code_blocks if b.migration_side == "before"]
+        after = [b for b in code_blocks if b.migration_side == "after"]
+        if not before or not after:
+            raise ValueError(MIGRATION_SIDES)
+        source_generation = str(example.meta.get("from_generation") or "")
+        to_generation = str(example.meta.get("to_generation") or generations[0])
+        generations = [to_generation]
+        user = user_prompt(kind, example.id, code=_render_blocks(before), target=generation_label(to_generation), source=generation_label(source_generation or "all"))
+        assistant = f"{_render_blocks(after)}\n\n{explanation}"
+    else:
+        user = user_prompt(kind, example.id, task=_task(example, ""), target=target)
+        missing = [b for b in code_blocks if b.code.strip() and b.code not in explanation]
+        assistant = explanation + (f"\n\nFor example:\n\n{_render_blocks(missing)}" if missing else "")
+    messages = [
+        {"role": "system", "content": system_prompt(generations, source_generation or None)},
+        {"role": "user", "content": user},
+        {"role": "assistant", "content": assistant.strip()},
+    ]
+    return {"messages": messages, "meta": example_meta(example)}
+
+
+def example_meta(example: Example) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "id": example.id,
+        "path": Path(example.display_path).as_posix(),
+        "type": example.type,
+        "generation": example.meta.get("generation", "all"),
+        "difficulty": example.meta.get("difficulty"),
+        "topic": example.topic,
+        "source": example.meta.get("source") or "curated",
+        "status": example.status,
+    }
+    if example.type == "migration":
+        meta["from_generation"] = example.meta.get("from_generation")
+        meta["to_generation"] = example.meta.get("to_generation")
+    return meta
+
+
+def convert_examples(examples: list[Example]) -> tuple[list[dict[str, Any]], list[Diagnostic]]:
+    records: list[dict[str, Any]] = []
+    skipped: list[Diagnostic] = []
+    for example in examples:
+        try:
+            records.append(example_record(example))
+        except ValueError as exc:
+            code = str(exc)
+            line = _line_for(example, code)
+            skipped.append(Diagnostic(example.display_path, line, 1, code, Severity.ERROR, SKIP_CODES[code] + "; example skipped"))
+    return records, skipped
+
+
+def _line_for(example: Example, code: str) -> int:
+    key = "explanation" if code == NO_EXPLANATION else "code"
+    section = example.section(key)
+    return section.line if section else example.body_line
+
