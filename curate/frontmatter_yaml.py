@@ -7,6 +7,7 @@ on demand, since most files have no findings."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import yaml
@@ -39,6 +40,20 @@ def _first_alias(fm_text: str) -> Any:
     for token in yaml.scan(fm_text, Loader=_FrontMatterLoader):
         if isinstance(token, yaml.AliasToken):
             return token.start_mark
+    return None
+
+
+TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:(?=[ \t]|$)", re.MULTILINE)
+
+
+def _repeated_key(fm_text: str) -> tuple[str, int] | None:
+    """(key, 0-based line) of the first top-level key given twice: PyYAML silently keeps the
+    last value, which hides the mistake."""
+    seen: set[str] = set()
+    for match in TOP_LEVEL_KEY.finditer(fm_text):
+        if match.group(1) in seen:
+            return match.group(1), fm_text.count("\n", 0, match.start())
+        seen.add(match.group(1))
     return None
 
 
@@ -78,6 +93,9 @@ def load_front_matter(text: str) -> tuple[dict[str, Any], str, int, int]:
         raise FrontMatterError("BBJ103", f"front matter has a value YAML cannot build: {exc}", 2) from None
     if alias is not None:
         raise FrontMatterError("BBJ103", "front matter must not use YAML aliases (*name)", alias.line + 2, alias.column + 1)
+    repeated = _repeated_key(fm_text) if isinstance(meta, dict) else None
+    if repeated is not None:
+        raise FrontMatterError("BBJ103", f"front matter repeats the key '{repeated[0]}'", repeated[1] + 2)
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):

@@ -8,7 +8,14 @@ import sys
 
 import click
 
-COMMANDS: dict[str, tuple[str, str]] = {}
+COMMANDS: dict[str, tuple[str, str]] = {
+    "convert": ("train.commands.convert:convert", "Convert curated examples to ChatML training records."),
+    "import-chatml": ("train.commands.import_chatml:import_chatml", "Import, repair and deduplicate legacy ChatML JSONL."),
+    "split": ("train.commands.split:split", "Split records into train/validation/test without leakage."),
+    "corpus": ("train.commands.corpus:corpus", "Build the Stage 1 raw BBj corpus (dedupe, filters, FIM)."),
+    "run": ("train.commands.run:run", "Train the QLoRA adapter: Stage 1 continued pretraining, Stage 2 SFT."),
+    "tiny-model": ("train.commands.tiny_model:tiny_model", "Build a tiny random Qwen2 model for the CPU demo and tests."),
+}
 
 
 class LazyGroup(click.Group):

@@ -8,8 +8,6 @@ from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
-import click
-
 from curate.compile.cache import VerdictCache, verdict_key
 from curate.compile.checkers import TRANSIENT_CODES, BuiltinChecker, Checker
 from curate.compile.program import Finding, Program, programs_of_example
@@ -24,10 +22,6 @@ PROCESS_THRESHOLD = 2000
 CHUNKS_PER_WORKER = 4
 
 
-class CheckerUnavailable(click.UsageError):
-    """`--checker bbjcpl` without a bbjcpl: a usage error (exit 2) with where we looked."""
-
-
 def select_checker(config: CurateConfig, requested: str | None = None, environ: Mapping[str, str] | None = None) -> Checker | None:
     """`auto`: bbjcpl when found, else the built-in checker; `none`: no compile check."""
     from curate.compile.bbjcpl import BbjcplChecker, find_bbjcpl, where_we_looked
@@ -40,6 +34,8 @@ def select_checker(config: CurateConfig, requested: str | None = None, environ: 
         if found is not None:
             return BbjcplChecker(found, config.compile_timeout)
         if choice == "bbjcpl":
+            from curate.compile.errors import CheckerUnavailable
+
             raise CheckerUnavailable(
                 f"--checker bbjcpl: bbjcpl not found ({where_we_looked(config, environ)}). Set bbjcpl = \"/path/to/bbjcpl\" "
                 "under [tool.bbj-curate], set BBJ_HOME to a BBj install, put bbjcpl on PATH, or use --checker builtin."

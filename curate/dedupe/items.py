@@ -27,14 +27,17 @@ def explanation_length(example: Example) -> int:
 def items_from_examples(examples: list[Example]) -> list[Item]:
     """One item per example: status and explanation length for the keeper choice, and as
     `order` the file's first commit time (one `git log` for all), else its mtime."""
-    added = first_commit_times([e.path for e in examples])
-    items = []
-    for example in examples:
-        order = added.get(os.path.abspath(example.path))
-        if order is None:
-            order = _mtime(example.path)
-        items.append(Item(example.display_path, example_body(example), "example", example.status, explanation_length(example), order))
-    return items
+    return [item_for_example(e, e.display_path, order) for e, order in zip(examples, added_times([e.path for e in examples]))]
+
+
+def item_for_example(example: Example, item_id: str, order: float) -> Item:
+    return Item(item_id, example_body(example), "example", example.status, explanation_length(example), order)
+
+
+def added_times(paths: list[Path]) -> list[float]:
+    """Per path: its first commit time, else its mtime (an uncommitted file is the newest)."""
+    committed = first_commit_times(paths)
+    return [committed.get(os.path.abspath(p)) or _mtime(p) for p in paths]
 
 
 def _mtime(path: Path) -> float:

@@ -24,6 +24,12 @@ def tool_version() -> str:
         return "unknown"
 
 
+def reason_key(reason: str) -> str:
+    """The stable key a report counts a reason under: 'near-duplicate-of:17' -> 'near-duplicate',
+    'fence-language:vb' -> 'fence-language'."""
+    return reason.split(":", 1)[0].removesuffix("-of")
+
+
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -63,17 +69,17 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def command_line(command_path: str, params: dict[str, Any], arguments: set[str]) -> str:
-    """The command as one could type it again, rebuilt from click's parsed parameters."""
+def command_line(command_path: str, params: list[tuple[str, bool, Any]]) -> str:
+    """The command as one could type it again: (option flag or '' for an argument, is a
+    boolean flag, value) for each parameter, from click's parsed values."""
     words = command_path.split()
-    for name, value in params.items():
+    for flag, is_flag, value in params:
         values = list(value) if isinstance(value, (list, tuple)) else [value]
-        flag = "--" + name.replace("_", "-")
-        if name in arguments:
+        if not flag:
             words.extend(str(v) for v in values)
-        elif value is True:
-            words.append(flag)
-        elif value is not None and value is not False:
+        elif is_flag:
+            words.extend([flag] if value else [])
+        elif value is not None:
             for item in values:
                 words.extend([flag, str(item)])
     return shlex.join(words)
@@ -83,8 +89,15 @@ def click_command_line() -> str:
     import click
 
     ctx = click.get_current_context()
-    arguments = {p.name for p in ctx.command.params if isinstance(p, click.Argument) and p.name}
-    return command_line(ctx.command_path, dict(ctx.params), arguments)
+    params = []
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name or "")
+        if isinstance(param, click.Option):
+            flag = max(param.opts, key=len)
+            params.append((flag, bool(param.is_flag), value))
+        else:
+            params.append(("", False, value))
+    return command_line(ctx.command_path, params)
 
 
 def build_card(name: str, command: str, inputs: list[dict[str, Any]], outputs: list[dict[str, Any]], counts: dict[str, Any], **extra: Any) -> dict[str, Any]:

@@ -29,11 +29,11 @@ DEFAULT_SYSTEM_PROMPT = (
 )
 
 GENERATION_LABELS = {
-    "character": "character mode (PRINT @(x,y) and INPUT on a terminal)",
-    "vpro5": "Visual PRO/5 (PRINT (sysgui)'WINDOW'(...) mnemonics)",
+    "character": "character mode, terminal screens with PRINT @(x,y) and INPUT",
+    "vpro5": "Visual PRO/5 GUI, built with PRINT (sysgui) mnemonics",
     "bbj-gui": "BBj GUI (BBjSysGui)",
     "dwc": "DWC, the browser-based Dynamic Web Client",
-    "all": "any (code that runs in every UI generation)",
+    "all": "any UI generation (portable BBj)",
 }
 
 BBJ_FENCE_ALIASES = frozenset(

@@ -10,13 +10,13 @@ USER_PHRASINGS: dict[str, tuple[str, ...]] = {
         "{task}\n\nWrite this in BBj for {target}.",
         "Write a BBj program for {target} that does the following:\n\n{task}",
         "Task: {task}\n\nTarget: {target}. Show the BBj code and briefly explain it.",
-        "How would you implement this in BBj ({target})?\n\n{task}",
+        "How would you implement this in BBj? Target: {target}.\n\n{task}",
     ),
     "comprehension": (
         "Explain what this BBj code does:\n\n{code}",
         "What does the following BBj program do, and how does it work?\n\n{code}",
         "{code}\n\nWalk me through this BBj code.",
-        "I found this BBj code ({target}). Can you explain it?\n\n{code}",
+        "I found this BBj code, written for {target}. Can you explain it?\n\n{code}",
     ),
     "migration": (
         "Migrate this {source} code to {target}:\n\n{code}",
@@ -26,7 +26,7 @@ USER_PHRASINGS: dict[str, tuple[str, ...]] = {
     ),
     "explanation": (
         "{task}",
-        "Explain this BBj topic ({target}): {task}",
+        "Explain this BBj topic, for {target}: {task}",
         "Question about BBj for {target}: {task}",
         "{task}\n\nPlease answer with a short BBj example.",
     ),

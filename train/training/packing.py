@@ -9,8 +9,6 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from train.training.chat import IGNORE_INDEX
-
 
 @dataclass(frozen=True)
 class PackStats:
@@ -59,18 +57,3 @@ def pack_stats(rows: list[list[int]], row_length: int) -> PackStats:
 def label_rows(rows: list[list[int]]) -> dict[str, list[list[int]]]:
     """Stage 1 trains on every real token: labels are the ids (the collator pads them with -100)."""
     return {"input_ids": rows, "labels": [list(row) for row in rows]}
-
-
-def fill_of_labelled(lengths: list[int], row_length: int) -> float:
-    """Best-fit-decreasing fill of Stage 2 rows (what TRL's 'bfd' packing achieves), for the report."""
-    free: list[int] = []
-    for length in sorted((min(n, row_length) for n in lengths), reverse=True):
-        best = min((i for i, space in enumerate(free) if space >= length), key=free.__getitem__, default=None)
-        if best is None:
-            free.append(row_length - length)
-        else:
-            free[best] -= length
-    return sum(min(n, row_length) for n in lengths) / (len(free) * row_length) if free else 0.0
-
-
-__all__ = ["IGNORE_INDEX", "PackStats", "fill_of_labelled", "label_rows", "pack_blocks", "pack_stats", "split_held_out"]

@@ -1,0 +1,119 @@
+"""Compile-check benchmark: the built-in checker over N generated example code blocks, cold
+(empty verdict cache) and warm (every verdict cached), at several -j values.
+
+    .venv/bin/python bench/bench_compile.py --counts 1000 10000 --jobs 1 2 --runs 3
+
+Each example holds one ```bbj block, a varied BBj program assembled from a few dozen statement
+templates (classes, loops, SELECT/SWITCH, strings, file I/O, GUI calls; 5 % carry a planted
+error). Timed: `check_examples` (programs from examples, cache lookup, checking, cache write)
+on examples already loaded; loading is timed apart. Median of --runs."""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from benchlib import machine, table  # noqa: E402
+
+from curate.checks import CheckOptions, CheckRun  # noqa: E402
+from curate.compile import check_examples  # noqa: E402
+from curate.config import CurateConfig  # noqa: E402
+from curate.example import Example, load_example  # noqa: E402
+
+WORDS = "customer order invoice account ledger stock vendor report balance record item price total name city".split()
+STATEMENTS = [
+    'let {v}$ = "{w} {n}"',
+    "{v} = {n} * 2 + len({v2}$)",
+    "for {i} = 1 to {n}\n    {v} = {v} + {i}\nnext {i}",
+    'if {v} > {n} then\n    print "{w} is big"\nelse\n    print "{w} is small"\nendif',
+    "while {v} < {n}\n    {v} = {v} + 1\nwend",
+    "repeat\n    {v} = {v} - 1\nuntil {v} <= 0",
+    'switch {v}\n    case 1\n        print "one"\n        break\n    case default\n        print "{w}"\n        break\nswend',
+    '{v}$ = cvs("{w}", 4) + str({n})',
+    'open (1, err=*next)"{w}.dat"\nread record (1, key="{w}", err=*next) {v}$\nclose (1)',
+    "dim {v}$[{n}]\n{v}$[1] = \"{w}\"",
+    'sysgui! = BBjAPI().getSysGui()\nwindow! = sysgui!.addWindow(10, 10, 400, 300, "{w}")\nbutton! = window!.addButton(101, 20, 20, 100, 25, "OK")',
+    'print "{w}: ", {v}, " of ", {n}',
+    "gosub {w}_sub",
+]
+CLASS = 'class public {W}\n    field public BBjString Name$\n    method public void show()\n        print #Name$\n    methodend\nclassend\n\n{w}! = new {W}()\n{w}!.show()'
+PLANTED = ['print "{w}', "for {i} = 1 to (", "if {v} then", "methodend"]
+
+
+def program(rng: random.Random, index: int) -> str:
+    def fill(template: str) -> str:
+        return template.format(v=f"{rng.choice(WORDS)}_{rng.randint(1, 99)}", v2=rng.choice(WORDS), w=rng.choice(WORDS), W=rng.choice(WORDS).title(), n=rng.randint(1, 9999), i=rng.choice("ijk"))
+
+    lines = [f"rem generated program {index}"]
+    lines += [fill(rng.choice(STATEMENTS)) for _ in range(rng.randint(3, 9))]
+    if rng.random() < 0.2:
+        lines.append(fill(CLASS))
+    if rng.random() < 0.05:
+        lines.insert(rng.randint(1, len(lines)), fill(rng.choice(PLANTED)))
+    if any(line.startswith("gosub") for line in lines):
+        lines += ["end", *(f"{w}_sub:\n    return" for w in WORDS)]
+    return "\n".join(lines)
+
+
+def generate(folder: Path, count: int, seed: int = 11) -> list[Example]:
+    rng = random.Random(seed)
+    examples = []
+    for index in range(count):
+        text = (
+            f"---\ntitle: Generated {index}\ntype: completion\ngeneration: bbj-gui\ndifficulty: basic\nstatus: draft\n---\n\n"
+            f"## Code\n\n```bbj\n{program(rng, index)}\n```\n\n## Explanation\n\nExample {index}.\n"
+        )
+        path = folder / f"example-{index:06d}.md"
+        path.write_text(text, "utf-8")
+        examples.append(path)
+    return [load_example(p, p.name)[0] for p in examples]  # type: ignore[misc]
+
+
+def timed_check(examples: list[Example], cache: Path, jobs: int) -> tuple[float, int]:
+    config = CurateConfig(root=cache.parent, cache_dir=str(cache), checker="builtin")
+    run = CheckRun([], config, CheckOptions(checker="builtin", jobs=jobs), examples=examples)
+    start = time.perf_counter()
+    check_examples(run)
+    return time.perf_counter() - start, len(run.diagnostics)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--counts", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    rows = []
+    for count in args.counts:
+        work = Path(tempfile.mkdtemp(prefix="bench-compile-"))
+        try:
+            (work / "data").mkdir()
+            start = time.perf_counter()
+            examples = generate(work / "data", count)
+            load = time.perf_counter() - start
+            for jobs in args.jobs:
+                cold, warm, findings = [], [], 0
+                for run in range(args.runs):
+                    cache = work / f"cache-{jobs}-{run}"
+                    seconds, findings = timed_check(examples, cache, jobs)
+                    cold.append(seconds)
+                    warm.append(timed_check(examples, cache, jobs)[0])
+                rows.append((f"{count:,}", f"-j {jobs}", f"{sorted(cold)[len(cold) // 2]:.2f} s", f"{sorted(warm)[len(warm) // 2]:.3f} s", f"{findings:,}", f"{load:.1f} s"))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    print(f"machine: {machine()}")
+    print("command: bench/bench_compile.py " + " ".join(sys.argv[1:]))
+    print(table(rows, ("blocks", "jobs", "cold (median)", "cached (median)", "findings", "generate+load")))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,179 @@
+"""BBJ511: calls of methods that a well-known BBj class does not have.
+
+We follow variables from where their class is certain (BBjAPI(), getSysGui(), addWindow(),
+addButton(), DECLARE, typed METHOD parameters and FIELDs) and flag `obj!.name(...)` when the
+class and all its ancestors lack `name`. A type learnt from a factory call is exact; a declared
+type may hold a subclass, so its descendants' methods count too. Unknown stays unknown.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Optional
+
+from .lexer import Tok
+
+_DATA = Path(__file__).with_name("bbj_api_methods.json")
+OBJECT_METHODS = frozenset(["tostring", "equals", "hashcode", "getclass", "notify", "notifyall", "wait"])
+_EVENT_HINT = frozenset(["addeventlistener", "addactionlistener", "addlistener", "onclick", "on",
+                         "setonclick", "setonaction", "addclicklistener", "bind"])
+
+
+class ApiData:
+    """Method sets per class (lowercased), with inheritance resolved lazily."""
+
+    def __init__(self, raw: dict) -> None:
+        self.names: dict[str, str] = {c.lower(): c for c in raw["classes"]}
+        self.own = {c.lower(): frozenset(m.lower() for m in ms) for c, ms in raw["classes"].items()}
+        self.parents = {c.lower(): [p.lower() for p in ps] for c, ps in raw["parents"].items()}
+        self.factories: dict[str, str] = {k: v.lower() for k, v in raw["factories"].items()}
+        self.children: dict[str, list[str]] = {}
+        for cls, ps in self.parents.items():
+            for p in ps:
+                self.children.setdefault(p, []).append(cls)
+        self._cache: dict[tuple[str, bool], frozenset[str]] = {}
+
+    def methods(self, cls: str, exact: bool) -> frozenset[str]:
+        """All methods of cls and its ancestors (and, unless exact, its descendants)."""
+        key = (cls, exact)
+        got = self._cache.get(key)
+        if got is None:
+            seen: set[str] = set()
+            todo = [cls]
+            if not exact:
+                todo += self._descendants(cls)
+            out: set[str] = set(OBJECT_METHODS)
+            while todo:
+                c = todo.pop()
+                if c in seen:
+                    continue
+                seen.add(c)
+                out |= self.own.get(c, frozenset())
+                todo.extend(self.parents.get(c, ()))
+            got = self._cache[key] = frozenset(out)
+        return got
+
+    def _descendants(self, cls: str) -> list[str]:
+        out: list[str] = []
+        todo = list(self.children.get(cls, ()))
+        while todo:
+            c = todo.pop()
+            if c not in out:
+                out.append(c)
+                todo.extend(self.children.get(c, ()))
+        return out
+
+
+@lru_cache(maxsize=1)
+def load_api() -> ApiData:
+    """The generated data file, read once per process."""
+    return ApiData(json.loads(_DATA.read_text(encoding="utf-8")))
+
+
+# (type, exact) of an expression, or None when unknown
+Typ = Optional[tuple[str, bool]]
+Report = Callable[[int, str], None]
+
+
+def _close_paren(toks: list[Tok], i: int, end: int) -> int:
+    """Index of the ')' matching toks[i] == '(' (or end)."""
+    depth = 0
+    for j in range(i, end):
+        v = toks[j].val
+        if v == "(":
+            depth += 1
+        elif v == ")":
+            depth -= 1
+            if depth == 0:
+                return j
+    return end
+
+
+class TypeTracker:
+    """Variable -> BBj class knowledge for one file, scoped per METHOD and per CLASS."""
+
+    def __init__(self) -> None:
+        self.api = load_api()
+        self.vars: dict[str, tuple[str, bool]] = {}
+        self.fields: dict[str, tuple[str, bool]] = {}
+        self.user_classes: set[str] = set()
+
+    def new_method(self) -> None:
+        self.vars = {}
+
+    def new_class(self, name: str) -> None:
+        self.vars = {}
+        self.fields = {}
+        self.user_classes.add(name.lower())
+
+    def declare(self, name: str, type_name: str, field: bool = False) -> None:
+        """DECLARE / typed parameter / FIELD: the class may also be a subclass."""
+        cls = type_name.rsplit(".", 1)[-1].lower()
+        table = self.fields if field else self.vars
+        key = ("#" if field else "") + name.lower()
+        if cls in self.api.own and cls not in self.user_classes:
+            table[key] = (cls, False)
+        else:
+            table.pop(key, None)
+
+    def assign(self, toks: list[Tok], lhs: int, rhs: int, end: int) -> None:
+        """`lhs = rhs..end`: learn the type when the right side is one call chain."""
+        if toks[lhs].val == "#":
+            if lhs + 1 >= rhs:
+                return
+            key, table = "#" + toks[lhs + 1].low, self.fields
+        else:
+            key, table = toks[lhs].low, self.vars
+        typ, stop = self._chain(toks, rhs, end, None)
+        if typ is not None and stop == end:
+            table[key] = typ
+        else:
+            table.pop(key, None)
+
+    def check(self, toks: list[Tok], start: int, end: int, report: Report) -> None:
+        """Check every call chain that starts at a variable of known class."""
+        if not self.vars and not self.fields:
+            # only BBjAPI() can start a known chain
+            if not any(t.low == "bbjapi" for t in toks[start:end]):
+                return
+        for p in range(start, end):
+            t = toks[p]
+            if t.kind == "id" or t.val == "#":
+                if p > start and toks[p - 1].val in (".", "::", "#"):
+                    continue
+                self._chain(toks, p, end, report)
+
+    def _head(self, toks: list[Tok], i: int, end: int) -> tuple[Typ, int]:
+        t = toks[i]
+        if t.val == "#":
+            if i + 1 < end and toks[i + 1].kind == "id":
+                return self.fields.get("#" + toks[i + 1].low), i + 2
+            return None, i + 1
+        if t.kind != "id":
+            return None, i
+        if t.low == "bbjapi" and i + 2 < end and toks[i + 1].val == "(" and toks[i + 2].val == ")":
+            return ("bbjapi", True), i + 3
+        return self.vars.get(t.low), i + 1
+
+    def _chain(self, toks: list[Tok], i: int, end: int, report: Optional[Report]) -> tuple[Typ, int]:
+        typ, i = self._head(toks, i, end)
+        api = self.api
+        while i + 1 < end and toks[i].val == "." and toks[i + 1].kind == "id":
+            name = toks[i + 1]
+            if i + 2 < end and toks[i + 2].val == "(":
+                low = name.low
+                if typ is not None:
+                    cls, exact = typ
+                    known = api.methods(cls, exact)
+                    if report is not None and len(known) > len(OBJECT_METHODS) and low not in known:
+                        hint = " (BBj events use setCallback(BBjAPI.ON_..., \"label\"))" if low in _EVENT_HINT else ""
+                        report(i + 1, f"{api.names.get(cls, cls)} has no method '{name.val}'{hint}")
+                    made = api.factories.get(low)
+                    typ = (made, made not in api.children) if made is not None else None
+                i = _close_paren(toks, i + 2, end) + 1
+            else:
+                typ = None
+                i += 2
+        return typ, i

@@ -1,0 +1,198 @@
+"""Match block openers with block ends (CLASS/CLASSEND, FOR/NEXT, IF/FI, ...).
+
+The statement parser only records events; matching them afterwards lets us run the cheap
+matcher twice when a file is broken: once plainly (the verdict) and once preferring the
+opener whose indentation equals the closer's (to blame the block whose end was really
+dropped). Valid files are only ever judged by the plain pass, so indentation style can never
+cause a false positive.
+
+Leniencies that real, compiling BBj needs (each documented in docs/syntax-conformance.md):
+NEXT without an open FOR is accepted (legacy BBx); NEXT inside an open IF block that sits in a
+FOR acts like CONTINUE; a METHOD with no body statements before the next METHOD/CLASSEND is
+a declaration; CASE/SWEND silently close IF blocks left open inside a SWITCH case.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from .issues import LIMIT, STRAY_END, UNCLOSED, UNEXPECTED
+
+MAX_DEPTH = 1000
+
+OPENER_OF = {
+    "classend": "class",
+    "interfaceend": "interface",
+    "methodend": "method",
+    "fnend": "def",
+    "next": "for",
+    "wend": "while",
+    "until": "repeat",
+    "swend": "switch",
+    "fi": "if",
+}
+END_OF = {v: k for k, v in OPENER_OF.items()}
+END_OF["if"] = "FI/ENDIF"
+UNITS = frozenset(["class", "interface", "method", "def"])
+
+
+class Ev(NamedTuple):
+    """A block event: op is open/close/mid; kind names the keyword; col is its indentation."""
+
+    op: str
+    kind: str
+    pos: int
+    col: int
+    var: str
+    stmt: int
+
+
+# (text offset, code, message)
+RawIssue = tuple[int, str, str]
+
+
+class _Entry:
+    __slots__ = ("kind", "ev")
+
+    def __init__(self, kind: str, ev: Ev) -> None:
+        self.kind = kind
+        self.ev = ev
+
+
+def _name(kind: str) -> str:
+    return kind.upper()
+
+
+def match_blocks(events: list[Ev]) -> list[RawIssue]:
+    """Judge the block structure; the indentation-aware pass only refines a broken verdict."""
+    plain = _Matcher(events, indent_aware=False).run()
+    if not plain:
+        return plain
+    refined = _Matcher(events, indent_aware=True).run()
+    return refined if refined and len(refined) <= len(plain) else plain
+
+
+class _Matcher:
+    def __init__(self, events: list[Ev], indent_aware: bool) -> None:
+        self.events = events
+        self.aware = indent_aware
+        self.stack: list[_Entry] = []
+        self.issues: list[RawIssue] = []
+
+    # -- reporting -------------------------------------------------------------------------
+    def _unclosed(self, entry: _Entry, at: Ev | None, silent_empty: bool = True) -> None:
+        ev = entry.ev
+        if silent_empty and entry.kind == "method" and at is not None and at.stmt - ev.stmt <= 1:
+            return  # a METHOD with no body: a declaration, accepted like the language server
+        where = " before the end of the file" if at is None else ""
+        self.issues.append(
+            (ev.pos, UNCLOSED, f"{_name(entry.kind)} is never closed: missing {END_OF[entry.kind].upper()}{where}")
+        )
+
+    def _stray(self, ev: Ev, message: str) -> None:
+        self.issues.append((ev.pos, STRAY_END, message))
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _find(self, kind: str, ev: Ev, barrier: frozenset[str]) -> int:
+        """Index of the open `kind` block that `ev` closes, or -1 (search stops at barrier)."""
+        stack = self.stack
+        found = -1
+        for idx in range(len(stack) - 1, -1, -1):
+            entry = stack[idx]
+            if entry.kind == kind:
+                if found < 0:
+                    found = idx
+                if not self.aware and not ev.var:
+                    return idx
+                if ev.var and entry.ev.var == ev.var:
+                    return idx
+                if self.aware and not ev.var and entry.ev.col == ev.col:
+                    return idx
+            elif entry.kind in barrier:
+                break
+        return found
+
+    def _pop_to(self, idx: int, at: Ev, soft_if: bool = False) -> None:
+        """Pop every block above idx (reporting them unclosed), keep stack[idx]."""
+        stack = self.stack
+        while len(stack) > idx + 1:
+            entry = stack.pop()
+            if soft_if and entry.kind == "if":
+                continue
+            self._unclosed(entry, at)
+
+    def _push(self, kind: str, ev: Ev) -> bool:
+        self.stack.append(_Entry(kind, ev))
+        if len(self.stack) > MAX_DEPTH:
+            self.issues = [(ev.pos, LIMIT, f"blocks nested deeper than {MAX_DEPTH} levels; structure not checked further")]
+            return False
+        return True
+
+    # -- main loop -------------------------------------------------------------------------
+    def run(self) -> list[RawIssue]:
+        for ev in self.events:
+            if ev.op == "open":
+                if not self._open(ev):
+                    return self.issues
+            elif ev.op == "close":
+                self._close(ev)
+            else:
+                self._mid(ev)
+        while self.stack:
+            self._unclosed(self.stack.pop(), None, silent_empty=False)
+        return self.issues
+
+    def _open(self, ev: Ev) -> bool:
+        kind = ev.kind
+        stack = self.stack
+        if kind in ("class", "interface"):
+            while stack:
+                self._unclosed(stack.pop(), ev)
+        elif kind == "method":
+            unit = next((e.kind for e in reversed(stack) if e.kind in UNITS), None)
+            if unit == "interface":
+                return True  # interface methods are declarations without a body
+            cls = next((i for i in range(len(stack) - 1, -1, -1) if stack[i].kind == "class"), -1)
+            if cls < 0:
+                self.issues.append((ev.pos, UNEXPECTED, "METHOD outside of a CLASS"))
+            self._pop_to(cls, ev)
+        return self._push(kind, ev)
+
+    def _close(self, ev: Ev) -> None:
+        kind = ev.kind
+        target = OPENER_OF[kind]
+        stack = self.stack
+        if kind in ("classend", "interfaceend"):
+            idx = self._find(target, ev, frozenset())
+        elif kind == "methodend":
+            idx = self._find(target, ev, frozenset(["class", "interface"]))
+        elif kind == "fnend":
+            idx = self._find(target, ev, frozenset(["class", "interface", "method"]))
+        else:
+            idx = self._find(target, ev, UNITS)
+        if idx < 0:
+            if kind == "next":
+                return  # NEXT without FOR compiles in BBx/BBj (runtime error only)
+            top = next((e for e in reversed(stack)), None)
+            extra = f"; the innermost open block is {_name(top.kind)}" if top else ""
+            self._stray(ev, f"{_name(kind)} without a matching {_name(target)}{extra}")
+            return
+        if kind == "next" and stack[-1].kind == "if" and idx < len(stack) - 1:
+            return  # NEXT inside an IF block of a FOR body acts like CONTINUE
+        self._pop_to(idx, ev, soft_if=(kind == "swend"))
+        stack.pop()
+
+    def _mid(self, ev: Ev) -> None:
+        stack = self.stack
+        if ev.kind == "else":
+            idx = self._find("if", ev, UNITS)
+            if idx < 0:
+                self._stray(ev, "ELSE without an open multi-line IF")
+                return
+            self._pop_to(idx, ev)
+        else:  # case
+            idx = self._find("switch", ev, UNITS)
+            if idx < 0:
+                self._stray(ev, "CASE outside of a SWITCH")
+                return
+            self._pop_to(idx, ev, soft_if=True)

@@ -1,0 +1,59 @@
+"""`bbj-curate dedupe`: near-duplicate clusters of examples with a suggested keeper each.
+Exit 1 when there are clusters, 0 when none, 2 on usage errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from curate.commands.options import resolve_config
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), default=None, help="Jaccard threshold (default: dedupe-threshold from the config, 0.7).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False, exists=True), help="A pyproject.toml or a TOML file with the settings.")
+def dedupe(paths: tuple[Path, ...], threshold: float | None, fmt: str, config_file: Path | None) -> None:
+    """Find near-duplicate examples and suggest which to keep."""
+    from curate.dedupe import DedupeConfig, find_clusters, items_from_examples
+    from curate.discover import discover
+    from curate.example import load_example
+
+    paths = paths or (Path("training-data"),)
+    config = resolve_config(paths, config_file, (), (), None)
+    targets, problems = discover(list(paths), config)
+    examples = []
+    for target in targets:
+        example, notes = load_example(target.path, target.display, target.topic)
+        if example is None:
+            problems.extend(notes)
+        else:
+            examples.append(example)
+    for problem in problems:  # unreadable files are skipped, and said so
+        click.echo(f"skipped {problem.render()}", err=True)
+    clusters = find_clusters(items_from_examples(examples), DedupeConfig(threshold=threshold or config.dedupe_threshold))
+    if fmt == "json":
+        document = {"clusters": [{"members": c.members, "keeper": c.keeper, "reason": c.reason, "pairs": [{"a": p.a, "b": p.b, "jaccard": p.jaccard, "score": p.score} for p in c.pairs]} for c in clusters]}
+        click.echo(json.dumps(document, indent=2))
+    else:
+        click.echo(_text(clusters, len(examples)))
+    raise click.exceptions.Exit(1 if clusters else 0)
+
+
+def _text(clusters: list, examples: int) -> str:  # type: ignore[type-arg]
+    lines = []
+    for number, cluster in enumerate(clusters, 1):
+        lines.append(f"cluster {number}: {len(cluster.members)} examples; keep {cluster.keeper} ({cluster.reason})")
+        for member in cluster.members:
+            lines.append(f"  {'*' if member == cluster.keeper else '-'} {member}")
+        for pair in cluster.pairs:
+            lines.append(f"    {pair.a} ~ {pair.b}: Jaccard {pair.jaccard:.2f}, similarity {pair.score:.2f}")
+    flagged = sum(len(c.members) - 1 for c in clusters)
+    if clusters:
+        lines.append(f"Found {len(clusters)} cluster{'s' if len(clusters) != 1 else ''}: {flagged} of {examples} examples duplicate a keeper.")
+    else:
+        lines.append(f"No near duplicates among {examples} example{'s' if examples != 1 else ''}.")
+    return "\n".join(lines)

@@ -1,0 +1,54 @@
+"""Dedupe findings as diagnostics: BBJ601 (near duplicate) and BBJ602 (exact duplicate after
+normalization) on every member of a cluster except its keeper, at the member's title line.
+Both are errors: a commit hook must stop a duplicate from entering the training set."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from curate.diagnostics import Diagnostic, Severity
+
+if TYPE_CHECKING:
+    from curate.checks import CheckRun
+    from curate.dedupe import Cluster, Pair
+
+NEAR_DUPLICATE = "BBJ601"
+EXACT_DUPLICATE = "BBJ602"
+
+
+def _closest(cluster: Cluster, member: str) -> Pair:
+    """The pair that best explains why `member` is flagged: with the keeper, else its closest."""
+    own = [p for p in cluster.pairs if member in (p.a, p.b)]
+    return max(own, key=lambda p: (cluster.keeper in (p.a, p.b), p.jaccard, p.score))
+
+
+def cluster_diagnostics(clusters: list[Cluster], locate: Callable[[str], tuple[str, int]], show: Callable[[str], str] = str) -> list[Diagnostic]:
+    """`locate(id)` gives (display path, title line); `show(id)` how to name another member."""
+    diags = []
+    for cluster in clusters:
+        keep = f"keep {show(cluster.keeper)} ({cluster.reason})"
+        for member in cluster.members:
+            if member == cluster.keeper:
+                continue
+            pair = _closest(cluster, member)
+            other = show(pair.b if pair.a == member else pair.a)
+            path, line = locate(member)
+            if pair.jaccard == 1.0 and pair.score == 1.0:
+                code, message = EXACT_DUPLICATE, f"exact duplicate of {other} after normalization; {keep}"
+            else:
+                code, message = NEAR_DUPLICATE, f"near duplicate of {other} (Jaccard {pair.jaccard:.2f}, similarity {pair.score:.2f}); {keep}"
+            hint = f"merge what this file adds into {show(cluster.keeper)} and delete it, or make it teach something else"
+            diags.append(Diagnostic(path, line, 1, code, Severity.ERROR, message, hint=hint))
+    return diags
+
+
+def check_examples(run: CheckRun) -> None:
+    """The `bbj-curate check` step: cluster the run's examples from scratch."""
+    if len(run.examples) < 2:
+        return
+    from curate.dedupe import DedupeConfig, find_clusters, items_from_examples
+
+    by_path = {e.display_path: e for e in run.examples}
+    clusters = find_clusters(items_from_examples(run.examples), DedupeConfig(threshold=run.config.dedupe_threshold))
+    run.add(cluster_diagnostics(clusters, lambda member: (member, by_path[member].line_of_key("title"))))

@@ -1,0 +1,105 @@
+"""BBJ401-402: the `generation` label against the code, using the table in
+`curate.rules.generation_patterns`. Warnings: a pattern is strong evidence, not proof."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from curate.diagnostics import Diagnostic, Severity
+from curate.example import CodeBlock, Example
+from curate.rules.base import Rule, RuleContext
+from curate.rules.code_blocks import is_output
+from curate.rules.generation_patterns import GenerationPattern, pattern_hits
+from curate.rules.sections import CODE
+from curate.schema import GENERATIONS
+
+SIDE_KEYS = {"before": "from_generation", "after": "to_generation"}
+
+
+def labelled_blocks(example: Example) -> Iterator[tuple[CodeBlock, list[str], str]]:
+    """(block, generations it must run under, where the label comes from). A migration's
+    Before blocks answer to from_generation and After blocks to to_generation; its other
+    blocks are commentary and are not checked."""
+    if example.type == "migration":
+        for block in example.blocks_in(CODE):
+            key = SIDE_KEYS.get(block.migration_side or "")
+            label = example.meta.get(key) if key else None
+            if isinstance(label, str) and label in GENERATIONS:
+                yield block, [label], key or ""
+        return
+    generations = example.generations
+    if generations and "all" not in generations and all(g in GENERATIONS for g in generations):
+        for block in example.code_blocks:
+            if not is_output(block):
+                yield block, generations, "generation"
+
+
+def offending_hits(block: CodeBlock, generations: list[str]) -> Iterator[tuple[GenerationPattern, int]]:
+    """(pattern, file line) of code that runs under none of `generations`, one per line:
+    `print (sysgui)'button'(...)` matches two table entries but is one finding."""
+    seen: set[int] = set()
+    for pattern, offset in pattern_hits(block.code):
+        if offset not in seen and not pattern.allowed.intersection(generations):
+            seen.add(offset)
+            yield pattern, block.first_line + offset
+
+
+class CodeContradictsGeneration(Rule):
+    """The code uses an API that a labelled generation does not have: a `character` or
+    `vpro5` example calling `getSysGui()` or `addWindow()`, a `dwc` or `bbj-gui` example
+    printing Visual PRO/5 mnemonics to SYSGUI, a `bbj-gui` example calling `getWebManager()`.
+    With several generations listed (e.g. a comparison of two), code is flagged only when it
+    runs under none of them. See docs/rules.md for the pattern table.
+
+    Bad:
+        generation: character
+        sysgui! = BBjAPI().getSysGui()
+    Good:
+        generation: bbj-gui
+        sysgui! = BBjAPI().getSysGui()
+    """
+
+    code = "BBJ401"
+    name = "code-contradicts-generation"
+    summary = "Code uses an API that the labelled generation does not have"
+    severity = Severity.WARNING
+
+    def check(self, example: Example, ctx: RuleContext) -> Iterable[Diagnostic]:
+        for block, generations, source in labelled_blocks(example):
+            for pattern, line in offending_hits(block, generations):
+                yield self.diag(example, line, _message(pattern, generations, source))
+
+
+def needs(pattern: GenerationPattern) -> str:
+    return " or ".join(g for g in GENERATIONS if g in pattern.allowed)
+
+
+def _message(pattern: GenerationPattern, generations: list[str], source: str) -> str:
+    return f"{pattern.what} needs {needs(pattern)}, but {source} is {', '.join(generations)}"
+
+
+class GenerationAllWithSpecificCode(Rule):
+    """An example labelled `generation: all` uses code that only some generations run (any
+    entry of the pattern table). Label it with the generations it really targets.
+
+    Bad:
+        generation: all
+        window! = BBjAPI().getSysGui().addWindow(10,10,200,100,"Hi")
+    Good:
+        generation: [bbj-gui, dwc]
+        window! = BBjAPI().getSysGui().addWindow(10,10,200,100,"Hi")
+    """
+
+    code = "BBJ402"
+    name = "generation-all-with-specific-code"
+    summary = "generation: all, but the code is generation-specific"
+    severity = Severity.WARNING
+
+    def check(self, example: Example, ctx: RuleContext) -> Iterable[Diagnostic]:
+        if example.type == "migration" or "all" not in example.generations:
+            return
+        for block in example.code_blocks:
+            if is_output(block):
+                continue
+            for pattern, line in offending_hits(block, ["all"]):
+                yield self.diag(example, line, f"{pattern.what} needs {needs(pattern)}, but generation is 'all'")

@@ -1,0 +1,298 @@
+"""`bbj-curate review`: the Textual app. It owns the data (entries, findings, the writer with
+its undo history) and the workers; screens only show entries and ask the app to act.
+
+The first screen paints at once; a worker reads every front matter (fast pass) to fill the
+table, then a second worker runs the full checks and fills in the findings counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shlex
+import subprocess
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import App, SuspendNotSupported
+from textual.binding import Binding, BindingType
+
+from curate.checks import CheckOptions, CheckRun, run_checks
+from curate.config import CurateConfig
+from curate.diagnostics import Diagnostic
+from curate.discover import Target, display_path, topic_of
+from curate.tui.commands import ReviewCommands
+from curate.tui.decisions import FileWriter, StaleFileError, resolve_reviewer, review_updates
+from curate.tui.frontmatter_edit import FrontMatterEditError
+from curate.tui.screens.base import EntryScreen
+from curate.tui.screens.browser import BrowserScreen
+from curate.tui.screens.duplicates import DuplicatesScreen
+from curate.tui.screens.example import ExampleScreen
+from curate.tui.screens.forms import NewExampleForm, NewExampleRequest, QuickEditForm
+from curate.tui.screens.stats import StatsScreen
+from curate.tui.store import Entry, read_entry, scan
+
+DEDUPE_CODE_PREFIX = "BBJ6"  # near-duplicate findings need the whole set; a one-file recheck keeps them
+
+
+class ReviewApp(App[None]):
+    """Review, fix and author examples; every write goes through `FileWriter`."""
+
+    TITLE = "bbj-curate review"
+    COMMANDS = App.COMMANDS | {ReviewCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("u", "undo", "Undo"),
+        Binding("s", "stats", "Stats"),
+        Binding("d", "duplicates", "Duplicates"),
+        Binding("c", "new_example", "New"),
+    ]
+
+    def __init__(
+        self,
+        paths: list[Path],
+        config: CurateConfig,
+        options: CheckOptions | None = None,
+        *,
+        today: Callable[[], dt.date] = dt.date.today,
+        reviewer: str | None = None,
+        editor: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.paths = paths
+        self.config = config
+        self.options = options or CheckOptions(jobs=1)
+        self.today = today
+        self.reviewer = reviewer or resolve_reviewer(config)
+        self.editor = editor
+        self.entries: dict[str, Entry] = {}
+        self.problems: list[Diagnostic] = []
+        self.writer = FileWriter()
+        self.state = "indexing"
+        self._check_generation = 0
+        self._changed_during_check: set[str] = set()
+        self.shown = 0
+
+    # -- lifecycle and workers ----------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.push_screen(BrowserScreen())
+        self.update_subtitle(0)
+        self.index_examples()
+
+    @work(thread=True, exclusive=True, group="index")
+    def index_examples(self) -> None:
+        entries, problems = scan(self.paths, self.config)
+        self.call_from_thread(self._indexed, entries, problems)
+
+    def _indexed(self, entries: list[Entry], problems: list[Diagnostic]) -> None:
+        self.entries = {e.display: e for e in entries}
+        self.problems = problems
+        self.state = "checking"
+        self.refresh_views(None)
+        self.check_all()
+
+    @work(thread=True, exclusive=True, group="checks")
+    def check_all(self) -> None:
+        self._check_generation += 1
+        generation = self._check_generation
+        self._changed_during_check.clear()
+        run = run_checks(self.paths, self.config, self.options)
+        self.call_from_thread(self._checked, run, generation)
+
+    def _checked(self, run: CheckRun, generation: int) -> None:
+        if generation != self._check_generation:
+            return
+        by_path: dict[str, list[Diagnostic]] = defaultdict(list)
+        for diag in run.diagnostics:
+            by_path[diag.path].append(diag)
+        stale = set(self._changed_during_check)
+        for display, entry in self.entries.items():
+            if display not in stale:
+                entry.findings = by_path.get(display, [])
+        self.problems = [*self.problems, *(d for p, ds in by_path.items() if p not in self.entries for d in ds)]
+        self.state = "ready"
+        self.refresh_views(None)
+        for display in stale:
+            self.recheck(display)
+
+    @work(thread=True, group="recheck")
+    def recheck(self, display: str) -> None:
+        """Lint and compile one file again after it changed (duplicates need the whole set)."""
+        entry = self.entries.get(display)
+        if entry is None:
+            return
+        options = CheckOptions(checker=self.options.checker, jobs=1, dedupe=False, compile=self.options.compile)
+        run = run_checks([entry.path], self.config, options)
+        self.call_from_thread(self._rechecked, display, run.diagnostics)
+
+    def _rechecked(self, display: str, diags: list[Diagnostic]) -> None:
+        entry = self.entries.get(display)
+        if entry is None:
+            return
+        kept = [d for d in entry.findings or [] if d.code.startswith(DEDUPE_CODE_PREFIX)]
+        entry.findings = sorted([*diags, *kept], key=Diagnostic.sort_key)
+        self.refresh_views({display})
+
+    # -- shared state -------------------------------------------------------------------------
+
+    def refresh_views(self, displays: set[str] | None) -> None:
+        """Tell every screen on the stack that entries changed (None: all of them)."""
+        for screen in self.screen_stack:
+            handler = getattr(screen, "entries_changed", None)
+            if handler is not None:
+                handler(displays)
+
+    def update_subtitle(self, shown: int) -> None:
+        self.shown = shown
+        total = len(self.entries)
+        state = {"indexing": "reading front matter…", "checking": "checks running…"}.get(self.state)
+        if state is None:
+            count = sum(e.finding_count() for e in self.entries.values())
+            state = f"{count:,} finding{'s' if count != 1 else ''}"
+        self.sub_title = f"{shown:,} of {total:,} examples · {state}" if self.state != "indexing" else state
+
+    def browser_order(self) -> list[Entry]:
+        """The entries in the browser's current filter and sort order."""
+        browser = self.get_screen("browser") if self.is_screen_installed("browser") else None
+        screens = [s for s in self.screen_stack if isinstance(s, BrowserScreen)] or ([browser] if browser else [])
+        return list(screens[0].table.rows) if screens else list(self.entries.values())
+
+    def reload_entry(self, display: str) -> None:
+        """Re-read one file's front matter (keeping its findings until the recheck lands)."""
+        old = self.entries.get(display)
+        if old is None:
+            return
+        fresh = read_entry(Target(old.path, old.display, old.topic))
+        fresh.findings = old.findings
+        self.entries[display] = fresh
+        if self.state == "checking":
+            self._changed_during_check.add(display)
+        self.refresh_views({display})
+
+    def twin_name(self, display: str) -> str:
+        """How a rejection note names the example kept: its path under the data root."""
+        entry = self.entries[display]
+        root = (self.config.root / self.config.data_root).resolve()
+        try:
+            return entry.path.resolve().relative_to(root).as_posix()
+        except ValueError:
+            return display
+
+    # -- writes ---------------------------------------------------------------------------------
+
+    def write_updates(self, display: str, updates: dict[str, Any], label: str) -> bool:
+        """Apply front matter updates; a file changed on disk is reloaded, never overwritten."""
+        entry = self.entries.get(display)
+        if entry is None:
+            return False
+        try:
+            self.writer.update(entry.path, display, entry.digest, updates, label)
+        except StaleFileError as exc:
+            self.reload_entry(display)
+            self.notify(f"{exc}: reloaded it, nothing written. Check it and decide again.", severity="warning", timeout=8)
+            return False
+        except FrontMatterEditError as exc:
+            self.notify(f"{display}: {exc}", severity="error", timeout=8)
+            return False
+        except OSError as exc:
+            self.notify(f"{display}: cannot write: {exc.strerror or exc}", severity="error", timeout=8)
+            return False
+        self.reload_entry(display)
+        self.notify(label)
+        self.recheck(display)
+        return True
+
+    def decide(self, display: str, status: str, note: str | None) -> bool:
+        updates = review_updates(status, self.reviewer, self.today(), note)
+        return self.write_updates(display, updates, f"{status}: {display}")
+
+    def action_undo(self) -> None:
+        try:
+            change = self.writer.undo()
+        except StaleFileError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        except OSError as exc:
+            self.notify(f"cannot undo: {exc.strerror or exc}", severity="error")
+            return
+        if change is None:
+            self.notify("Nothing to undo.")
+            return
+        self.reload_entry(change.display)
+        self.recheck(change.display)
+        self.notify(f"Undone: {change.label}")
+
+    def edit_in_editor(self, display: str) -> None:
+        """Open the file in $VISUAL/$EDITOR (argv list, no shell), then re-read and re-check it."""
+        entry = self.entries.get(display)
+        if entry is None:
+            return
+        editor = self.editor or os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        argv = [*shlex.split(editor), str(entry.path)]
+        try:
+            if self.is_headless:
+                subprocess.run(argv, check=False)
+            else:
+                with self.suspend():
+                    subprocess.run(argv, check=False)
+        except (OSError, ValueError, SuspendNotSupported) as exc:
+            self.notify(f"cannot run the editor {argv[0]!r}: {exc}", severity="error")
+            return
+        self.reload_entry(display)
+        self.recheck(display)
+
+    def quick_edit(self, display: str) -> None:
+        entry = self.entries.get(display)
+        if entry is None:
+            return
+
+        def done(changed: dict[str, Any] | None) -> None:
+            if changed:
+                self.write_updates(display, changed, f"edited {', '.join(changed)}: {display}")
+
+        self.push_screen(QuickEditForm(display, entry.meta), done)
+
+    def action_new_example(self) -> None:
+        current = self.screen.current_entry() if isinstance(self.screen, EntryScreen) else None
+        self.push_screen(NewExampleForm(list(self.config.topics), current.topic if current else None), self.create_example)
+
+    def create_example(self, request: NewExampleRequest | None) -> None:
+        """Write the skeleton under the data root, list it, check it and open it."""
+        if request is None:
+            return
+        from curate.templates import new_example_path
+
+        data_root = self.config.root / self.config.data_root
+        path = new_example_path(data_root, request.topic, request.title)
+        if not path.resolve().is_relative_to(data_root.resolve()):
+            self.notify(f"refusing to write outside the data root: {path}", severity="error")
+            return
+        display = display_path(path)
+        try:
+            self.writer.create(path, display, request.render().encode("utf-8"))
+        except (StaleFileError, OSError) as exc:
+            self.notify(f"cannot create {display}: {exc}", severity="error")
+            return
+        entry = read_entry(Target(path, display, topic_of(path, self.config)))
+        self.entries[display] = entry
+        self.refresh_views(None)
+        self.recheck(display)
+        self.notify(f"created {display}")
+        self.open_example(display)
+
+    # -- navigation -----------------------------------------------------------------------------
+
+    def open_example(self, display: str) -> None:
+        if display in self.entries:
+            self.push_screen(ExampleScreen(display))
+
+    def action_stats(self) -> None:
+        if not isinstance(self.screen, StatsScreen):
+            self.push_screen(StatsScreen())
+
+    def action_duplicates(self) -> None:
+        if not isinstance(self.screen, DuplicatesScreen):
+            self.push_screen(DuplicatesScreen())

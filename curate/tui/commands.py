@@ -1,0 +1,37 @@
+"""Command palette (Ctrl+P): every action bound on the current screen and the app, by its
+description, so anything the footer can do can also be found by name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from curate.tui.screens.base import EntryScreen
+
+
+class ReviewCommands(Provider):
+    """One command per described binding, run against the node that defines it."""
+
+    def _commands(self) -> Iterator[tuple[str, str, partial[object]]]:
+        seen: set[str] = set()
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description or binding.action in seen or not active.enabled:
+                continue
+            seen.add(binding.action)
+            key_name = binding.key_display or self.app.get_key_display(binding)
+            help_text = f"key: {key_name}" + (" (acts on the current example)" if isinstance(active.node, EntryScreen) else "")
+            yield binding.description, help_text, partial(self.app.run_action, binding.action, active.node)
+
+    async def discover(self) -> Hits:
+        for name, help_text, command in sorted(self._commands(), key=lambda c: c[0].lower()):
+            yield DiscoveryHit(name, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, command in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), command, help=help_text)

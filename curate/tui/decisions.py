@@ -1,0 +1,101 @@
+"""Review decisions as file writes: who reviews, what keys a decision sets, and a writer that
+refuses to overwrite a file changed on disk since it was read and can undo its last write."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from curate.atomic import write_bytes_atomic
+from curate.config import CurateConfig
+from curate.tui.frontmatter_edit import update_front_matter
+from curate.tui.store import digest
+
+APPROVED, REJECTED, NEEDS_WORK = "approved", "rejected", "needs-work"
+GIT_TIMEOUT_S = 2.0
+
+
+def resolve_reviewer(config: CurateConfig) -> str:
+    """The config's `reviewer`, else `git config user.name`, else the login name."""
+    if config.reviewer and config.reviewer.strip():
+        return config.reviewer.strip()
+    try:
+        result = subprocess.run(
+            ["git", "config", "user.name"], cwd=config.root, capture_output=True, text=True, timeout=GIT_TIMEOUT_S, check=False
+        )
+        if result.returncode == 0 and result.stdout.strip():
+            return result.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    try:
+        return os.environ.get("USER") or getpass.getuser() or "unknown"
+    except (OSError, KeyError):
+        return "unknown"
+
+
+def review_updates(status: str, reviewer: str, today: dt.date, note: str | None) -> dict[str, Any]:
+    """The four review keys; a decision without a note removes a note left by an earlier one."""
+    return {"status": status, "reviewer": reviewer, "reviewed": today.isoformat(), "review_note": (note or "").strip() or None}
+
+
+class StaleFileError(Exception):
+    """The file on disk is not the one the reviewer saw; nothing was written."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One write the reviewer can undo: the exact bytes before and after."""
+
+    path: Path
+    display: str
+    before: bytes
+    after: bytes
+    label: str
+
+
+@dataclass
+class FileWriter:
+    """Writes front matter edits atomically and keeps the history for undo."""
+
+    history: list[Change] = field(default_factory=list)
+
+    def update(self, path: Path, display: str, expected_digest: str, updates: dict[str, Any], label: str) -> Change:
+        """Apply `updates` to the file if it still hashes to `expected_digest`."""
+        current = _read(path)
+        if digest(current) != expected_digest:
+            raise StaleFileError(f"{display} changed on disk since it was loaded")
+        after = update_front_matter(current, updates)
+        if after != current:
+            write_bytes_atomic(path, after)
+        change = Change(path, display, current, after, label)
+        self.history.append(change)
+        return change
+
+    def create(self, path: Path, display: str, data: bytes) -> None:
+        """Write a new file (never over an existing one); creations are not undoable."""
+        if path.exists():
+            raise StaleFileError(f"{display} already exists")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(path, data)
+
+    def undo(self) -> Change | None:
+        """Restore the bytes from before the last write, unless the file changed since."""
+        if not self.history:
+            return None
+        change = self.history.pop()
+        if _read(change.path) != change.after:
+            raise StaleFileError(f"{change.display} changed on disk after the decision; not undone")
+        write_bytes_atomic(change.path, change.before)
+        return change
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise StaleFileError(f"{path} no longer exists") from None

@@ -1,0 +1,96 @@
+"""What the browser and the example view share: the review keys, acting on 'the current entry'."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from curate.tui.decisions import APPROVED, NEEDS_WORK, REJECTED
+from curate.tui.screens.note_prompt import NotePrompt
+from curate.tui.store import Entry
+
+if TYPE_CHECKING:
+    from curate.tui.app import ReviewApp
+
+
+class EntryScreen(Screen[None]):
+    """A screen with a current example that review decisions apply to."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "approve", "Approve"),
+        Binding("A", "approve_with_note", "Approve+note", show=False),
+        Binding("r", "reject", "Reject"),
+        Binding("n", "needs_work", "Needs work"),
+        Binding("right_square_bracket", "step_unreviewed(1)", "Next unreviewed", key_display="]"),
+        Binding("left_square_bracket", "step_unreviewed(-1)", "Prev unreviewed", key_display="["),
+        Binding("e", "edit", "$EDITOR"),
+        Binding("f", "quick_edit", "Fields"),
+    ]
+
+    @property
+    def review_app(self) -> ReviewApp:
+        return self.app  # type: ignore[return-value]
+
+    def current_entry(self) -> Entry | None:
+        raise NotImplementedError
+
+    def step_to(self, entry: Entry) -> None:
+        """Show `entry` as the current one (move the cursor, or open it)."""
+        raise NotImplementedError
+
+    def entries_changed(self, displays: set[str] | None) -> None:
+        """Called by the app when entries were re-read (None: all of them)."""
+
+    def _entry_or_warn(self) -> Entry | None:
+        entry = self.current_entry()
+        if entry is None:
+            self.notify("No example selected.", severity="warning")
+        return entry
+
+    def action_approve(self) -> None:
+        if entry := self._entry_or_warn():
+            self.review_app.decide(entry.display, APPROVED, None)
+
+    def _decide_with_note(self, status: str, title: str, required: bool) -> None:
+        entry = self._entry_or_warn()
+        if entry is None:
+            return
+        display = entry.display
+        current = str(entry.meta.get("review_note", "") or "") if status != APPROVED else ""
+
+        def done(note: str | None) -> None:
+            if note is not None:
+                self.review_app.decide(display, status, note)
+
+        self.app.push_screen(NotePrompt(f"{title}: {display}", required=required, initial=current), done)
+
+    def action_approve_with_note(self) -> None:
+        self._decide_with_note(APPROVED, "Approve with a note", required=False)
+
+    def action_reject(self) -> None:
+        self._decide_with_note(REJECTED, "Reject (why?)", required=True)
+
+    def action_needs_work(self) -> None:
+        self._decide_with_note(NEEDS_WORK, "Needs work (what?)", required=True)
+
+    def action_step_unreviewed(self, direction: int) -> None:
+        order = self.review_app.browser_order()
+        current = self.current_entry()
+        start = next((i for i, e in enumerate(order) if current and e.display == current.display), -1 if direction > 0 else len(order))
+        index = start + direction
+        while 0 <= index < len(order):
+            if order[index].unreviewed:
+                self.step_to(order[index])
+                return
+            index += direction
+        self.notify("No more unreviewed examples in this direction (with the current filter).")
+
+    def action_edit(self) -> None:
+        if entry := self._entry_or_warn():
+            self.review_app.edit_in_editor(entry.display)
+
+    def action_quick_edit(self) -> None:
+        if entry := self._entry_or_warn():
+            self.review_app.quick_edit(entry.display)

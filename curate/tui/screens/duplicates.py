@@ -1,0 +1,192 @@
+"""Near-duplicate clusters from `curate.dedupe`: the keeper and another member side by side,
+differences marked; keep one and the other is rejected with a note naming its twin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from curate.example import Example, load_example
+from curate.tui.decisions import REJECTED
+from curate.tui.widgets.diff_view import side_by_side, similarity
+
+if TYPE_CHECKING:
+    from curate.tui.app import ReviewApp
+
+UNAVAILABLE = "Duplicate detection is not available in this build (curate.dedupe is missing)."
+
+
+@dataclass(frozen=True)
+class ClusterView:
+    """A cluster reduced to the members not yet rejected; the keeper always comes first."""
+
+    members: list[str]
+    reason: str
+    scores: dict[frozenset[str], float]
+
+    def score(self, a: str, b: str) -> float | None:
+        return self.scores.get(frozenset((a, b)))
+
+
+def find_cluster_views(examples: list[Example], threshold: float) -> list[ClusterView] | None:
+    """Clusters from the dedupe detector, or None when the detector is not installed."""
+    try:
+        from curate.dedupe import DedupeConfig, find_clusters, items_from_examples
+    except ImportError:
+        return None
+    views = []
+    for cluster in find_clusters(items_from_examples(examples), DedupeConfig(threshold=threshold)):
+        members = [cluster.keeper, *(m for m in cluster.members if m != cluster.keeper)]
+        scores = {frozenset((p.a, p.b)): float(getattr(p, "score", getattr(p, "jaccard", 0.0))) for p in getattr(cluster, "pairs", [])}
+        views.append(ClusterView(members, str(getattr(cluster, "reason", "")), scores))
+    return views
+
+
+def body_of(example: Example) -> tuple[str, int]:
+    """The text after the front matter, and its first file line."""
+    lines = example.text.split("\n")
+    return "\n".join(lines[example.body_line - 1 :]), example.body_line
+
+
+class DuplicatesScreen(Screen[None]):
+    """Cluster list on the left, a pair of members on the right."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("1", "keep(0)", "Keep left, reject right"),
+        Binding("2", "keep(1)", "Keep right, reject left"),
+        Binding("m", "next_member", "Other member"),
+    ]
+    DEFAULT_CSS = """
+    DuplicatesScreen #clusters { width: 36; height: 1fr; border-right: solid $panel; }
+    DuplicatesScreen #pair-head { height: auto; padding: 0 1; background: $panel; }
+    DuplicatesScreen #pair { height: 1fr; }
+    DuplicatesScreen #pair VerticalScroll { width: 1fr; border-right: solid $panel; overflow-x: auto; }
+    DuplicatesScreen #pair Static { width: auto; }
+    DuplicatesScreen .side-title { text-style: bold; padding: 0 1; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(id="duplicates")
+        self.clusters: list[ClusterView] = []
+        self.cluster_index = 0
+        self.other_index = 1
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Horizontal():
+            yield OptionList(id="clusters")
+            with Vertical():
+                yield Static("Finding near-duplicates…", id="pair-head")
+                with Horizontal(id="pair"):
+                    with VerticalScroll(id="left-scroll"):
+                        yield Label("", id="left-title", classes="side-title")
+                        yield Static("", id="left")
+                    with VerticalScroll(id="right-scroll"):
+                        yield Label("", id="right-title", classes="side-title")
+                        yield Static("", id="right")
+        yield Footer()
+
+    @property
+    def review_app(self) -> ReviewApp:
+        return self.app  # type: ignore[return-value]
+
+    def on_mount(self) -> None:
+        self.sub_title = "Duplicates"
+        self.find_clusters()
+
+    @work(thread=True, exclusive=True, group="duplicates")
+    def find_clusters(self) -> None:
+        app = self.review_app
+        examples = [ex for entry in list(app.entries.values()) if (ex := load_example(entry.path, entry.display, entry.topic)[0])]
+        views = find_cluster_views(examples, app.config.dedupe_threshold)
+        self.app.call_from_thread(self.show_clusters, views)
+
+    def show_clusters(self, views: list[ClusterView] | None) -> None:
+        if views is None:
+            self.query_one("#pair-head", Static).update(UNAVAILABLE)
+            return
+        self.clusters = views
+        self.entries_changed(None)
+
+    def _active(self, view: ClusterView) -> ClusterView:
+        entries = self.review_app.entries
+        members = [m for m in view.members if m in entries and entries[m].status != REJECTED]
+        return ClusterView(members, view.reason, view.scores)
+
+    def entries_changed(self, displays: set[str] | None) -> None:
+        """Drop members rejected since, and clusters left with a single member."""
+        self.clusters = [c for c in map(self._active, self.clusters) if len(c.members) > 1]
+        option_list = self.query_one("#clusters", OptionList)
+        option_list.clear_options()
+        option_list.add_options([Option(Text(f"{len(c.members)} · {c.members[0]}", overflow="ellipsis", no_wrap=True)) for c in self.clusters])
+        self.cluster_index = min(self.cluster_index, max(len(self.clusters) - 1, 0))
+        self.other_index = 1
+        if self.clusters:
+            option_list.highlighted = self.cluster_index
+        self.show_pair()
+
+    @on(OptionList.OptionHighlighted, "#clusters")
+    def cluster_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_index != self.cluster_index:
+            self.cluster_index, self.other_index = event.option_index, 1
+            self.show_pair()
+
+    def pair(self) -> tuple[str, str] | None:
+        if not self.clusters:
+            return None
+        members = self.clusters[self.cluster_index].members
+        return members[0], members[min(self.other_index, len(members) - 1)]
+
+    def show_pair(self) -> None:
+        head = self.query_one("#pair-head", Static)
+        pair = self.pair()
+        if pair is None:
+            head.update("No near-duplicate clusters left to resolve.")
+            for name in ("left", "right", "left-title", "right-title"):
+                self.query_one(f"#{name}", Static).update("")
+            return
+        entries = self.review_app.entries
+        loaded = [load_example(entries[d].path, d, entries[d].topic)[0] for d in pair]
+        if any(ex is None for ex in loaded):
+            head.update("One of the pair cannot be read; fix it in $EDITOR from the browser.")
+            return
+        (left_body, left_line), (right_body, right_line) = (body_of(ex) for ex in loaded if ex)
+        left, right = side_by_side(left_body, right_body, left_line, right_line)
+        view = self.clusters[self.cluster_index]
+        score = view.score(*pair)
+        shown = f"detector score {score:.2f}" if score is not None else f"line similarity {similarity(left_body, right_body):.2f}"
+        head.update(
+            f"Cluster {self.cluster_index + 1} of {len(self.clusters)} · {len(view.members)} members · {shown}"
+            + (f" · keeper: {view.reason}" if view.reason else "")
+        )
+        self.query_one("#left-title", Label).update(f"keeper  {pair[0]}")
+        self.query_one("#right-title", Label).update(f"member {self.other_index} of {len(view.members) - 1}  {pair[1]}")
+        self.query_one("#left", Static).update(left)
+        self.query_one("#right", Static).update(right)
+
+    def action_next_member(self) -> None:
+        if self.clusters:
+            others = len(self.clusters[self.cluster_index].members) - 1
+            self.other_index = self.other_index % others + 1
+            self.show_pair()
+
+    def action_keep(self, side: int) -> None:
+        """Keep one side; the other becomes `rejected` with a note naming the one kept."""
+        pair = self.pair()
+        if pair is None:
+            return
+        kept, dropped = pair[side], pair[1 - side]
+        self.review_app.decide(dropped, REJECTED, f"duplicate of {self.review_app.twin_name(kept)}")
+
+    def action_back(self) -> None:
+        self.dismiss()

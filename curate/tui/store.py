@@ -1,0 +1,160 @@
+"""What the browser lists: one `Entry` per example file, read with a fast pass over the front
+matter only (no sections, no rules) so 10,000 files show up before any check finishes, plus
+the filter and sort the browser applies on every keystroke."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from curate.config import CurateConfig
+from curate.diagnostics import Diagnostic, Severity
+from curate.discover import Target, discover
+from curate.example import MAX_FILE_BYTES
+from curate.frontmatter_yaml import FrontMatterError, load_front_matter
+
+UNREVIEWED = ("draft", "in-review")
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class Entry:
+    """One example as the browser sees it; `digest` is the hash of the bytes it was read from."""
+
+    path: Path
+    display: str
+    topic: str | None
+    meta: dict[str, Any]
+    digest: str
+    problem: Diagnostic | None = None
+    findings: list[Diagnostic] | None = None  # None until the checks have run
+
+    @property
+    def title(self) -> str:
+        return str(self.meta.get("title", "") or "") or self.path.stem
+
+    @property
+    def type(self) -> str:
+        return str(self.meta.get("type", "") or "")
+
+    @property
+    def status(self) -> str:
+        return str(self.meta.get("status", "") or "draft")
+
+    @property
+    def difficulty(self) -> str:
+        return str(self.meta.get("difficulty", "") or "")
+
+    @property
+    def generations(self) -> list[str]:
+        value = self.meta.get("generation")
+        if isinstance(value, list):
+            return [str(v) for v in value]
+        return [str(value)] if value else []
+
+    @property
+    def tags(self) -> list[str]:
+        value = self.meta.get("tags")
+        return [str(v) for v in value] if isinstance(value, list) else []
+
+    @property
+    def unreviewed(self) -> bool:
+        return self.status in UNREVIEWED
+
+    @cached_property
+    def haystack(self) -> str:
+        """Lower-case text the free-text filter searches: title, tags and path."""
+        return " ".join([self.title, *self.tags, self.display]).lower()
+
+    def finding_count(self) -> int:
+        return len(self.findings or []) + (1 if self.problem else 0)
+
+    def worst_severity(self) -> Severity | None:
+        found = [*(self.findings or []), *([self.problem] if self.problem else [])]
+        return max((d.severity for d in found), key=lambda s: s.rank, default=None)
+
+
+def read_entry(target: Target) -> Entry:
+    """Read one file's front matter; an unreadable file becomes an entry with its problem."""
+    try:
+        size = target.path.stat().st_size
+        data = target.path.read_bytes() if size <= MAX_FILE_BYTES else b""
+    except OSError as exc:
+        return _broken(target, b"", "BBJ001", f"cannot read file: {exc.strerror or exc.__class__.__name__}")
+    if size > MAX_FILE_BYTES:
+        return _broken(target, data, "BBJ003", f"file is {size:,} bytes; examples are limited to {MAX_FILE_BYTES:,}")
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
+    except UnicodeDecodeError:
+        return _broken(target, data, "BBJ002", "invalid UTF-8; save the file as UTF-8")
+    try:
+        meta, *_ = load_front_matter(text)
+    except FrontMatterError as exc:
+        return _broken(target, data, exc.code, exc.message, exc.line)
+    return Entry(target.path, target.display, target.topic, meta, digest(data))
+
+
+def _broken(target: Target, data: bytes, code: str, message: str, line: int = 1) -> Entry:
+    problem = Diagnostic(target.display, line, 1, code, Severity.ERROR, message)
+    return Entry(target.path, target.display, target.topic, {}, digest(data), problem)
+
+
+def scan(paths: list[Path], config: CurateConfig) -> tuple[list[Entry], list[Diagnostic]]:
+    """Every example under `paths` (sorted by path) and the paths that could not be listed."""
+    targets, problems = discover(paths, config)
+    entries = sorted((read_entry(t) for t in targets), key=lambda e: e.display)
+    return entries, problems
+
+
+@dataclass(frozen=True)
+class Filter:
+    """The browser's filter bar: None means 'any'; `text` words must all occur."""
+
+    generation: str | None = None
+    type: str | None = None
+    status: str | None = None
+    difficulty: str | None = None
+    topic: str | None = None
+    text: str = ""
+    words: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "words", tuple(self.text.lower().split()))
+
+    def matches(self, entry: Entry) -> bool:
+        return (
+            (self.generation is None or self.generation in entry.generations)
+            and (self.type is None or entry.type == self.type)
+            and (self.status is None or entry.status == self.status)
+            and (self.difficulty is None or entry.difficulty == self.difficulty)
+            and (self.topic is None or entry.topic == self.topic)
+            and all(word in entry.haystack for word in self.words)
+        )
+
+
+SORT_KEYS: dict[str, Callable[[Entry], Any]] = {
+    "title": lambda e: e.title.lower(),
+    "topic": lambda e: e.topic or "",
+    "type": lambda e: e.type,
+    "generation": lambda e: ",".join(e.generations),
+    "difficulty": lambda e: e.difficulty,
+    "status": lambda e: e.status,
+    "findings": lambda e: e.finding_count() if e.findings is not None or e.problem else -1,
+    "path": lambda e: e.display,
+}
+
+
+def select(entries: Iterable[Entry], criteria: Filter, sort_key: str = "path", reverse: bool = False) -> list[Entry]:
+    """The entries that pass the filter, sorted (ties broken by path so the order is stable)."""
+    key = SORT_KEYS[sort_key]
+    chosen = [e for e in entries if criteria.matches(e)]
+    chosen.sort(key=lambda e: e.display)
+    chosen.sort(key=key, reverse=reverse)
+    return chosen

@@ -1,0 +1,1 @@
+"""Click subcommands of `bbj-train`, one module each, loaded lazily by `train.cli`."""

@@ -1,0 +1,53 @@
+"""`bbj-train convert`: curated examples -> ChatML records (examples.jsonl) and a data card."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from train.commands.options import chosen_statuses, config_option, prepare_out_dir, resolve_config, status_options
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False), help="Output folder.")
+@status_options
+@config_option
+@click.option("--strict", is_flag=True, help="Exit 1 when any example was skipped as invalid.")
+def convert(paths: tuple[Path, ...], out_dir: Path, statuses: tuple[str, ...], all_statuses: bool, config_file: Path | None, strict: bool) -> None:
+    """Convert examples (default: training-data) to ChatML records in OUT/examples.jsonl."""
+    from train.data.card import build_card, click_command_line, digest_of, write_card, write_jsonl
+    from train.data.convert import convert_examples, load_examples
+
+    chosen = chosen_statuses(statuses, all_statuses)
+    roots = list(paths) or [Path("training-data")]
+    config = resolve_config(roots, config_file)
+    loaded = load_examples(roots, config, chosen)
+    records, unconvertible = convert_examples(loaded.examples)
+    skipped = sorted(loaded.skipped + unconvertible, key=lambda d: d.sort_key())
+    for diag in skipped:
+        click.echo(f"{diag.render()} (skipped)", err=True)
+    prepare_out_dir(out_dir)
+    output = write_jsonl(out_dir / "examples.jsonl", records)
+    inputs = [{"path": root.as_posix(), "files": loaded.files, "sha256": digest_of((e.display_path, e.content_hash) for e in loaded.examples)} for root in roots]
+    counts = {
+        "records": len(records),
+        "skipped_invalid": len(skipped),
+        "filtered_by_status": loaded.filtered_by_status,
+        "by_type": dict(sorted(Counter(r["meta"]["type"] for r in records).items())),
+        "by_generation": dict(sorted(Counter(_generation(r["meta"]["generation"]) for r in records).items())),
+    }
+    card = build_card(
+        "ChatML records from curated examples", click_command_line(), inputs, [output], counts,
+        statuses=list(chosen) if chosen else "all", skipped=[d.to_json() for d in skipped],
+    )  # fmt: skip
+    write_card(out_dir, card)
+    click.echo(f"converted {len(records)} examples -> {out_dir / 'examples.jsonl'} ({len(skipped)} skipped as invalid, {loaded.filtered_by_status} filtered by status)")
+    if strict and skipped:
+        raise click.exceptions.Exit(1)
+
+
+def _generation(value: object) -> str:
+    return "+".join(map(str, value)) if isinstance(value, list) else str(value)

@@ -1,0 +1,79 @@
+"""`bbj-train corpus`: the Stage 1 raw BBj corpus as JSONL `{"text", "meta"}`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from train.commands.options import chosen_statuses, config_option, resolve_config, status_options
+
+
+@click.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", "out_file", required=True, type=click.Path(path_type=Path, dir_okay=False), help="Output JSONL file.")
+@click.option("--ext", "extensions", multiple=True, help="Extra source extensions besides .bbj .src .bbl .aon (repeatable).")
+@click.option("--from-examples", "example_paths", multiple=True, type=click.Path(path_type=Path, exists=True), help="Also take the code blocks of curated examples here.")
+@status_options
+@click.option("--syntax-filter", is_flag=True, help="Drop sources the built-in syntax checker rejects.")
+@click.option("--decontaminate", "split_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), help="Split folder: drop sources that near-duplicate or contain test code.")
+@click.option("--fim-rate", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True, help="Share of documents turned into fill-in-the-middle samples.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the FIM choice and cut points.")
+@click.option("--no-near-dedupe", is_flag=True, help="Only drop exact duplicates.")
+@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False), help="Report JSON (default: <out stem>.report.json beside OUT).")
+@config_option
+def corpus(
+    sources: tuple[Path, ...], out_file: Path, extensions: tuple[str, ...], example_paths: tuple[Path, ...], statuses: tuple[str, ...],
+    all_statuses: bool, syntax_filter: bool, split_dir: Path | None, fim_rate: float, seed: int, no_near_dedupe: bool,
+    report_path: Path | None, config_file: Path | None,
+) -> None:  # fmt: skip
+    """Build the corpus from folders of BBj SOURCES and/or --from-examples."""
+    from curate.atomic import write_text_atomic
+    from train.data.card import build_card, click_command_line, write_card, write_jsonl
+    from train.data.corpus import DEFAULT_EXTENSIONS, CorpusOptions, CorpusResult, build_corpus, collect_sources, documents_from_examples, reason_counts, samples
+
+    if not sources and not example_paths:
+        raise click.UsageError("give source folders, --from-examples, or both")
+    if syntax_filter:
+        try:
+            import curate.bbjsyntax  # noqa: F401
+            from curate.bbjsyntax import check_source  # noqa: F401
+        except ImportError:
+            raise click.UsageError("--syntax-filter needs curate.bbjsyntax.check_source, which this build lacks") from None
+    result = CorpusResult()
+    documents = collect_sources(list(sources), DEFAULT_EXTENSIONS + extensions, result)
+    if example_paths:
+        from train.data.convert import load_examples
+
+        loaded = load_examples(list(example_paths), resolve_config(list(example_paths), config_file), chosen_statuses(statuses, all_statuses))
+        for diag in loaded.skipped:
+            click.echo(f"{diag.render()} (skipped)", err=True)
+        documents += documents_from_examples(loaded.examples)
+    read = len(documents) + len(result.dropped)
+    options = CorpusOptions(syntax_filter, split_dir, fim_rate, seed, not no_near_dedupe)
+    build_corpus(documents, options, result)
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    records = samples(result.documents, fim_rate, seed)
+    output = write_jsonl(out_file, records)
+    report_path = report_path or out_file.with_name(f"{out_file.stem}.report.json")
+    counts = {
+        "documents_read": read, "kept": len(result.documents), "dropped": len(result.dropped),
+        "fim_samples": sum(1 for r in records if r["meta"]["fim"]), "reasons": reason_counts(result.dropped),
+    }  # fmt: skip
+    write_text_atomic(report_path, json.dumps({**counts, "dropped_documents": result.dropped}, indent=1, ensure_ascii=False) + "\n")
+    inputs = [_input_entry(p, [d for d in documents if "example" not in d.meta and d.id.startswith(p.as_posix())]) for p in sources]
+    inputs += [_input_entry(p, [d for d in documents if "example" in d.meta]) for p in example_paths]
+    card = build_card("Stage 1 BBj corpus", click_command_line(), inputs, [output], counts, report=report_path.as_posix(), fim={"rate": fim_rate, "seed": seed, "format": "PSM"})
+    write_card(out_file.parent, card, stem=f"{out_file.stem}.card")
+    click.echo(f"corpus: {len(result.documents)} of {read} documents kept ({counts['fim_samples']} as FIM samples) -> {out_file} (report: {report_path})")
+
+
+def _input_entry(path: Path, documents: list) -> dict[str, object]:  # type: ignore[type-arg]
+    """One input root: how many documents it gave and one hash over their ids and texts."""
+    import hashlib
+
+    from train.data.card import digest_of
+
+    digest = digest_of((d.id, hashlib.sha256(d.text.encode("utf-8")).hexdigest()) for d in documents)
+    return {"path": path.as_posix(), "documents": len(documents), "sha256": digest}

@@ -1,0 +1,56 @@
+"""`bbj-train import-chatml`: legacy ChatML JSONL -> repaired, deduplicated records, a report
+accounting for every input line, a data card, and optionally draft Markdown examples."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from train.commands.options import config_option, prepare_out_dir, resolve_config
+
+
+@click.command("import-chatml")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False), help="Output folder (records.jsonl, card).")
+@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False), help="Report JSON (default: OUT/report.json).")
+@click.option("--to-markdown", "markdown_dir", type=click.Path(path_type=Path, file_okay=False), help="Also write draft Markdown examples here.")
+@click.option("--system-prompt", default=None, help="Replace every system prompt with this text (default: keep; add the default when missing).")
+@click.option("--id-prefix", default="legacy", show_default=True, help="Record ids are PREFIX:<line>; use one prefix per legacy file.")
+@click.option("--no-near-dedupe", is_flag=True, help="Only drop exact duplicates.")
+@click.option("--dedupe-threshold", type=click.FloatRange(0.05, 1.0), default=None, help="Near-duplicate Jaccard threshold (default: the detector's).")
+@click.option("--max-line-bytes", type=click.IntRange(1), default=1 << 20, show_default=True, help="Longer lines are dropped.")
+@config_option
+def import_chatml(
+    file: Path, out_dir: Path, report_path: Path | None, markdown_dir: Path | None, system_prompt: str | None, id_prefix: str,
+    no_near_dedupe: bool, dedupe_threshold: float | None, max_line_bytes: int, config_file: Path | None,
+) -> None:  # fmt: skip
+    """Import FILE (records as {"messages": [...]} or {"text": "<|im_start|>..."})."""
+    from curate.atomic import write_text_atomic
+    from train.data.card import build_card, click_command_line, file_entry, write_card, write_jsonl
+    from train.data.legacy import ImportOptions, import_legacy
+
+    config = resolve_config([file], config_file)
+    options = ImportOptions(system_prompt, id_prefix, max_line_bytes, not no_near_dedupe, dedupe_threshold, list(config.topics))
+    result = import_legacy(file, options)
+    report = result.report()
+    prepare_out_dir(out_dir)
+    output = write_jsonl(out_dir / "records.jsonl", result.records)
+    report_path = report_path or out_dir / "report.json"
+    report_path.parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(report_path, json.dumps({"input": file.as_posix(), **report}, indent=1, ensure_ascii=False) + "\n")
+    extra = {}
+    if markdown_dir is not None:
+        from train.data.to_markdown import write_markdown
+
+        markdown = write_markdown(result.records, prepare_out_dir(markdown_dir), config.topics)
+        extra["markdown"] = {"folder": markdown_dir.as_posix(), "written": len(markdown.written), "skipped": markdown.skipped}
+        click.echo(f"wrote {len(markdown.written)} draft examples under {markdown_dir} ({len(markdown.skipped)} records had no code to make an example)")
+    counts = {key: report[key] for key in ("input_lines", "kept", "fixed", "dropped")} | {"reasons": report["reasons"]}
+    card = build_card("Legacy ChatML import", click_command_line(), [file_entry(file)], [output], counts, report=report_path.as_posix(), **extra)
+    write_card(out_dir, card)
+    click.echo(
+        f"{report['input_lines']} lines: {report['kept']} kept, {report['fixed']} fixed, {report['dropped']} dropped"
+        f" -> {out_dir / 'records.jsonl'} (report: {report_path})"
+    )

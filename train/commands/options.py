@@ -1,0 +1,53 @@
+"""Options and helpers shared by the data commands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from curate.config import ConfigError, CurateConfig, load_config
+from curate.schema import STATUSES
+
+
+def status_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """`--status` (repeatable or comma-separated, default approved) and `--all`."""
+    func = click.option("--all", "all_statuses", is_flag=True, help="Export every status (early experiments).")(func)
+    return click.option(
+        "--status", "statuses", multiple=True, metavar="STATUS[,STATUS]",
+        help=f"Statuses to export (default: approved; any of {', '.join(STATUSES)}).",
+    )(func)  # fmt: skip
+
+
+def chosen_statuses(statuses: tuple[str, ...], all_statuses: bool) -> tuple[str, ...] | None:
+    """None means every status."""
+    if all_statuses:
+        return None
+    chosen = tuple(dict.fromkeys(s.strip() for value in statuses for s in value.split(",") if s.strip())) or ("approved",)
+    unknown = [s for s in chosen if s not in STATUSES]
+    if unknown:
+        raise click.BadParameter(f"unknown status {', '.join(unknown)}; expected {', '.join(STATUSES)}", param_hint="--status")
+    return chosen
+
+
+def config_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--config", "config_file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+        help="A pyproject.toml or TOML file with [tool.bbj-curate] settings (topics, ...).",
+    )(func)  # fmt: skip
+
+
+def resolve_config(paths: list[Path], config_file: Path | None) -> CurateConfig:
+    try:
+        return load_config(paths or None, config_file)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def prepare_out_dir(out: Path) -> Path:
+    if out.exists() and not out.is_dir():
+        raise click.UsageError(f"--out {out} exists and is not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    return out

@@ -1,0 +1,111 @@
+"""Guesses for imported records that carry no metadata: UI generation, example type, topic and
+title, each from content patterns, each with a short reason so a reviewer can judge it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from train.data.chatml import fenced_blocks, text_outside_blocks
+
+# Most specific first: DWC programs also use BBjAPI() and getSysGui().
+GENERATION_PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
+    ("dwc", re.compile(r"getWebManager|executeAsyncScript|BBjWebManager|injectStyle|\bDWC\b"), "getWebManager/executeAsyncScript/DWC"),
+    ("bbj-gui", re.compile(r"BBjAPI\s*\(|getSysGui|addWindow|BBjSysGui|setCallback|process_events", re.IGNORECASE), "BBjAPI/getSysGui/addWindow"),
+    ("vpro5", re.compile(r"\(\s*sysgui\s*\)\s*'|\bctrl\s*\(\s*sysgui", re.IGNORECASE), "PRINT (sysgui)'...'/CTRL(sysgui"),
+    ("character", re.compile(r"@\(\s*[\w\d]|\binput\b", re.IGNORECASE), "PRINT @(x,y)/INPUT"),
+]
+
+MIGRATE_WORDS = re.compile(r"\b(migrat\w*|convert\w*|port(?:ing|ed)?|rewrite|rewriting|moderni[sz]\w*|upgrad\w*|translat\w*)\b", re.IGNORECASE)
+QUESTION_START = re.compile(r"^\s*(how|what|why|when|which|where|who|can|could|is|are|does|do|should|explain|describe|tell)\b", re.IGNORECASE)
+
+TOPIC_WORDS: dict[str, re.Pattern[str]] = {
+    "dwc": re.compile(r"getWebManager|executeAsyncScript|\bDWC\b|\bcss\b|browser|web component|injectStyle", re.IGNORECASE),
+    "gui": re.compile(r"\bwindow\b|button|sysgui|addWindow|setCallback|listbox|list box|edit box|\bctrl\b|dialog", re.IGNORECASE),
+    "database": re.compile(r"\bsql\w*|database|\btable\b|\bquery\b|recordset|\bmkeyed\b|\bkey=|\bknum\b", re.IGNORECASE),
+    "file-io": re.compile(r"\bopen\s*\(|\bclose\s*\(|\bread\b|\bwrite\b|\bfile\b|\bchannel\b|\bdirectory\b|\bfid\b", re.IGNORECASE),
+    "strings": re.compile(r"\bstr\$|\bmid\b|\bpos\s*\(|\bcvs\s*\(|\blen\s*\(|\bstring\b|\btrim\b|\bucase\b|\blcase\b|substring", re.IGNORECASE),
+    "oop": re.compile(r"\bclass\b|\bmethod\b|\bfield\b|\binterface\b|\bnew\s+\w|classend|methodend|\bextends\b", re.IGNORECASE),
+    "control-flow": re.compile(r"\bif\b|\bfor\b|\bwhile\b|\bgosub\b|\bgoto\b|\bswitch\b|\brepeat\b|\bnext\b|\bwend\b", re.IGNORECASE),
+}
+FALLBACK_TOPIC = "control-flow"
+
+
+@dataclass(frozen=True, slots=True)
+class Guess:
+    """What the import inferred about one record, and why."""
+
+    type: str
+    generation: str
+    from_generation: str | None
+    to_generation: str | None
+    topic: str
+    why: str
+
+
+def guess_generation(text: str) -> tuple[str, str]:
+    for name, pattern, clue in GENERATION_PATTERNS:
+        if pattern.search(text):
+            return name, clue
+    return "all", "no generation-specific API"
+
+
+def _code(content: str) -> str:
+    return "\n".join(block.code for block in fenced_blocks(content))
+
+
+def guess_type(user: str, assistant: str) -> tuple[str, str]:
+    user_code, assistant_code = _code(user), _code(assistant)
+    prose = text_outside_blocks(user)
+    if user_code.strip() and assistant_code.strip():
+        source, target = guess_generation(user_code)[0], guess_generation(assistant_code)[0]
+        if MIGRATE_WORDS.search(prose) and source != target and "all" not in (source, target):
+            return "migration", "code in and out, migration wording, generations differ"
+        return "completion", "code in the question and the answer"
+    if user_code.strip():
+        return "comprehension", "code in the question, prose answer"
+    if assistant_code.strip():
+        if QUESTION_START.match(prose) or prose.rstrip().endswith("?"):
+            return "explanation", "a question answered with code"
+        return "completion", "a task answered with code"
+    return "explanation", "no code on either side"
+
+
+def guess_topic(text: str, topics: Sequence[str]) -> str:
+    """The configured topic whose keywords occur most often; ties go to the earlier topic."""
+    scores = {topic: len(TOPIC_WORDS[topic].findall(text)) for topic in topics if topic in TOPIC_WORDS}
+    best = max(scores.items(), key=lambda item: item[1], default=(None, 0))
+    if best[0] and best[1] > 0:
+        return best[0]
+    return FALLBACK_TOPIC if FALLBACK_TOPIC in topics or not topics else topics[0]
+
+
+def guess(user: str, assistant: str, topics: Sequence[str]) -> Guess:
+    kind, type_why = guess_type(user, assistant)
+    answer_generation, answer_clue = guess_generation(_code(assistant) or assistant)
+    from_generation = to_generation = None
+    if kind == "migration":
+        from_generation, from_clue = guess_generation(_code(user))
+        to_generation = answer_generation
+        generation_why = f"from {from_generation} ({from_clue}) to {to_generation} ({answer_clue})"
+    elif kind == "comprehension":
+        answer_generation, answer_clue = guess_generation(_code(user))
+        generation_why = f"{answer_generation} ({answer_clue})"
+    else:
+        generation_why = f"{answer_generation} ({answer_clue})"
+    topic = guess_topic(f"{user}\n{assistant}", topics)
+    why = f"type={kind} ({type_why}); generation={generation_why}; topic={topic}"
+    return Guess(kind, answer_generation, from_generation, to_generation, topic, why)
+
+
+def title_from(user: str, limit: int = 80) -> str:
+    """A one-line title from the first prose line of the user turn ('' when there is none)."""
+    for line in text_outside_blocks(user).split("\n"):
+        cleaned = re.sub(r"[`*_#>]+", "", line)
+        cleaned = re.sub(r"\s+", " ", cleaned).strip().rstrip(":").strip()
+        if cleaned:
+            if len(cleaned) > limit:
+                cleaned = cleaned[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "..."
+            return cleaned
+    return ""

@@ -1,0 +1,147 @@
+"""ChatML records -> draft Markdown examples that pass the schema and structure rules, so
+imported knowledge can enter the normal review flow. Code is copied byte for byte; the type,
+generation and topic come from the record's metadata or are guessed (and say so)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from curate.atomic import write_text_atomic
+from curate.templates import slugify, yaml_value
+from train.data.chatml import FencedBlock, fenced_blocks, render_code_block, text_outside_blocks
+from train.data.guess import guess, title_from
+
+EXPECTED = re.compile(r"(?:\A|\n\n)Expected behavior: (.+?)(?=\n\n|\Z)", re.DOTALL)
+NO_EXPECTED = "Not stated in the imported record; describe what the program does when it runs."
+NO_EXPLANATION = "The imported answer had no explanation; add one before approving this example."
+
+
+class NotConvertible(ValueError):
+    """A record that cannot make a valid example (e.g. an explanation without any code)."""
+
+
+@dataclass
+class MarkdownResult:
+    written: list[dict[str, str]] = field(default_factory=list)  # {"source", "path"}
+    skipped: list[dict[str, str]] = field(default_factory=list)  # {"source", "reason"}
+
+
+def _turn(record: dict[str, Any], role: str) -> str:
+    return "\n\n".join(m["content"] for m in record["messages"] if m["role"] == role)
+
+
+def _blocks(blocks: list[FencedBlock]) -> str:
+    return "\n\n".join(render_code_block(b.code, b.filename, b.language or "bbj") for b in blocks)
+
+
+def _front_value(key: str, value: Any) -> str:
+    """`key: value`, multi-line strings as a literal block when that reads back the same."""
+    if isinstance(value, str) and "\n" in value:
+        body = "\n".join(f"  {line}" if line else "" for line in value.split("\n"))
+        literal = f"{key}: |-\n{body}"
+        try:
+            if yaml.safe_load(literal) == {key: value}:
+                return literal
+        except yaml.YAMLError:
+            pass
+    return f"{key}: {yaml_value(value)}"
+
+
+def record_markdown(record: dict[str, Any], title: str, topics: Sequence[str]) -> tuple[str, str]:
+    """(topic, Markdown text) of one record."""
+    meta = record.get("meta", {})
+    user, assistant = _turn(record, "user"), _turn(record, "assistant")
+    guessed = guess(user, assistant, topics) if meta.get("guessed") or "type" not in meta else None
+    kind = guessed.type if guessed else meta["type"]
+    topic = (guessed.topic if guessed else meta.get("topic")) or "control-flow"
+    if topic not in topics:
+        topic = guess(user, assistant, topics).topic
+    user_blocks, assistant_blocks = fenced_blocks(user), fenced_blocks(assistant)
+    front: dict[str, Any] = {"title": title, "type": kind}
+    if guessed:
+        front["generation"] = [guessed.from_generation, guessed.to_generation] if kind == "migration" else guessed.generation
+    else:
+        front["generation"] = meta.get("generation") or "all"
+        if meta.get("difficulty"):
+            front["difficulty"] = meta["difficulty"]
+    description = text_outside_blocks(user)
+    if description:
+        front["description"] = description
+    if kind == "migration":
+        front["from_generation"] = guessed.from_generation if guessed else meta.get("from_generation")
+        front["to_generation"] = guessed.to_generation if guessed else meta.get("to_generation")
+    front["status"] = "draft"
+    front["source"] = str(meta.get("source") or meta.get("id") or "imported")
+    if guessed:
+        front["review_note"] = f"type and generation guessed by import: {guessed.why}"
+    body = _body(kind, front, user, assistant, user_blocks, assistant_blocks)
+    lines = "\n".join(_front_value(k, v) for k, v in front.items())
+    return topic, f"---\n{lines}\n---\n\n{body}"
+
+
+def _body(kind: str, front: dict[str, Any], user: str, assistant: str, user_blocks: list[FencedBlock], assistant_blocks: list[FencedBlock]) -> str:
+    prose = text_outside_blocks(assistant)
+    if kind == "comprehension":
+        code, explanation = _blocks(user_blocks), assistant.strip()
+    elif kind == "migration":
+        before, after = _blocks(user_blocks), _blocks(assistant_blocks)
+        code = f"### Before ({front['from_generation']})\n\n{before}\n\n### After ({front['to_generation']})\n\n{after}"
+        explanation = prose
+    else:
+        code, explanation = _blocks(assistant_blocks), prose
+    if not code.strip():
+        raise NotConvertible("no-code")
+    expected = EXPECTED.search(explanation) or EXPECTED.search(text_outside_blocks(user))
+    if expected and kind == "comprehension":
+        explanation = (explanation[: expected.start()] + explanation[expected.end() :]).strip()
+    parts = ["## Code", code]
+    if kind == "completion":
+        parts += ["## Expected Behavior", expected.group(1).strip() if expected else NO_EXPECTED]
+    elif kind == "comprehension" and expected:
+        parts += ["## Expected Behavior", expected.group(1).strip()]
+    parts += ["## Explanation", explanation.strip() or NO_EXPLANATION]
+    return "\n\n".join(parts) + "\n"
+
+
+def unique_title(record: dict[str, Any], taken: set[str]) -> str:
+    meta = record.get("meta", {})
+    source = str(meta.get("source") or meta.get("id") or "imported record")
+    base = title_from(_turn(record, "user")) or f"Imported example ({source})"
+    title = base if base.casefold() not in taken else f"{base} ({source})"
+    counter = 2
+    while title.casefold() in taken:
+        title = f"{base} ({source}, {counter})"
+        counter += 1
+    taken.add(title.casefold())
+    return title
+
+
+def write_markdown(records: list[dict[str, Any]], out_dir: Path, topics: Sequence[str]) -> MarkdownResult:
+    """One draft example per record under out_dir/<topic>/<kebab-title>.md (names made unique)."""
+    result = MarkdownResult()
+    titles: set[str] = set()
+    used: set[str] = set()
+    for record in records:
+        source = str(record.get("meta", {}).get("source", ""))
+        title = unique_title(record, titles)
+        try:
+            topic, text = record_markdown(record, title, topics)
+        except NotConvertible as exc:
+            result.skipped.append({"source": source, "reason": str(exc)})
+            continue
+        stem = slugify(title)
+        name, counter = f"{topic}/{stem}.md", 2
+        while name in used:
+            name, counter = f"{topic}/{stem}-{counter}.md", counter + 1
+        used.add(name)
+        path = out_dir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(path, text)
+        result.written.append({"source": source, "path": name})
+    return result

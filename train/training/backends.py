@@ -1,0 +1,149 @@
+"""Model backends: Unsloth (fast QLoRA kernels, CUDA only) and transformers + PEFT (anywhere:
+bitsandbytes 4-bit on CUDA, plain fp32 LoRA on CPU). Both return a PEFT model with the same
+adapter shape and our ChatML tokenizer, so the stages do not care which one loaded it."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from train.config import RunConfig
+from train.training.chat import install_chat_template
+from train.training.errors import fail
+
+
+@dataclass(frozen=True)
+class Backend:
+    """Which backend loads the model, on which device, and why (the run log says it)."""
+
+    name: str  # "unsloth" | "hf"
+    device: str  # "cuda" | "cpu"
+    reason: str
+
+    @property
+    def quantized(self) -> bool:
+        return self.device == "cuda"
+
+    def to_json(self) -> dict[str, str]:
+        return {"name": self.name, "device": self.device, "reason": self.reason}
+
+
+def choose_backend(requested: str) -> Backend:
+    """Pick the backend. Importing unsloth here (before transformers and trl) lets it patch them."""
+    import torch
+
+    cuda = torch.cuda.is_available()
+    device = "cuda" if cuda else "cpu"
+    if requested == "hf":
+        return Backend("hf", device, "backend = 'hf' in the config")
+    installed = importlib.util.find_spec("unsloth") is not None
+    if not cuda or not installed:
+        missing = "no CUDA device" if not cuda else "the unsloth package is not installed"
+        if requested == "unsloth":
+            raise fail("config", "TRN020", f"backend = 'unsloth' cannot run here: {missing} (use 'auto' or 'hf')")
+        return Backend("hf", device, f"auto: {missing}, so transformers + PEFT")
+    try:
+        importlib.import_module("unsloth")
+    except Exception as exc:  # noqa: BLE001 - any import failure means: not usable here
+        if requested == "unsloth":
+            raise fail("config", "TRN020", f"backend = 'unsloth': import failed: {exc}") from None
+        return Backend("hf", device, f"auto: unsloth failed to import ({exc.__class__.__name__}), so transformers + PEFT")
+    why = "backend = 'unsloth' in the config" if requested == "unsloth" else "auto: CUDA and unsloth are available"
+    return Backend("unsloth", device, why)
+
+
+def load_model(config: RunConfig, backend: Backend) -> tuple[Any, Any]:
+    """(peft_model, tokenizer) ready to train: base frozen (4-bit on CUDA when configured), fresh adapter."""
+    try:
+        if backend.name == "unsloth":
+            model, tokenizer = _load_unsloth(config)
+        else:
+            model, tokenizer = _load_hf(config, backend)
+    except OSError as exc:
+        raise fail(config.base_model, "TRN040", f"base_model: cannot load {config.base_model!r}: {exc}") from None
+    install_chat_template(tokenizer)
+    model.config.use_cache = False  # a KV cache in training defeats packed-sequence attention masks
+    return model, tokenizer
+
+
+def _lora_kwargs(config: RunConfig) -> dict[str, Any]:
+    lora = config.lora
+    return {"r": lora.r, "lora_alpha": lora.effective_alpha, "lora_dropout": lora.dropout,
+            "target_modules": list(lora.target_modules), "bias": "none"}  # fmt: skip
+
+
+def _load_unsloth(config: RunConfig) -> tuple[Any, Any]:
+    import torch
+    from unsloth import FastLanguageModel
+
+    quant = config.quantization
+    model, tokenizer = FastLanguageModel.from_pretrained(
+        model_name=config.base_model,
+        max_seq_length=config.max_seq_len,
+        load_in_4bit=quant.load_in_4bit,
+        dtype=getattr(torch, quant.compute_dtype),
+    )
+    model = FastLanguageModel.get_peft_model(
+        model,
+        **_lora_kwargs(config),
+        use_gradient_checkpointing="unsloth" if config.gradient_checkpointing else False,
+        random_state=config.seed,
+    )
+    return model, tokenizer
+
+
+def _load_hf(config: RunConfig, backend: Backend) -> tuple[Any, Any]:
+    import torch
+    from peft import LoraConfig, get_peft_model, prepare_model_for_kbit_training
+    from transformers import AutoModelForCausalLM, AutoTokenizer, set_seed
+
+    quant = config.quantization
+    tokenizer = AutoTokenizer.from_pretrained(config.base_model)
+    kwargs: dict[str, Any] = {"attn_implementation": "sdpa"}
+    four_bit = backend.device == "cuda" and quant.load_in_4bit
+    if backend.device == "cuda":
+        kwargs.update(dtype=getattr(torch, quant.compute_dtype), device_map={"": 0})
+    else:
+        kwargs.update(dtype=torch.float32)
+    if four_bit:
+        from transformers import BitsAndBytesConfig
+
+        kwargs["quantization_config"] = BitsAndBytesConfig(
+            load_in_4bit=True,
+            bnb_4bit_quant_type=quant.quant_type,
+            bnb_4bit_use_double_quant=quant.double_quant,
+            bnb_4bit_compute_dtype=getattr(torch, quant.compute_dtype),
+        )
+    model = AutoModelForCausalLM.from_pretrained(config.base_model, **kwargs)
+    if four_bit:
+        model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=config.gradient_checkpointing)
+    elif config.gradient_checkpointing:
+        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+        model.enable_input_require_grads()
+    set_seed(config.seed)  # the adapter's random init depends on the seed alone, not on what ran before
+    model = get_peft_model(model, LoraConfig(task_type="CAUSAL_LM", **_lora_kwargs(config)))
+    return model, tokenizer
+
+
+def load_adapter_weights(model: Any, adapter_dir: Path) -> None:
+    """Continue from a saved adapter (Stage 2 starts from Stage 1's): same shape, weights replaced."""
+    from peft import set_peft_model_state_dict
+    from safetensors.torch import load_file
+
+    result = set_peft_model_state_dict(model, load_file(str(adapter_dir / "adapter_model.safetensors")))
+    if getattr(result, "unexpected_keys", None):
+        raise fail(str(adapter_dir), "TRN041", f"adapter does not fit the model: {result.unexpected_keys[:3]}")
+
+
+def describe(backend: Backend, config: RunConfig) -> str:
+    if backend.device == "cpu":
+        precision = "fp32 LoRA on CPU (quantization off: bitsandbytes 4-bit needs CUDA)"
+    elif config.quantization.load_in_4bit:
+        q = config.quantization
+        precision = f"QLoRA {q.quant_type.upper()} double_quant={q.double_quant} compute={q.compute_dtype}"
+    else:
+        precision = f"LoRA on a {config.quantization.compute_dtype} base"
+    return f"backend {backend.name} on {backend.device} ({backend.reason}); {precision}"

@@ -1,0 +1,101 @@
+"""Trainer callbacks: per-step tokens/s and memory into metrics.jsonl, and a live progress line
+(stage, step, loss, tokens/s, ETA) with rich; a plain line per log when stderr is not a terminal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from transformers import TrainerCallback
+
+from train.training.metrics import MetricsLog, StepClock
+
+LOG_KEYS = ("loss", "eval_loss", "learning_rate", "grad_norm", "epoch")
+
+
+def _synchronize() -> None:
+    import torch
+
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
+
+
+def _peak_gib() -> float | None:
+    import torch
+
+    return round(torch.cuda.max_memory_allocated() / 2**30, 3) if torch.cuda.is_available() else None
+
+
+class MetricsCallback(TrainerCallback):
+    """Writes a 'step' record per optimizer step and a 'train'/'eval' record per log."""
+
+    def __init__(self, log: MetricsLog, stage: str, clock: StepClock) -> None:
+        self.log, self.stage, self.clock = log, stage, clock
+        self.last_step: dict[str, Any] = {}
+
+    def on_step_begin(self, args, state, control, **kwargs):
+        _synchronize()
+        self.clock.start()
+
+    def on_step_end(self, args, state, control, **kwargs):
+        _synchronize()
+        self.last_step = {"stage": self.stage, "kind": "step", "step": state.global_step, **self.clock.stop()}
+        if (peak := _peak_gib()) is not None:
+            self.last_step["peak_gpu_gib"] = peak
+        self.log.append(self.last_step)
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        values = {key: logs[key] for key in LOG_KEYS if logs and key in logs}
+        if "loss" in values or "eval_loss" in values:
+            kind = "eval" if "eval_loss" in values else "train"
+            self.log.append({"stage": self.stage, "kind": kind, "step": state.global_step, **values})
+
+
+class ProgressCallback(TrainerCallback):
+    """The live line. Reads tokens/s from the metrics callback's last step."""
+
+    def __init__(self, stage: str, metrics: MetricsCallback, console: Console) -> None:
+        self.stage, self.metrics, self.console = stage, metrics, console
+        self.loss = float("nan")
+        self.progress: Progress | None = None
+        self.task = None
+
+    def on_train_begin(self, args, state, control, **kwargs):
+        if not self.console.is_terminal:
+            return
+        self.progress = Progress(
+            TextColumn("[bold]{task.fields[stage]}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("loss {task.fields[loss]:.4f}"),
+            TextColumn("{task.fields[tps]:,.0f} tok/s"),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=self.console,
+            transient=False,
+        )
+        self.progress.start()
+        self.task = self.progress.add_task(
+            self.stage, total=state.max_steps, completed=state.global_step, stage=self.stage, loss=self.loss, tps=0.0
+        )
+
+    def on_step_end(self, args, state, control, **kwargs):
+        if self.progress is not None:
+            tps = float(self.metrics.last_step.get("tokens_per_s", 0.0))
+            self.progress.update(self.task, completed=state.global_step, loss=self.loss, tps=tps)
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        logs = logs or {}
+        if "loss" in logs:
+            self.loss = float(logs["loss"])
+        if self.progress is None and ("loss" in logs or "eval_loss" in logs):
+            shown = "  ".join(f"{k} {logs[k]:.4g}" for k in ("loss", "eval_loss", "learning_rate") if k in logs)
+            tps = self.metrics.last_step.get("tokens_per_s", 0.0)
+            self.console.print(f"{self.stage} step {state.global_step}/{state.max_steps}  {shown}  {tps:,.0f} tok/s",
+                               highlight=False)  # fmt: skip
+
+    def on_train_end(self, args, state, control, **kwargs):
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None

@@ -1,0 +1,99 @@
+"""Metrics as JSONL (one record per optimizer step, per log and per evaluation) and the loss plot.
+
+Records: {"stage", "kind": "step"|"train"|"eval", "step", ...}. A resumed stage first drops its
+records past the checkpoint's step, so the file reads like one uninterrupted run."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from curate.atomic import write_bytes_atomic, write_text_atomic
+
+
+class MetricsLog:
+    """Appends records to metrics.jsonl (flushed per record: a killed run keeps what it logged)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def append(self, record: dict[str, Any]) -> None:
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(record, sort_keys=True) + "\n")
+
+    def records(self) -> list[dict[str, Any]]:
+        if not self.path.exists():
+            return []
+        rows = []
+        for raw in self.path.read_text("utf-8").splitlines():
+            try:
+                rows.append(json.loads(raw))
+            except json.JSONDecodeError:
+                continue  # a line cut short by a kill
+        return rows
+
+    def rewind(self, stage: str, step: int) -> None:
+        """Forget `stage`'s records after `step` (the checkpoint a resume starts from)."""
+        kept = [r for r in self.records() if r.get("stage") != stage or int(r.get("step", 0)) <= step]
+        write_text_atomic(self.path, "".join(json.dumps(r, sort_keys=True) + "\n" for r in kept))
+
+
+class StepClock:
+    """Tokens and seconds of each optimizer step, for tokens/s (eval and checkpoint time excluded)."""
+
+    def __init__(self) -> None:
+        self.real_tokens = 0
+        self.slot_tokens = 0
+        self.started = 0.0
+
+    def count(self, real: int, slots: int) -> None:
+        self.real_tokens += real
+        self.slot_tokens += slots
+
+    def start(self) -> None:
+        self.real_tokens = self.slot_tokens = 0
+        self.started = time.perf_counter()
+
+    def stop(self) -> dict[str, float]:
+        seconds = max(time.perf_counter() - self.started, 1e-9)
+        return {
+            "tokens": self.real_tokens,
+            "slot_tokens": self.slot_tokens,
+            "seconds": round(seconds, 5),
+            "tokens_per_s": round(self.real_tokens / seconds, 1),
+            "non_padding_share": round(self.real_tokens / self.slot_tokens, 4) if self.slot_tokens else 0.0,
+        }
+
+
+def plot_losses(records: list[dict[str, Any]], out: Path, title: str) -> None:
+    """PNG of train and validation loss per stage (matplotlib Agg: no display needed)."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    stages = [s for s in ("cpt", "sft") if any(r.get("stage") == s for r in records)] or ["cpt"]
+    figure, axes = plt.subplots(1, len(stages), figsize=(6 * len(stages), 4), squeeze=False)
+    for axis, stage in zip(axes[0], stages, strict=True):
+        for kind, key, label in (("train", "loss", "train"), ("eval", "eval_loss", "validation")):
+            points = [(r["step"], r[key]) for r in records if r.get("stage") == stage and r.get("kind") == kind
+                      and isinstance(r.get(key), int | float)]  # fmt: skip
+            if points:
+                xs, ys = zip(*points, strict=True)
+                axis.plot(xs, ys, marker="o" if kind == "eval" else None, markersize=3, label=label)
+        axis.set_title({"cpt": "Stage 1: continued pretraining", "sft": "Stage 2: instruction tuning"}[stage])
+        axis.set_xlabel("optimizer step")
+        axis.set_ylabel("loss")
+        axis.grid(alpha=0.3)
+        if axis.get_legend_handles_labels()[0]:
+            axis.legend()
+    figure.suptitle(title)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=100)
+    plt.close(figure)
+    write_bytes_atomic(out, buffer.getvalue())

@@ -1,0 +1,178 @@
+"""The run folder `<output_dir>/<name>-<time>/`: everything needed to reproduce or resume a run.
+
+    run.json        command, git commit, library versions, backend, input files with sha256
+    config.json     the resolved config (every default filled in); config.toml: the file as given
+    run.log         what happened, in order (backend choice and why, data statistics, stages)
+    metrics.jsonl   per-step tokens/s and memory, train and validation loss
+    loss.png        train and validation loss per stage
+    cpt/, sft/      checkpoint-N/ (best and last kept), adapter/ and stage.json once the stage is done
+    adapter/        the final adapter with its tokenizer and chat template"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from curate.atomic import write_text_atomic
+from train.config import RunConfig
+from train.training.errors import fail
+
+LIBRARIES = ("torch", "transformers", "peft", "trl", "accelerate", "datasets", "tokenizers", "bitsandbytes", "unsloth")
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class RunDir:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    # -- files ---------------------------------------------------------------------------------
+    @property
+    def manifest_path(self) -> Path:
+        return self.path / "run.json"
+
+    @property
+    def metrics_path(self) -> Path:
+        return self.path / "metrics.jsonl"
+
+    @property
+    def adapter_dir(self) -> Path:
+        return self.path / "adapter"
+
+    def stage_dir(self, stage: str) -> Path:
+        return self.path / stage
+
+    def stage_done(self, stage: str) -> dict[str, Any] | None:
+        marker = self.stage_dir(stage) / "stage.json"
+        return json.loads(marker.read_text("utf-8")) if marker.exists() else None
+
+    def mark_stage_done(self, stage: str, summary: dict[str, Any]) -> None:
+        write_text_atomic(self.stage_dir(stage) / "stage.json", json.dumps(summary, indent=2) + "\n")
+
+    def manifest(self) -> dict[str, Any]:
+        return json.loads(self.manifest_path.read_text("utf-8"))
+
+    def update_manifest(self, **changes: Any) -> None:
+        data = self.manifest()
+        data.update(changes)
+        write_text_atomic(self.manifest_path, json.dumps(data, indent=2) + "\n")
+
+    def log(self, message: str) -> None:
+        with (self.path / "run.log").open("a", encoding="utf-8") as handle:
+            handle.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {message}\n")
+
+    # -- checkpoints ----------------------------------------------------------------------------
+    def last_checkpoint(self, stage: str) -> Path | None:
+        """The newest complete checkpoint; half-written ones (no trainer_state.json: killed while
+        saving) are removed so the trainer never resumes from or rotates around them."""
+        folder = self.stage_dir(stage)
+        complete: list[tuple[int, Path]] = []
+        for candidate in folder.glob("checkpoint-*"):
+            step = candidate.name.removeprefix("checkpoint-")
+            if not step.isdigit():
+                continue
+            if (candidate / "trainer_state.json").exists():
+                complete.append((int(step), candidate))
+            else:
+                shutil.rmtree(candidate, ignore_errors=True)
+        return max(complete)[1] if complete else None
+
+
+def create_run(config: RunConfig, config_text: str, inputs: dict[str, Path], argv: list[str]) -> RunDir:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    path = config.output_dir / f"{config.name}-{stamp}"
+    suffix = 1
+    while path.exists():
+        suffix += 1
+        path = config.output_dir / f"{config.name}-{stamp}-{suffix}"
+    path.mkdir(parents=True)
+    run = RunDir(path)
+    write_text_atomic(path / "config.toml", config_text)
+    write_text_atomic(path / "config.json", json.dumps(config.model_dump(mode="json"), indent=2) + "\n")
+    manifest = {
+        "name": config.name,
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "finished": None,
+        "command": argv,
+        "python": sys.version.split()[0],
+        "git": git_state(),
+        "versions": library_versions(),
+        "base_model": config.base_model,
+        "inputs": {key: {"path": str(p), "sha256": sha256(p), "bytes": p.stat().st_size} for key, p in inputs.items()},
+    }
+    write_text_atomic(run.manifest_path, json.dumps(manifest, indent=2) + "\n")
+    return run
+
+
+def find_resumable(config: RunConfig, where: str) -> RunDir:
+    """The run folder to resume: the one named, or the newest unfinished run of this config's name."""
+    if where != "latest":
+        run = RunDir(Path(where))
+        if not run.manifest_path.exists():
+            raise fail(where, "TRN030", "--resume: not a run folder (no run.json)")
+        return run
+    unfinished = []
+    for manifest in sorted(config.output_dir.glob(f"{config.name}-*/run.json"), key=lambda p: p.parent.name):
+        data = json.loads(manifest.read_text("utf-8"))
+        if data.get("name") == config.name and not data.get("finished"):
+            unfinished.append(RunDir(manifest.parent))
+    if not unfinished:
+        raise fail(str(config.output_dir), "TRN030", f"--resume: no unfinished run named {config.name}-* here")
+    return unfinished[-1]
+
+
+def check_resumable(run: RunDir, config: RunConfig, inputs: dict[str, Path]) -> None:
+    """Resuming must reach the same end state: same resolved config and unchanged input files."""
+    stored = json.loads((run.path / "config.json").read_text("utf-8"))
+    current = config.model_dump(mode="json")
+    changed = sorted(_diff_keys(stored, current))
+    if changed:
+        raise fail(str(run.path), "TRN031", f"--resume: config differs from the run's in {', '.join(changed[:5])}")
+    recorded = run.manifest()["inputs"]
+    for key, path in inputs.items():
+        if key not in recorded or recorded[key]["sha256"] != sha256(path):
+            raise fail(str(path), "TRN031", f"--resume: {key} changed since the run started")
+
+
+def _diff_keys(old: Any, new: Any, prefix: str = "") -> list[str]:
+    if isinstance(old, dict) and isinstance(new, dict):
+        keys = set(old) | set(new)
+        return [k for key in keys for k in _diff_keys(old.get(key), new.get(key), f"{prefix}{key}.")]
+    return [] if old == new else [prefix.rstrip(".")]
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def git_state() -> dict[str, Any]:
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    status = git("status", "--porcelain", "--untracked-files=no")
+    return {"commit": commit, "dirty": bool(status) if status is not None else None}
+
+
+def library_versions() -> dict[str, str | None]:
+    versions: dict[str, str | None] = {}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions

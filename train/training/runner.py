@@ -1,0 +1,97 @@
+"""One run end to end: check inputs, open (or reopen) the run folder, pick the backend, load the
+model once, run the stages in order (skipping finished ones, resuming a cut one from its last
+checkpoint), then publish the final adapter and the loss plot."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+from rich.console import Console
+
+from curate.atomic import write_text_atomic
+from train.config import RunConfig
+from train.training.metrics import MetricsLog, plot_losses
+from train.training.records import stage_inputs
+from train.training.rundir import RunDir, check_resumable, create_run, find_resumable
+
+
+def run_training(config: RunConfig, config_text: str, argv: list[str], resume: str | None,
+                 console: Console) -> RunDir:  # fmt: skip
+    """Train the configured stages; returns the run folder (its adapter/ holds the result)."""
+    inputs = stage_inputs(config).files
+    if resume:
+        run = find_resumable(config, resume)
+        check_resumable(run, config, inputs)
+        _say(run, console, f"resuming {run.path}")
+    else:
+        run = create_run(config, config_text, inputs, argv)
+        _say(run, console, f"run folder {run.path}")
+
+    from train.training.backends import choose_backend, describe, load_adapter_weights, load_model
+
+    backend = choose_backend(config.backend)  # before transformers/trl are imported: Unsloth patches them
+    _say(run, console, describe(backend, config))
+    run.update_manifest(backend=backend.to_json())
+
+    from train.training.stages import cpt_data, run_stage, sft_data
+
+    model, tokenizer = load_model(config, backend)
+    log = MetricsLog(run.metrics_path)
+    summaries = {}
+    previous_adapter: Path | None = None
+    for stage in config.stages:
+        done = run.stage_done(stage)
+        if done is not None:
+            _say(run, console, f"{stage}: already done ({done['steps']} steps), skipped")
+            summaries[stage] = done
+            previous_adapter = run.stage_dir(stage) / "adapter"
+            continue
+        if previous_adapter is not None:
+            load_adapter_weights(model, previous_adapter)
+            _say(run, console, f"{stage}: starts from the adapter of {previous_adapter.parent.name}")
+        data = (cpt_data if stage == "cpt" else sft_data)(config, tokenizer)
+        checkpoint = run.last_checkpoint(stage) if resume else None
+        if checkpoint is not None:
+            step = json.loads((checkpoint / "trainer_state.json").read_text("utf-8"))["global_step"]
+            log.rewind(stage, step)
+            _say(run, console, f"{stage}: resuming from {checkpoint.name}")
+        _say(run, console, f"{stage}: training")
+        summaries[stage] = run_stage(stage, config, model, tokenizer, data, run, backend.device == "cuda",
+                                     console, checkpoint)  # fmt: skip
+        previous_adapter = run.stage_dir(stage) / "adapter"
+        plot_losses(log.records(), run.path / "loss.png", f"{config.name}: {config.base_model}")
+
+    assert previous_adapter is not None  # config validation guarantees at least one stage
+    _publish(previous_adapter, run.adapter_dir)
+    plot_losses(log.records(), run.path / "loss.png", f"{config.name}: {config.base_model}")
+    run.update_manifest(finished=time.strftime("%Y-%m-%dT%H:%M:%S%z"), stages=summaries)
+    _say(run, console, f"done: adapter in {run.adapter_dir}")
+    return run
+
+
+def _publish(source: Path, target: Path) -> None:
+    """Copy the last stage's adapter to run/adapter atomically (copy aside, then rename)."""
+    staging = target.with_name(f".{target.name}.tmp")
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.copytree(source, staging)
+    shutil.rmtree(target, ignore_errors=True)
+    staging.rename(target)
+    write_text_atomic(target / "ADAPTER.md", _adapter_card(source))
+
+
+def _adapter_card(source: Path) -> str:
+    return (
+        "# LoRA adapter\n\n"
+        f"Trained by `bbj-train run`; copied from `{source.parent.name}/adapter`. The run folder beside it holds\n"
+        "the config, input hashes, metrics and loss plot. The tokenizer here carries the ChatML chat\n"
+        "template used in training: render prompts with it (`apply_chat_template(..., add_generation_prompt=True)`)\n"
+        "and stop generation at `<|im_end|>`.\n"
+    )
+
+
+def _say(run: RunDir, console: Console, message: str) -> None:
+    run.log(message)
+    console.print(f"[dim]bbj-train:[/dim] {message}", highlight=False)

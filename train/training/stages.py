@@ -1,0 +1,169 @@
+"""The two stages: their datasets (Stage 1 packed corpus blocks, Stage 2 assistant-labelled
+conversations) and one TRL SFTTrainer run each, on pre-tokenized `input_ids` + `labels`.
+
+Both stages train the SAME adapter: Stage 2 starts from Stage 1's adapter weights with a fresh
+optimizer and schedule. No merge into the base is needed, which matters with a 4-bit base
+(merging into NF4 weights would re-quantize them and lose precision)."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from train.config import RunConfig
+from train.training.chat import END_OF_TEXT, tokenize_conversation
+from train.training.metrics import MetricsLog, StepClock
+from train.training.packing import label_rows, pack_blocks, pack_stats, split_held_out
+from train.training.records import mix_in, read_conversations, read_texts, require_some
+from train.training.rundir import RunDir
+
+
+@dataclass
+class StageData:
+    train: Any  # datasets.Dataset with input_ids, labels
+    validation: Any | None
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def cpt_data(config: RunConfig, tokenizer: Any) -> StageData:
+    """Corpus texts (+ general code) tokenized, joined with <|endoftext|>, cut into full blocks."""
+    from datasets import Dataset
+
+    texts = read_texts(config.data.corpus)
+    require_some(texts, config.data.corpus, "corpus texts")
+    general = read_texts(config.data.general_code) if config.data.general_code_share > 0 else []
+    texts, mixed = mix_in(texts, general, config.data.general_code_share, config.seed)
+    token_lists = tokenizer(texts, add_special_tokens=False, verbose=False)["input_ids"]
+    eos_id = tokenizer.convert_tokens_to_ids(END_OF_TEXT)
+    blocks = pack_blocks(token_lists, eos_id, config.max_seq_len)
+    train, validation = split_held_out(blocks, config.cpt.validation_share, config.seed)
+    stats = {"documents": len(texts), "general_code_documents": mixed, "train": pack_stats(train, config.max_seq_len).to_json(),
+             "validation_blocks": len(validation)}  # fmt: skip
+    return StageData(
+        Dataset.from_dict(label_rows(train)), Dataset.from_dict(label_rows(validation)) if validation else None, stats
+    )
+
+
+def sft_data(config: RunConfig, tokenizer: Any) -> StageData:
+    """ChatML splits (+ general code conversations), labelled on assistant tokens only."""
+    from datasets import Dataset
+
+    split = config.data.split_dir
+    train = read_conversations(split / "train.jsonl")
+    validation = read_conversations(split / "validation.jsonl")
+    require_some(train, split / "train.jsonl", "conversations")
+    general = []
+    if config.data.general_code_share > 0 and config.data.general_code is not None:
+        general = read_conversations(config.data.general_code, texts_allowed=True)
+    train, mixed = mix_in(train, general, config.data.general_code_share, config.seed)
+
+    def encode(conversations: list) -> tuple[Any, int]:
+        rows = [tokenize_conversation(tokenizer, messages) for messages in conversations]
+        too_long = sum(len(ids) > config.max_seq_len for ids, _ in rows)
+        return Dataset.from_dict({"input_ids": [r[0] for r in rows], "labels": [r[1] for r in rows]}), too_long
+
+    train_set, train_long = encode(train)
+    validation_set, _ = encode(validation) if validation else (None, 0)
+    stats = {"conversations": len(train), "general_code_conversations": mixed,
+             "validation_conversations": len(validation), "truncated": train_long}  # fmt: skip
+    return StageData(train_set, validation_set, stats)
+
+
+def run_stage(stage: str, config: RunConfig, model: Any, tokenizer: Any, data: StageData, run: RunDir,
+              on_cuda: bool, console: Console, resume_from: Path | None) -> dict[str, Any]:  # fmt: skip
+    """Train one stage to its end (or from `resume_from` to its end); save and return its summary."""
+    from transformers.trainer_callback import PrinterCallback
+    from trl import SFTConfig, SFTTrainer
+
+    from train.training.callbacks import MetricsCallback, ProgressCallback
+
+    settings = config.cpt if stage == "cpt" else config.sft
+    packing = stage == "sft" and config.sft.packing
+    has_eval = data.validation is not None
+    args = SFTConfig(
+        output_dir=str(run.stage_dir(stage)),
+        per_device_train_batch_size=settings.micro_batch_size,
+        per_device_eval_batch_size=settings.micro_batch_size,
+        gradient_accumulation_steps=settings.gradient_accumulation,
+        learning_rate=settings.learning_rate,
+        num_train_epochs=settings.epochs,
+        max_steps=settings.max_steps or -1,
+        lr_scheduler_type=settings.lr_scheduler,
+        warmup_steps=settings.warmup_ratio,  # a float below 1 is a share of the steps
+        weight_decay=settings.weight_decay,
+        logging_steps=settings.logging_steps,
+        eval_strategy="steps" if has_eval else "no",
+        eval_steps=settings.eval_steps,
+        save_strategy="steps",
+        save_steps=settings.eval_steps,
+        save_total_limit=2,
+        load_best_model_at_end=has_eval,
+        metric_for_best_model="eval_loss",
+        greater_is_better=False,
+        seed=config.seed,
+        data_seed=config.seed,
+        bf16=on_cuda and config.quantization.compute_dtype == "bfloat16",
+        fp16=on_cuda and config.quantization.compute_dtype == "float16",
+        gradient_checkpointing=False,  # the backend set it up (Unsloth's or PEFT's flavour)
+        max_length=config.max_seq_len,
+        packing=packing,
+        packing_strategy="bfd",
+        assistant_only_loss=False,  # our labels already mask everything but the replies
+        completion_only_loss=False,
+        report_to="none",
+        disable_tqdm=True,
+        dataloader_num_workers=0,
+        optim="adamw_torch",
+    )
+    clock = StepClock()
+    log = MetricsLog(run.metrics_path)
+    metrics = MetricsCallback(log, stage, clock)
+    trainer = _counting_trainer(SFTTrainer, clock)(
+        model=model,
+        args=args,
+        train_dataset=data.train,
+        eval_dataset=data.validation,
+        processing_class=tokenizer,
+        callbacks=[metrics, ProgressCallback(stage, metrics, console)],
+    )
+    trainer.remove_callback(PrinterCallback)
+    rows = trainer.train_dataset["input_ids"]
+    fill = sum(len(row) for row in rows) / (len(rows) * config.max_seq_len)
+    run.log(f"{stage}: {len(rows)} rows of up to {config.max_seq_len} tokens, fill {fill:.1%} "
+            f"(packing {'on' if packing or stage == 'cpt' else 'off'}); data {data.stats}")  # fmt: skip
+    result = trainer.train(resume_from_checkpoint=str(resume_from) if resume_from else None)
+    adapter = run.stage_dir(stage) / "adapter"
+    trainer.save_model(str(adapter))
+    tokenizer.save_pretrained(str(adapter))
+    steps = [r for r in log.records() if r.get("stage") == stage and r.get("kind") == "step"]
+    summary = {
+        "stage": stage,
+        "steps": trainer.state.global_step,
+        "train_loss": result.training_loss,
+        "best_checkpoint": trainer.state.best_model_checkpoint,
+        "best_eval_loss": trainer.state.best_metric,
+        "row_fill": round(fill, 4),
+        "non_padding_share": round(sum(r["tokens"] for r in steps) / max(1, sum(r["slot_tokens"] for r in steps)), 4),
+        "median_tokens_per_s": statistics.median(r["tokens_per_s"] for r in steps) if steps else None,
+        "data": data.stats,
+    }
+    run.mark_stage_done(stage, summary)
+    run.log(f"{stage}: done after {summary['steps']} steps; best eval loss {summary['best_eval_loss']}")
+    return summary
+
+
+def _counting_trainer(base: type, clock: StepClock) -> type:
+    """The trainer, counting real and padded tokens of every micro-batch for tokens/s."""
+
+    class CountingTrainer(base):
+        def training_step(self, model, inputs, *args, **kwargs):
+            ids = inputs["input_ids"]
+            mask = inputs.get("attention_mask")
+            clock.count(int(mask.sum()) if mask is not None else ids.numel(), ids.numel())
+            return super().training_step(model, inputs, *args, **kwargs)
+
+    return CountingTrainer
