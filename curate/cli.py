@@ -16,6 +16,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "syntax": ("curate.commands.syntax:syntax", "Check raw BBj source files with the compile checker."),
     "schema": ("curate.commands.info:schema", "Print the front matter JSON Schema."),
     "rules": ("curate.commands.info:rules", "List every rule with its code, severity and summary."),
+    "review": ("curate.commands.review:review", "Open the review TUI (Textual)."),
     "dedupe": ("curate.commands.dedupe:dedupe", "Find near-duplicate examples and suggest which to keep."),
 }
 

@@ -269,6 +269,9 @@ def load_example(path: Path, display: str | None = None, topic: str | None = Non
     display = display or str(path)
     try:
         text, notes = read_text(path, display)
-        return parse_example(text, path, display, topic), notes
     except ExampleLoadError as exc:
         return None, exc.diagnostics
+    try:
+        return parse_example(text, path, display, topic), notes
+    except ExampleLoadError as exc:  # keep the BOM/CRLF notes: the file has those problems too
+        return None, notes + exc.diagnostics

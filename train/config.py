@@ -55,7 +55,7 @@ class DataConfig(_Strict):
     @model_validator(mode="after")
     def _general_code_needs_a_file(self) -> DataConfig:
         if self.general_code_share > 0 and self.general_code is None:
-            raise ValueError("data.general_code_share > 0 needs data.general_code (a JSONL file)")
+            raise ValueError("general_code_share > 0 needs data.general_code (a JSONL file)")
         return self
 
 

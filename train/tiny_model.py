@@ -97,6 +97,7 @@ def build_tiny_model(out: Path, files: list[Path], vocab_size: int = 3072, seed:
         max_position_embeddings=shape.max_position_embeddings,
         rope_theta=1_000_000.0,
         tie_word_embeddings=True,
+        initializer_range=0.2,  # larger than the usual 0.02: logits wide enough for LoRA to fit data
         bos_token_id=None,
         eos_token_id=tokenizer.eos_token_id,
         pad_token_id=tokenizer.pad_token_id,

@@ -7,9 +7,11 @@ dropped). Valid files are only ever judged by the plain pass, so indentation sty
 cause a false positive.
 
 Leniencies that real, compiling BBj needs (each documented in docs/syntax-conformance.md):
-NEXT without an open FOR is accepted (legacy BBx); NEXT inside an open IF block that sits in a
-FOR acts like CONTINUE; a METHOD with no body statements before the next METHOD/CLASSEND is
-a declaration; CASE/SWEND silently close IF blocks left open inside a SWITCH case.
+NEXT without an open FOR and a surplus FI are accepted (both compile); NEXT inside an open IF
+block that sits in a FOR acts like CONTINUE; a METHOD with no body statements before the next
+METHOD/CLASSEND is a declaration; CASE/SWEND silently close IF blocks left open inside a
+SWITCH case; an IF ... THEN whose next line is not indented deeper is an empty one-line IF
+when nothing closes it.
 """
 
 from __future__ import annotations
@@ -37,7 +39,9 @@ UNITS = frozenset(["class", "interface", "method", "def"])
 
 
 class Ev(NamedTuple):
-    """A block event: op is open/close/mid; kind names the keyword; col is its indentation."""
+    """A block event: op is open/close/mid; kind names the keyword; col is the keyword's
+    column, ind the indentation of its line, body the indentation of the next line (-1: none);
+    var is a NEXT/FOR variable; stmt counts statements so far."""
 
     op: str
     kind: str
@@ -45,6 +49,8 @@ class Ev(NamedTuple):
     col: int
     var: str
     stmt: int
+    ind: int = 0
+    body: int = -1
 
 
 # (text offset, code, message)
@@ -84,6 +90,8 @@ class _Matcher:
         ev = entry.ev
         if silent_empty and entry.kind == "method" and at is not None and at.stmt - ev.stmt <= 1:
             return  # a METHOD with no body: a declaration, accepted like the language server
+        if entry.kind == "if" and ev.body <= ev.ind:
+            return  # IF ... THEN with an unindented (or no) body: an empty one-line IF
         where = " before the end of the file" if at is None else ""
         self.issues.append(
             (ev.pos, UNCLOSED, f"{_name(entry.kind)} is never closed: missing {END_OF[entry.kind].upper()}{where}")
@@ -171,8 +179,8 @@ class _Matcher:
         else:
             idx = self._find(target, ev, UNITS)
         if idx < 0:
-            if kind == "next":
-                return  # NEXT without FOR compiles in BBx/BBj (runtime error only)
+            if kind == "next" or kind == "fi":
+                return  # NEXT without FOR, surplus FI: BASIS's compiler accepts both
             top = next((e for e in reversed(stack)), None)
             extra = f"; the innermost open block is {_name(top.kind)}" if top else ""
             self._stray(ev, f"{_name(kind)} without a matching {_name(target)}{extra}")

@@ -84,8 +84,15 @@ def scan_expr(toks: list[Tok], i: int, n: int, juxt: bool = False) -> tuple[int,
                 return i, (i, f"unexpected '{v}'")
         else:
             if k == "op":
+                if v == "*" and not stack and (i + 1 == n or toks[i + 1].val in (",", ";")):
+                    return i, None  # a lone '*' item (null field) after a channel: READ(1)*,A$
                 if v in BINARY_OPS:
                     operand = True
+                elif v == "@" and i + 1 < n and toks[i + 1].val == "(":
+                    stack.append(")")  # String@(): client-object constructor
+                    operand = True
+                    i += 2
+                    continue
                 elif v == "." or v == "::":
                     if i + 1 < n and toks[i + 1].kind == "id":
                         i += 2

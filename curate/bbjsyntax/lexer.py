@@ -23,7 +23,8 @@ class Tok(NamedTuple):
 
 # Token kinds, for reference:
 #   id   identifier, maybe with a $ % ! or @ suffix      num  number
-#   str  "string" with "" escapes                         hex  $0A0D$ hex string
+#   str  "string" with "" escapes (may go on over ':' continuation lines)
+#   hex  $0A0D$ hex string
 #   mn   'MNEMONIC'                                        fp   ::path/file.bbj:: program path
 #   op   operator or punctuation                          sq   'single quoted text' (JS-ism)
 #   ustr unterminated "string"                            js   // or /* */ comment (JS-ism)
@@ -34,8 +35,8 @@ _MASTER = re.compile(
     r"""[ \t\f\v\x1a\ufeff]*(?:
       (?P<cont>(?:\r\n|\r|\n)[ \t\f\v]*:(?!:))
     | (?P<nl>\r\n|\r|\n)
-    | (?P<str>"[^"\r\n]*(?:""[^"\r\n]*)*")
-    | (?P<ustr>"[^\r\n]*)
+    | (?P<str>"[^"\r\n]*(?:(?:""|(?:\r\n|\r|\n)[ \t\f\v]*:(?!:))[^"\r\n]*)*")
+    | (?P<ustr>"[^"\r\n]*(?:(?:""|(?:\r\n|\r|\n)[ \t\f\v]*:(?!:))[^"\r\n]*)*)
     | (?P<rem>(?<![.#\w])[Rr][Ee][Mm](?![\w$%!@])[^\r\n]*)
     | (?P<id>[A-Za-z_][A-Za-z0-9_]*(?:[$%!]|@(?!\())?)
     | (?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?:\.\d+)*)

@@ -1,22 +1,23 @@
-"""The persisted dedupe index: one `index.npz` (no pickle) in the cache folder holding, per item,
-its MinHash signature, its zlib-compressed normalized text (to confirm a match without the
-source at hand) and what the keeper choice needs. Updated incrementally: only new or changed
-items are signed again. Written atomically (temp file + rename), so a crash mid-save leaves the
-previous index; an unreadable, stale-format or differently-configured file is rebuilt with a
-warning in `warnings`.
+"""The persisted dedupe index, in the cache folder: per item its MinHash signature, its
+zlib-compressed normalized text (to confirm a match without the source at hand) and what the
+keeper choice needs. Only new or changed items (by content digest) are signed again.
+
+Two files, like git's split index: `index.bin` holds a full snapshot and `index.delta` the
+changes since (items added or changed, ids removed), tied to the snapshot by its CRC. A hook
+run that changes one file rewrites only the small delta; once the delta outgrows
+COMPACT_SHARE of the snapshot a new snapshot is written and the delta deleted. Both are written
+atomically (temp file + rename). A damaged, stale-format or differently-configured snapshot is
+rebuilt with a warning; an unusable delta is ignored, which is always safe: what it recorded
+no longer matches the snapshot's digests and fingerprints, so those items are read again.
 
 The query path never imports datasketch (its import pulls in scipy, about a second, too slow
-for a pre-commit hook): it compares one signature against every stored row with numpy, which
-at 10,000 x 128 takes about a millisecond and misses less than LSH banding would."""
+for a pre-commit hook): it compares a signature with every stored row in numpy, about a
+millisecond at 10,000 x 128, and misses less than LSH banding would."""
 
 from __future__ import annotations
 
 import hashlib
-import io
-import json
-import os
 import time
-import zipfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,22 +30,28 @@ from curate.dedupe import DedupeConfig, Item, Pair
 from curate.dedupe.cluster import SEED, confirm, normalized_digest, prepare, scan
 from curate.dedupe.normalize import NORMALIZER_VERSION, shingles
 from curate.dedupe.signature import SCHEME
+from curate.dedupe.store import Stored, decode, empty, encode, read_header
 
 FORMAT_VERSION = 1
-INDEX_FILE = "index.npz"
+INDEX_FILE, DELTA_FILE = "index.bin", "index.delta"
+COMPACT_MIN, COMPACT_SHARE = 256, 0.1  # delta size (entries) that triggers a new snapshot
 STALE_TEMP_S = 600  # a leftover temp file this old is from a killed writer, not a live one
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     id: str
-    digest: str  # of kind + raw text: unchanged digest, no new signature
+    digest: str  # of kind + raw text: an unchanged digest needs no new signature
     normalized_digest: str  # equal for exact duplicates
     kind: str
     status: str | None
     richness: int
     order: float
     fingerprint: tuple[int, int] | None  # (size, mtime_ns) of a file item, for a cheap refresh
+
+    @classmethod
+    def from_row(cls, row: list[object]) -> Entry:
+        return cls(*row[:7], tuple(row[7]) if row[7] else None)  # type: ignore[arg-type]
 
     def row(self) -> list[object]:
         return [self.id, self.digest, self.normalized_digest, self.kind, self.status, self.richness, self.order, list(self.fingerprint or ())]
@@ -58,63 +65,108 @@ def item_digest(item: Item) -> str:
 
 
 class DedupeIndex:
-    """Signatures keyed by item id and content digest; see the module docstring."""
+    """A snapshot (`_base`) plus an overlay of changes (`_upserts`, `_removed`)."""
 
-    def __init__(self, path: Path, config: DedupeConfig):
-        self.path = path
+    def __init__(self, folder: Path, config: DedupeConfig):
+        self.folder = Path(folder)
         self.config = config
         self.warnings: list[str] = []
-        self.saved_ns = 0  # when the loaded file was written (for racy stat fingerprints)
-        self._entries: dict[str, Entry] = {}
-        self._signatures: dict[str, np.ndarray] = {}
-        self._texts: dict[str, bytes] = {}
+        self.saved_ns = 0  # when the index was last written (for racy stat fingerprints)
+        self._base: Stored = empty(config.num_perm)
+        self._base_crc: int | None = None
+        self._position: dict[str, int] = {}
+        self._upserts: dict[str, tuple[Entry, np.ndarray, bytes]] = {}
+        self._removed: set[str] = set()  # snapshot ids dropped or superseded by an upsert
         self._matrix: tuple[list[str], np.ndarray] | None = None
         self._dirty = False
 
+    @property
+    def path(self) -> Path:
+        return self.folder / INDEX_FILE
+
     @classmethod
     def open(cls, folder: Path, config: DedupeConfig | None = None) -> DedupeIndex:
-        index = cls(Path(folder) / INDEX_FILE, config or DedupeConfig())
-        if index.path.exists():
-            try:
-                index._load()
-            except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
-                index._reset(f"dedupe index {index.path} is unreadable ({exc.__class__.__name__}: {exc}); rebuilding it")
+        index = cls(folder, config or DedupeConfig())
+        index._load()
         return index
 
-    def _header(self) -> dict[str, object]:
+    def _settings(self) -> dict[str, object]:
         return {"format": FORMAT_VERSION, "normalizer": NORMALIZER_VERSION, "scheme": SCHEME, "seed": SEED, "num_perm": self.config.num_perm, "shingle_size": self.config.shingle_size}
 
-    def _reset(self, warning: str) -> None:
-        self.warnings.append(warning)
-        self._entries, self._signatures, self._texts, self._matrix = {}, {}, {}, None
-        self._dirty = True
+    def _read(self, path: Path) -> Stored | str:
+        """The file's content, or why it cannot be used."""
+        try:
+            raw = path.read_bytes()
+            header = read_header(raw)
+            if {k: header.get(k) for k in self._settings()} != self._settings():
+                return "was built with other settings or an older format"
+            return decode(raw, header, self.config.num_perm)
+        except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+            return f"is unreadable ({exc.__class__.__name__}: {exc})"
 
     def _load(self) -> None:
-        with np.load(self.path, allow_pickle=False) as data:
-            header = json.loads(data["header"].tobytes())
-            if {k: header.get(k) for k in self._header()} != self._header():
-                self._reset(f"dedupe index {self.path} was built with other settings or an older format; rebuilding it")
-                return
-            rows = json.loads(data["entries"].tobytes())
-            signatures, offsets, blob = data["signatures"], data["offsets"], data["texts"].tobytes()
-        if signatures.shape != (len(rows), self.config.num_perm) or signatures.dtype != np.uint32 or len(offsets) != len(rows) + 1:
-            raise ValueError("arrays do not match the entry list")
-        self.saved_ns = int(header.get("saved_ns", 0))
-        for position, row in enumerate(rows):
-            entry = Entry(*row[:7], tuple(row[7]) if row[7] else None)
-            self._entries[entry.id] = entry
-            self._signatures[entry.id] = signatures[position]
-            self._texts[entry.id] = blob[offsets[position] : offsets[position + 1]]
-        self._matrix = (list(self._entries), signatures)
+        if not self.path.exists():
+            self._dirty = True
+            return
+        base = self._read(self.path)
+        if isinstance(base, str):
+            self.warnings.append(f"dedupe index {self.path} {base}; rebuilding it")
+            self._dirty = True
+            return
+        self._base, self._base_crc = base, int(base.header["crc32"])  # type: ignore[call-overload]
+        self._position = {str(row[0]): n for n, row in enumerate(base.rows)}
+        self.saved_ns = int(base.header.get("saved_ns", 0))  # type: ignore[call-overload]
+        delta_path = self.folder / DELTA_FILE
+        delta = self._read(delta_path) if delta_path.exists() else None
+        if isinstance(delta, Stored) and delta.header.get("base_crc32") == self._base_crc:
+            self._removed = {str(i) for i in delta.header.get("removed", [])}  # type: ignore[attr-defined]
+            for n, row in enumerate(delta.rows):
+                entry = Entry.from_row(row)
+                self._upserts[entry.id] = (entry, delta.signatures[n], delta.text(n))
+            self.saved_ns = int(delta.header.get("saved_ns", 0))  # type: ignore[call-overload]
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._position) - len(self._removed) + len(self._upserts)
+
+    def _live(self) -> set[str]:
+        return (set(self._position) - self._removed) | set(self._upserts)
 
     def ids(self) -> list[str]:
-        return sorted(self._entries)
+        return sorted(self._live())
 
     def entry(self, item_id: str) -> Entry | None:
-        return self._entries.get(item_id)
+        if item_id in self._upserts:
+            return self._upserts[item_id][0]
+        position = self._position.get(item_id)
+        return None if position is None or item_id in self._removed else Entry.from_row(self._base.rows[position])
+
+    def fingerprint(self, item_id: str) -> tuple[int, int] | None:
+        """The stored (size, mtime_ns) of a file item: the hook's cheap change test."""
+        if item_id in self._upserts:
+            return self._upserts[item_id][0].fingerprint
+        position = self._position.get(item_id)
+        if position is None or item_id in self._removed:
+            return None
+        stored = self._base.rows[position][7]
+        return (stored[0], stored[1]) if stored else None  # type: ignore[index]
+
+    def _stored(self, item_id: str) -> tuple[np.ndarray, bytes]:
+        if item_id in self._upserts:
+            return self._upserts[item_id][1], self._upserts[item_id][2]
+        position = self._position[item_id]
+        return self._base.signatures[position], self._base.text(position)
+
+    def _put(self, entry: Entry, signature: np.ndarray, text: bytes) -> None:
+        self._upserts[entry.id] = (entry, signature, text)
+        if entry.id in self._position:
+            self._removed.add(entry.id)
+        self._dirty, self._matrix = True, None
+
+    def _drop(self, item_id: str) -> None:
+        self._upserts.pop(item_id, None)
+        if item_id in self._position:
+            self._removed.add(item_id)
+        self._dirty, self._matrix = True, None
 
     def update(self, items: Iterable[Item], *, keep: Iterable[str] = (), fingerprints: dict[str, tuple[int, int]] | None = None) -> list[str]:
         """Make the index hold exactly `items` plus the ids in `keep` (left as they are): new or
@@ -122,45 +174,44 @@ class DedupeIndex:
         Returns the ids that were (re)signed."""
         wanted = {item.id: item for item in items}
         fingerprints = fingerprints or {}
-        retained = set(wanted) | {i for i in keep if i in self._entries}
-        for gone in set(self._entries) - retained:
+        live = self._live()
+        for gone in live - set(wanted) - set(keep):
             self._drop(gone)
         stale: list[Item] = []
         for item in wanted.values():
-            entry = self._entries.get(item.id)
+            entry = self.entry(item.id)
             if entry is None or entry.digest != item_digest(item):
                 stale.append(item)
                 continue
             refreshed = Entry(entry.id, entry.digest, entry.normalized_digest, item.kind, item.status, item.richness, item.order, fingerprints.get(item.id, entry.fingerprint))
             if refreshed != entry:
-                self._entries[item.id] = refreshed
-                self._dirty = True
+                self._put(refreshed, *self._stored(item.id))
         prepared = prepare(stale, self.config)
+        signed = {item.id for item in prepared.items}
         for item in stale:
-            self._drop(item.id)  # an item that normalizes to nothing is not indexed
+            if item.id not in signed and self.entry(item.id) is not None:
+                self._drop(item.id)  # an item that now normalizes to nothing leaves the index
         for position, item in enumerate(prepared.items):
             normalized = prepared.normalized[position]
-            self._entries[item.id] = Entry(item.id, item_digest(item), normalized_digest(normalized), item.kind, item.status, item.richness, item.order, fingerprints.get(item.id))
-            self._signatures[item.id] = prepared.signatures[position]
-            self._texts[item.id] = zlib.compress(normalized.encode("utf-8"), 1)
-        if stale:
-            self._dirty, self._matrix = True, None
-        return [item.id for item in prepared.items]
-
-    def _drop(self, item_id: str) -> None:
-        if self._entries.pop(item_id, None) is not None:
-            del self._signatures[item_id], self._texts[item_id]
-            self._dirty, self._matrix = True, None
+            entry = Entry(item.id, item_digest(item), normalized_digest(normalized), item.kind, item.status, item.richness, item.order, fingerprints.get(item.id))
+            self._put(entry, prepared.signatures[position], zlib.compress(normalized.encode("utf-8"), 6))
+        return sorted(signed)
 
     def _stacked(self) -> tuple[list[str], np.ndarray]:
+        """Every live id and its signature row, for a vectorized scan."""
         if self._matrix is None:
-            ids = list(self._entries)
-            matrix = np.stack([self._signatures[i] for i in ids]) if ids else np.empty((0, self.config.num_perm), dtype=np.uint32)
+            keep = [n for n, row in enumerate(self._base.rows) if row[0] not in self._removed] if self._removed else None
+            base_ids = [str(row[0]) for row in self._base.rows]
+            ids = base_ids if keep is None else [base_ids[n] for n in keep]
+            matrix = self._base.signatures if keep is None else self._base.signatures[keep]
+            if self._upserts:
+                ids = ids + list(self._upserts)
+                matrix = np.concatenate([matrix, np.stack([s for _, s, _ in self._upserts.values()])])
             self._matrix = (ids, matrix)
         return self._matrix
 
     def normalized_text(self, item_id: str) -> str:
-        return zlib.decompress(self._texts[item_id]).decode("utf-8")
+        return zlib.decompress(self._stored(item_id)[1]).decode("utf-8")
 
     def query(self, items: Iterable[Item]) -> list[Pair]:
         """Confirmed pairs (a = a queried item, b = an indexed item other than a itself)."""
@@ -179,32 +230,38 @@ class DedupeIndex:
         return sorted(found, key=lambda p: (p.a, p.b))
 
     def save(self) -> bool:
-        """Write the index if it changed (atomically); True when it wrote."""
+        """Write what changed (atomically): the delta, or a new snapshot. True when it wrote."""
         if not self._dirty:
             return False
-        ids, matrix = self._stacked()
-        blobs = [self._texts[i] for i in ids]
-        offsets = np.concatenate(([0], np.cumsum([len(b) for b in blobs], dtype=np.int64)))
-        rows = [self._entries[i].row() for i in ids]
-        header = {**self._header(), "saved_ns": time.time_ns()}
-        buffer = io.BytesIO()
-        np.savez(
-            buffer,
-            header=np.frombuffer(json.dumps(header).encode(), dtype=np.uint8),
-            entries=np.frombuffer(json.dumps(rows).encode(), dtype=np.uint8),
-            signatures=matrix,
-            offsets=offsets,
-            texts=np.frombuffer(b"".join(blobs), dtype=np.uint8),
-        )
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if not (self.folder / ".gitignore").exists():  # `git add -A` must never pick up a cache
+            write_bytes_atomic(self.folder / ".gitignore", b"# a cache written by bbj-curate: never commit it\n*\n")
         self._remove_stale_temps()
-        write_bytes_atomic(self.path, buffer.getvalue())
+        self.saved_ns = time.time_ns()
+        header = {**self._settings(), "saved_ns": self.saved_ns}
+        overlay = len(self._upserts) + len(self._removed - set(self._upserts))
+        if self._base_crc is not None and overlay <= max(COMPACT_MIN, COMPACT_SHARE * len(self._position)):
+            entries = list(self._upserts.values())
+            signatures = np.stack([s for _, s, _ in entries]) if entries else np.empty((0, self.config.num_perm), dtype=np.uint32)
+            delta_header = {**header, "base_crc32": self._base_crc, "removed": sorted(self._removed)}
+            write_bytes_atomic(self.folder / DELTA_FILE, encode(delta_header, [e.row() for e, _, _ in entries], signatures, [t for _, _, t in entries]))
+        else:
+            ids, matrix = self._stacked()
+            rows = [self.entry(i).row() for i in ids]  # type: ignore[union-attr]
+            texts = [self._stored(i)[1] for i in ids]
+            data = encode(header, rows, matrix, texts)
+            write_bytes_atomic(self.path, data)
+            (self.folder / DELTA_FILE).unlink(missing_ok=True)  # a crash before this leaves a delta the new CRC disowns
+            self._base = decode(data, read_header(data), self.config.num_perm)
+            self._base_crc = int(self._base.header["crc32"])  # type: ignore[call-overload]
+            self._position = {i: n for n, i in enumerate(ids)}
+            self._upserts, self._removed, self._matrix = {}, set(), None
         self._dirty = False
         return True
 
     def _remove_stale_temps(self) -> None:
         cutoff = time.time() - STALE_TEMP_S
-        for leftover in self.path.parent.glob(f".{INDEX_FILE}.*.tmp"):
+        for leftover in self.folder.glob(".index.*.tmp"):
             try:
                 if leftover.stat().st_mtime < cutoff:
                     leftover.unlink()

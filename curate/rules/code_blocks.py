@@ -77,8 +77,9 @@ def first_code_line(block: CodeBlock) -> tuple[int, str] | None:
 
 class MissingRemHeader(Rule):
     """A `bbj` program under `## Code` does not start with a `REM` comment saying what it does
-    (case-insensitive; a line number prefix such as `0010 REM` counts). Snippets in other
-    sections are excerpts and are not checked.
+    (case-insensitive; a line number prefix such as `0010 REM` counts). Blocks fenced as
+    `basic`, `vb`, `vbnet` or bare count as bbj here. Snippets in other sections are excerpts
+    and are not checked.
 
     Bad:
         ```bbj
@@ -97,7 +98,7 @@ class MissingRemHeader(Rule):
 
     def check(self, example: Example, ctx: RuleContext) -> Iterable[Diagnostic]:
         for block in example.blocks_in(CODE):
-            if block.language != "bbj" or not block.closed:
+            if not block.closed or (block.language != "bbj" and block.language not in FIXABLE_LANGUAGES):
                 continue
             first = first_code_line(block)
             if first and not REM_LINE.match(first[1]):

@@ -19,7 +19,7 @@ from textual import work
 from textual.app import App, SuspendNotSupported
 from textual.binding import Binding, BindingType
 
-from curate.checks import CheckOptions, CheckRun, run_checks
+from curate.checks import CheckOptions, CheckRun, lint_step, run_checks
 from curate.config import CurateConfig
 from curate.diagnostics import Diagnostic
 from curate.discover import Target, display_path, topic_of
@@ -43,11 +43,11 @@ class ReviewApp(App[None]):
     TITLE = "bbj-curate review"
     COMMANDS = App.COMMANDS | {ReviewCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("u", "undo", "Undo", tooltip="Undo the last decision or edit (exact bytes)"),
+        Binding("s", "stats", "Stats", tooltip="Counts, review progress, findings by code"),
+        Binding("d", "duplicates", "Dups", tooltip="Near-duplicate clusters side by side"),
+        Binding("c", "new_example", "New", tooltip="Create a new example from the template"),
         Binding("q", "quit", "Quit"),
-        Binding("u", "undo", "Undo"),
-        Binding("s", "stats", "Stats"),
-        Binding("d", "duplicates", "Duplicates"),
-        Binding("c", "new_example", "New"),
     ]
 
     def __init__(
@@ -78,7 +78,8 @@ class ReviewApp(App[None]):
     # -- lifecycle and workers ----------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.push_screen(BrowserScreen())
+        self.browser = BrowserScreen()
+        self.push_screen(self.browser)
         self.update_subtitle(0)
         self.index_examples()
 
@@ -92,19 +93,28 @@ class ReviewApp(App[None]):
         self.problems = problems
         self.state = "checking"
         self.refresh_views(None)
-        self.check_all()
+        self._check_generation += 1
+        self._changed_during_check.clear()
+        self.check_all(self._check_generation)
+
+    def _run_checks(self, paths: list[Path], options: CheckOptions) -> tuple[CheckRun, str]:
+        """All checks; when a step fails (a checker bug, a missing tool) fall back to lint only
+        and say so, because one broken step must not end a review session."""
+        try:
+            return run_checks(paths, self.config, options), ""
+        except Exception as exc:  # noqa: BLE001 - reported to the reviewer, lint still runs
+            return run_checks(paths, self.config, options, [lint_step]), f"{exc.__class__.__name__}: {exc}"
 
     @work(thread=True, exclusive=True, group="checks")
-    def check_all(self) -> None:
-        self._check_generation += 1
-        generation = self._check_generation
-        self._changed_during_check.clear()
-        run = run_checks(self.paths, self.config, self.options)
-        self.call_from_thread(self._checked, run, generation)
+    def check_all(self, generation: int) -> None:
+        run, failure = self._run_checks(self.paths, self.options)
+        self.call_from_thread(self._checked, run, generation, failure)
 
-    def _checked(self, run: CheckRun, generation: int) -> None:
+    def _checked(self, run: CheckRun, generation: int, failure: str = "") -> None:
         if generation != self._check_generation:
             return
+        if failure:
+            self.notify(f"checks failed ({failure}); showing lint findings only", severity="error", timeout=10)
         by_path: dict[str, list[Diagnostic]] = defaultdict(list)
         for diag in run.diagnostics:
             by_path[diag.path].append(diag)
@@ -125,7 +135,7 @@ class ReviewApp(App[None]):
         if entry is None:
             return
         options = CheckOptions(checker=self.options.checker, jobs=1, dedupe=False, compile=self.options.compile)
-        run = run_checks([entry.path], self.config, options)
+        run, _ = self._run_checks([entry.path], options)
         self.call_from_thread(self._rechecked, display, run.diagnostics)
 
     def _rechecked(self, display: str, diags: list[Diagnostic]) -> None:
@@ -156,9 +166,7 @@ class ReviewApp(App[None]):
 
     def browser_order(self) -> list[Entry]:
         """The entries in the browser's current filter and sort order."""
-        browser = self.get_screen("browser") if self.is_screen_installed("browser") else None
-        screens = [s for s in self.screen_stack if isinstance(s, BrowserScreen)] or ([browser] if browser else [])
-        return list(screens[0].table.rows) if screens else list(self.entries.values())
+        return list(self.browser.table.rows)
 
     def reload_entry(self, display: str) -> None:
         """Re-read one file's front matter (keeping its findings until the recheck lands)."""

@@ -8,21 +8,19 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from curate.tui.screens.base import EntryScreen
-
 
 class ReviewCommands(Provider):
     """One command per described binding, run against the node that defines it."""
 
     def _commands(self) -> Iterator[tuple[str, str, partial[object]]]:
         seen: set[str] = set()
-        for key, active in self.screen.active_bindings.items():
+        for active in self.screen.active_bindings.values():
             binding = active.binding
             if not binding.description or binding.action in seen or not active.enabled:
                 continue
             seen.add(binding.action)
             key_name = binding.key_display or self.app.get_key_display(binding)
-            help_text = f"key: {key_name}" + (" (acts on the current example)" if isinstance(active.node, EntryScreen) else "")
+            help_text = f"{binding.tooltip or binding.description} · key {key_name}"
             yield binding.description, help_text, partial(self.app.run_action, binding.action, active.node)
 
     async def discover(self) -> Hits:

@@ -70,7 +70,7 @@ def _key_spans(front: list[str]) -> dict[str, tuple[int, int, int]]:
         while end - 1 > start and not front[end - 1].strip():
             end -= 1
         if key_node.start_mark.column != 0:
-            raise FrontMatterEditError("the front matter uses a layout the editor does not support (indented keys)")
+            raise FrontMatterEditError("the front matter layout is not supported by the editor (a key not at the start of its line)")
         spans[str(key_node.value)] = (start, end, end_mark.column if end - start == 1 else -1)
     return spans
 

@@ -16,6 +16,7 @@ from curate.diagnostics import Diagnostic, Severity
 from curate.discover import Target, discover
 from curate.example import MAX_FILE_BYTES
 from curate.frontmatter_yaml import FrontMatterError, load_front_matter
+from curate.schema import DIFFICULTIES, STATUSES
 
 UNREVIEWED = ("draft", "in-review")
 
@@ -139,13 +140,20 @@ class Filter:
         )
 
 
+def _rank(order: tuple[str, ...]) -> Callable[[str], tuple[int, str]]:
+    """Workflow order (draft before approved, basic before advanced); unknown values last."""
+    return lambda value: (order.index(value) if value in order else len(order), value)
+
+
+_STATUS_RANK, _DIFFICULTY_RANK = _rank(STATUSES), _rank(DIFFICULTIES)
+
 SORT_KEYS: dict[str, Callable[[Entry], Any]] = {
     "title": lambda e: e.title.lower(),
     "topic": lambda e: e.topic or "",
     "type": lambda e: e.type,
     "generation": lambda e: ",".join(e.generations),
-    "difficulty": lambda e: e.difficulty,
-    "status": lambda e: e.status,
+    "difficulty": lambda e: _DIFFICULTY_RANK(e.difficulty),
+    "status": lambda e: _STATUS_RANK(e.status),
     "findings": lambda e: e.finding_count() if e.findings is not None or e.problem else -1,
     "path": lambda e: e.display,
 }

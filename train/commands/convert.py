@@ -25,7 +25,7 @@ def convert(paths: tuple[Path, ...], out_dir: Path, statuses: tuple[str, ...], a
     roots = list(paths) or [Path("training-data")]
     config = resolve_config(roots, config_file)
     loaded = load_examples(roots, config, chosen)
-    records, unconvertible = convert_examples(loaded.examples)
+    records, unconvertible = convert_examples(loaded.examples, config.root)
     skipped = sorted(loaded.skipped + unconvertible, key=lambda d: d.sort_key())
     for diag in skipped:
         click.echo(f"{diag.render()} (skipped)", err=True)

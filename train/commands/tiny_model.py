@@ -17,7 +17,11 @@ import click
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of the random weights.")
 def tiny_model(out: Path, corpus_files: tuple[Path, ...], no_default_corpus: bool, vocab_size: int, seed: int) -> int:
     """Build a small random Qwen2 model (hidden 64, 2 layers) with a ChatML + FIM tokenizer."""
+    from transformers.utils import logging as hf_logging
+
     from train.tiny_model import build_tiny_model, default_corpus
+
+    hf_logging.disable_progress_bar()
 
     files = ([] if no_default_corpus else default_corpus(Path.cwd())) + list(corpus_files)
     try:

@@ -190,3 +190,25 @@ def render_code_block(code: str, filename: str | None = None, language: str = "b
     fence = fence_for(code)
     block = f"{fence}{language}\n{code}\n{fence}"
     return f"<!-- filename: {filename} -->\n{block}" if filename else block
+
+
+# --- the example's Expected Behavior / Expected Output sections inside a message -----------
+
+EXPECTED_BEHAVIOR = "\n\nExpected behavior: "
+EXPECTED_OUTPUT = "\n\nExpected output:\n\n"
+
+
+def append_expected(text: str, behavior: str = "", output: str = "") -> str:
+    """A message followed by the example's expected behavior and output (in that order)."""
+    if behavior:
+        text += EXPECTED_BEHAVIOR + behavior
+    if output:
+        text += EXPECTED_OUTPUT + output
+    return text
+
+
+def split_expected(text: str) -> tuple[str, str, str]:
+    """Inverse of append_expected: (message, behavior, output); '' for a part that is absent."""
+    text, _, output = text.rpartition(EXPECTED_OUTPUT) if EXPECTED_OUTPUT in text else (text, "", "")
+    text, _, behavior = text.rpartition(EXPECTED_BEHAVIOR) if EXPECTED_BEHAVIOR in text else (text, "", "")
+    return text, behavior.strip(), output.strip()

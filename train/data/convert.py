@@ -14,7 +14,7 @@ from curate.diagnostics import Diagnostic, Severity
 from curate.discover import discover
 from curate.example import CodeBlock, Example, load_example
 from curate.schema import schema_errors
-from train.data.chatml import BBJ_FENCE_ALIASES, generation_label, render_code_block, system_prompt, text_outside_blocks
+from train.data.chatml import BBJ_FENCE_ALIASES, append_expected, generation_label, render_code_block, system_prompt, text_outside_blocks
 from train.data.templates import user_prompt
 
 DEFAULT_STATUSES = ("approved",)
@@ -81,18 +81,20 @@ def _section_text(example: Example, key: str) -> str:
     return section.body.strip() if section else ""
 
 
-def _task(example: Example, expected: str) -> str:
+def _task(example: Example) -> str:
     title = example.title.strip().rstrip(".")
     description = str(example.meta.get("description") or "").strip()
-    task = f"{title}.\n\n{description}" if description and description.rstrip(".") != title else f"{title}."
-    return f"{task}\n\nExpected behavior: {expected}" if expected else task
+    return f"{title}.\n\n{description}" if description and description.rstrip(".") != title else f"{title}."
 
 
-def example_record(example: Example) -> dict[str, Any]:
-    """The ChatML record of one example; raises ValueError(code) when the example cannot make one."""
+def example_record(example: Example, root: Path | None = None) -> dict[str, Any]:
+    """The ChatML record of one example; raises ValueError(code) when the example cannot make one.
+
+    The example's Expected Behavior/Output close the user turn of a completion (they specify
+    the task) and the assistant turn of the other types (they describe the answer)."""
     code_blocks = example.blocks_in("code")
     explanation = _section_text(example, "explanation")
-    expected = _section_text(example, "expected behavior")
+    behavior, output = _section_text(example, "expected behavior"), _section_text(example, "expected output")
     generations = _generations(example)
     target = "; ".join(generation_label(g) for g in generations)
     source_generation = None
@@ -102,12 +104,12 @@ def example_record(example: Example) -> dict[str, Any]:
     if kind in ("comprehension", "explanation", "migration") and not explanation:
         raise ValueError(NO_EXPLANATION)
     if kind == "completion":
-        user = user_prompt(kind, example.id, task=_task(example, expected), target=target)
+        user = append_expected(user_prompt(kind, example.id, task=_task(example), target=target), behavior, output)
         short = _first_paragraph(explanation)
         assistant = _render_blocks(code_blocks) + (f"\n\n{short}" if short else "")
     elif kind == "comprehension":
         user = user_prompt(kind, example.id, code=_render_blocks(code_blocks), target=target)
-        assistant = explanation + (f"\n\nExpected behavior: {expected}" if expected else "")
+        assistant = append_expected(explanation, behavior, output)
     elif kind == "migration":
         before = [b for b in code_blocks if b.migration_side == "before"]
         after = [b for b in code_blocks if b.migration_side == "after"]
@@ -117,23 +119,26 @@ def example_record(example: Example) -> dict[str, Any]:
         to_generation = str(example.meta.get("to_generation") or generations[0])
         generations = [to_generation]
         user = user_prompt(kind, example.id, code=_render_blocks(before), target=generation_label(to_generation), source=generation_label(source_generation or "all"))
-        assistant = f"{_render_blocks(after)}\n\n{explanation}"
+        assistant = append_expected(f"{_render_blocks(after)}\n\n{explanation}", behavior, output)
     else:
-        user = user_prompt(kind, example.id, task=_task(example, ""), target=target)
+        user = user_prompt(kind, example.id, task=_task(example), target=target)
         missing = [b for b in code_blocks if b.code.strip() and b.code not in explanation]
-        assistant = explanation + (f"\n\nFor example:\n\n{_render_blocks(missing)}" if missing else "")
+        assistant = append_expected(explanation + (f"\n\nFor example:\n\n{_render_blocks(missing)}" if missing else ""), behavior, output)
     messages = [
         {"role": "system", "content": system_prompt(generations, source_generation or None)},
         {"role": "user", "content": user},
         {"role": "assistant", "content": assistant.strip()},
     ]
-    return {"messages": messages, "meta": example_meta(example)}
+    return {"messages": messages, "meta": example_meta(example, root)}
 
 
-def example_meta(example: Example) -> dict[str, Any]:
+def example_meta(example: Example, root: Path | None = None) -> dict[str, Any]:
+    """Where the record came from; `path` is relative to the project root, so it does not
+    depend on the folder the command ran in."""
     meta: dict[str, Any] = {
         "id": example.id,
-        "path": Path(example.display_path).as_posix(),
+        "title": example.title,
+        "path": _relative(example.path, root) if root else Path(example.display_path).as_posix(),
         "type": example.type,
         "generation": example.meta.get("generation", "all"),
         "difficulty": example.meta.get("difficulty"),
@@ -147,21 +152,28 @@ def example_meta(example: Example) -> dict[str, Any]:
     return meta
 
 
-def convert_examples(examples: list[Example]) -> tuple[list[dict[str, Any]], list[Diagnostic]]:
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError):
+        return path.as_posix()
+
+
+def convert_examples(examples: list[Example], root: Path | None = None) -> tuple[list[dict[str, Any]], list[Diagnostic]]:
     records: list[dict[str, Any]] = []
     skipped: list[Diagnostic] = []
     for example in examples:
         try:
-            records.append(example_record(example))
+            records.append(example_record(example, root))
         except ValueError as exc:
             code = str(exc)
             line = _line_for(example, code)
-            skipped.append(Diagnostic(example.display_path, line, 1, code, Severity.ERROR, SKIP_CODES[code] + "; example skipped"))
+            skipped.append(Diagnostic(example.display_path, line, 1, code, Severity.ERROR, SKIP_CODES[code]))
     return records, skipped
 
 
 def _line_for(example: Example, code: str) -> int:
     key = "explanation" if code == NO_EXPLANATION else "code"
     section = example.section(key)
-    return section.line if section else example.body_line
+    return section.line if section else example.line_of_key("type")
 

@@ -55,7 +55,8 @@ def decode_source(raw: bytes) -> tuple[str, str]:
 
 
 def collect_sources(roots: list[Path], extensions: tuple[str, ...], result: CorpusResult) -> list[Document]:
-    """Every file with a wanted extension under the roots (sorted, symlinks not followed)."""
+    """Every file with a wanted extension under the roots, in path order (the first of a set of
+    duplicates is the one kept); hidden folders skipped, symlinked folders not followed."""
     wanted = {e.lower() if e.startswith(".") else f".{e.lower()}" for e in extensions}
     paths: list[Path] = []
     for root in roots:
@@ -65,9 +66,11 @@ def collect_sources(roots: list[Path], extensions: tuple[str, ...], result: Corp
         if not root.is_dir():
             result.drop(root.as_posix(), "not-found")
             continue
+        found = []
         for folder, dirs, files in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            paths.extend(Path(folder) / name for name in sorted(files) if Path(name).suffix.lower() in wanted)
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            found.extend(Path(folder) / name for name in files if Path(name).suffix.lower() in wanted)
+        paths.extend(sorted(found, key=lambda p: p.as_posix()))
     documents = []
     for path in paths:
         doc_id = path.as_posix()
@@ -168,7 +171,7 @@ def _decontaminate(documents: list[Document], split_dir: Path, result: CorpusRes
         squeezed_doc = f"\n{_squeeze(doc.text)}\n"
         for block_id, squeezed in long_blocks:
             if f"\n{squeezed}\n" in squeezed_doc:
-                contaminated[doc.id] = f"test-contains:{block_id}"
+                contaminated[doc.id] = f"contains-test-code:{block_id}"
                 break
     if blocks:
         items = [Item(doc.id, doc.text, "source", order=float(n)) for n, doc in enumerate(documents)]

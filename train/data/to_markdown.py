@@ -4,7 +4,6 @@ generation and topic come from the record's metadata or are guessed (and say so)
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,10 +13,9 @@ import yaml
 
 from curate.atomic import write_text_atomic
 from curate.templates import slugify, yaml_value
-from train.data.chatml import FencedBlock, fenced_blocks, render_code_block, text_outside_blocks
+from train.data.chatml import FencedBlock, fenced_blocks, render_code_block, split_expected, text_outside_blocks
 from train.data.guess import guess, title_from
 
-EXPECTED = re.compile(r"(?:\A|\n\n)Expected behavior: (.+?)(?=\n\n|\Z)", re.DOTALL)
 NO_EXPECTED = "Not stated in the imported record; describe what the program does when it runs."
 NO_EXPLANATION = "The imported answer had no explanation; add one before approving this example."
 
@@ -62,7 +60,6 @@ def record_markdown(record: dict[str, Any], title: str, topics: Sequence[str]) -
     topic = (guessed.topic if guessed else meta.get("topic")) or "control-flow"
     if topic not in topics:
         topic = guess(user, assistant, topics).topic
-    user_blocks, assistant_blocks = fenced_blocks(user), fenced_blocks(assistant)
     front: dict[str, Any] = {"title": title, "type": kind}
     if guessed:
         front["generation"] = [guessed.from_generation, guessed.to_generation] if kind == "migration" else guessed.generation
@@ -70,8 +67,8 @@ def record_markdown(record: dict[str, Any], title: str, topics: Sequence[str]) -
         front["generation"] = meta.get("generation") or "all"
         if meta.get("difficulty"):
             front["difficulty"] = meta["difficulty"]
-    description = text_outside_blocks(user)
-    if description:
+    description = text_outside_blocks(split_expected(user)[0])
+    if guessed and description:
         front["description"] = description
     if kind == "migration":
         front["from_generation"] = guessed.from_generation if guessed else meta.get("from_generation")
@@ -80,31 +77,35 @@ def record_markdown(record: dict[str, Any], title: str, topics: Sequence[str]) -
     front["source"] = str(meta.get("source") or meta.get("id") or "imported")
     if guessed:
         front["review_note"] = f"type and generation guessed by import: {guessed.why}"
-    body = _body(kind, front, user, assistant, user_blocks, assistant_blocks)
+    body = _body(kind, front, user, assistant)
     lines = "\n".join(_front_value(k, v) for k, v in front.items())
     return topic, f"---\n{lines}\n---\n\n{body}"
 
 
-def _body(kind: str, front: dict[str, Any], user: str, assistant: str, user_blocks: list[FencedBlock], assistant_blocks: list[FencedBlock]) -> str:
-    prose = text_outside_blocks(assistant)
+def _body(kind: str, front: dict[str, Any], user: str, assistant: str) -> str:
+    """The Markdown sections; code blocks are copied from the messages byte for byte."""
+    if kind == "completion":
+        user, behavior, output = split_expected(user)
+    else:
+        assistant, behavior, output = split_expected(assistant)
+    user_blocks, assistant_blocks = fenced_blocks(user), fenced_blocks(assistant)
     if kind == "comprehension":
-        code, explanation = _blocks(user_blocks), assistant.strip()
+        code, explanation = _blocks(user_blocks), assistant
     elif kind == "migration":
         before, after = _blocks(user_blocks), _blocks(assistant_blocks)
         code = f"### Before ({front['from_generation']})\n\n{before}\n\n### After ({front['to_generation']})\n\n{after}"
-        explanation = prose
+        explanation = text_outside_blocks(assistant)
+    elif kind == "explanation":
+        code, explanation = "", assistant  # code stays inline; an explanation needs no Code section
     else:
-        code, explanation = _blocks(assistant_blocks), prose
-    if not code.strip():
+        code, explanation = _blocks(assistant_blocks), text_outside_blocks(assistant)
+    if not (code.strip() or assistant_blocks):
         raise NotConvertible("no-code")
-    expected = EXPECTED.search(explanation) or EXPECTED.search(text_outside_blocks(user))
-    if expected and kind == "comprehension":
-        explanation = (explanation[: expected.start()] + explanation[expected.end() :]).strip()
-    parts = ["## Code", code]
-    if kind == "completion":
-        parts += ["## Expected Behavior", expected.group(1).strip() if expected else NO_EXPECTED]
-    elif kind == "comprehension" and expected:
-        parts += ["## Expected Behavior", expected.group(1).strip()]
+    parts = ["## Code", code] if code.strip() else []
+    if behavior or (kind == "completion" and not output):
+        parts += ["## Expected Behavior", behavior or NO_EXPECTED]
+    if output:
+        parts += ["## Expected Output", output]
     parts += ["## Explanation", explanation.strip() or NO_EXPLANATION]
     return "\n\n".join(parts) + "\n"
 
@@ -112,7 +113,7 @@ def _body(kind: str, front: dict[str, Any], user: str, assistant: str, user_bloc
 def unique_title(record: dict[str, Any], taken: set[str]) -> str:
     meta = record.get("meta", {})
     source = str(meta.get("source") or meta.get("id") or "imported record")
-    base = title_from(_turn(record, "user")) or f"Imported example ({source})"
+    base = str(meta.get("title") or "").strip() or title_from(_turn(record, "user")) or f"Imported example ({source})"
     title = base if base.casefold() not in taken else f"{base} ({source})"
     counter = 2
     while title.casefold() in taken:

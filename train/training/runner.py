@@ -36,7 +36,9 @@ def run_training(config: RunConfig, config_text: str, argv: list[str], resume: s
     _say(run, console, describe(backend, config))
     run.update_manifest(backend=backend.to_json())
 
-    from train.training.stages import cpt_data, run_stage, sft_data
+    from train.training.stages import cpt_data, quiet_libraries, run_stage, sft_data
+
+    quiet_libraries()
 
     model, tokenizer = load_model(config, backend)
     log = MetricsLog(run.metrics_path)

@@ -7,6 +7,7 @@ optimizer and schedule. No merge into the base is needed, which matters with a 4
 
 from __future__ import annotations
 
+import dataclasses
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,15 @@ class StageData:
     train: Any  # datasets.Dataset with input_ids, labels
     validation: Any | None
     stats: dict[str, Any] = field(default_factory=dict)
+
+
+def quiet_libraries() -> None:
+    """Our progress line replaces the libraries' tqdm bars (dataset maps, shard writes)."""
+    import datasets
+    from transformers.utils import logging as hf_logging
+
+    datasets.disable_progress_bars()
+    hf_logging.disable_progress_bar()
 
 
 def cpt_data(config: RunConfig, tokenizer: Any) -> StageData:
@@ -73,19 +83,17 @@ def sft_data(config: RunConfig, tokenizer: Any) -> StageData:
     return StageData(train_set, validation_set, stats)
 
 
-def run_stage(stage: str, config: RunConfig, model: Any, tokenizer: Any, data: StageData, run: RunDir,
-              on_cuda: bool, console: Console, resume_from: Path | None) -> dict[str, Any]:  # fmt: skip
-    """Train one stage to its end (or from `resume_from` to its end); save and return its summary."""
+def build_trainer(stage: str, config: RunConfig, model: Any, tokenizer: Any, data: StageData, output_dir: Path,
+                  on_cuda: bool, clock: StepClock, callbacks: list) -> Any:  # fmt: skip
+    """The stage's SFTTrainer on pre-tokenized input_ids + labels: TRL truncates and, in Stage 2 with
+    packing on, packs best-fit into max_seq_len rows trained padding-free (no cross-sequence attention)."""
     from transformers.trainer_callback import PrinterCallback
     from trl import SFTConfig, SFTTrainer
 
-    from train.training.callbacks import MetricsCallback, ProgressCallback
-
     settings = config.cpt if stage == "cpt" else config.sft
-    packing = stage == "sft" and config.sft.packing
     has_eval = data.validation is not None
     args = SFTConfig(
-        output_dir=str(run.stage_dir(stage)),
+        output_dir=str(output_dir),
         per_device_train_batch_size=settings.micro_batch_size,
         per_device_eval_batch_size=settings.micro_batch_size,
         gradient_accumulation_steps=settings.gradient_accumulation,
@@ -108,33 +116,45 @@ def run_stage(stage: str, config: RunConfig, model: Any, tokenizer: Any, data: S
         data_seed=config.seed,
         bf16=on_cuda and config.quantization.compute_dtype == "bfloat16",
         fp16=on_cuda and config.quantization.compute_dtype == "float16",
-        gradient_checkpointing=False,  # the backend set it up (Unsloth's or PEFT's flavour)
+        **_no_trainer_checkpointing(SFTConfig),
         max_length=config.max_seq_len,
-        packing=packing,
+        packing=stage == "sft" and config.sft.packing,
         packing_strategy="bfd",
         assistant_only_loss=False,  # our labels already mask everything but the replies
         completion_only_loss=False,
         report_to="none",
         disable_tqdm=True,
         dataloader_num_workers=0,
+        dataloader_pin_memory=on_cuda,
         optim="adamw_torch",
     )
-    clock = StepClock()
-    log = MetricsLog(run.metrics_path)
-    metrics = MetricsCallback(log, stage, clock)
     trainer = _counting_trainer(SFTTrainer, clock)(
         model=model,
         args=args,
         train_dataset=data.train,
         eval_dataset=data.validation,
         processing_class=tokenizer,
-        callbacks=[metrics, ProgressCallback(stage, metrics, console)],
+        callbacks=callbacks,
     )
     trainer.remove_callback(PrinterCallback)
+    return trainer
+
+
+def run_stage(stage: str, config: RunConfig, model: Any, tokenizer: Any, data: StageData, run: RunDir,
+              on_cuda: bool, console: Console, resume_from: Path | None) -> dict[str, Any]:  # fmt: skip
+    """Train one stage to its end (or from `resume_from` to its end); save and return its summary."""
+    from train.training.callbacks import MetricsCallback, ProgressCallback
+
+    packing = stage == "cpt" or config.sft.packing
+    clock = StepClock()
+    log = MetricsLog(run.metrics_path)
+    metrics = MetricsCallback(log, stage, clock)
+    callbacks = [metrics, ProgressCallback(stage, metrics, console)]
+    trainer = build_trainer(stage, config, model, tokenizer, data, run.stage_dir(stage), on_cuda, clock, callbacks)
     rows = trainer.train_dataset["input_ids"]
     fill = sum(len(row) for row in rows) / (len(rows) * config.max_seq_len)
     run.log(f"{stage}: {len(rows)} rows of up to {config.max_seq_len} tokens, fill {fill:.1%} "
-            f"(packing {'on' if packing or stage == 'cpt' else 'off'}); data {data.stats}")  # fmt: skip
+            f"(packing {'on' if packing else 'off'}); data {data.stats}")  # fmt: skip
     result = trainer.train(resume_from_checkpoint=str(resume_from) if resume_from else None)
     adapter = run.stage_dir(stage) / "adapter"
     trainer.save_model(str(adapter))
@@ -154,6 +174,13 @@ def run_stage(stage: str, config: RunConfig, model: Any, tokenizer: Any, data: S
     run.mark_stage_done(stage, summary)
     run.log(f"{stage}: done after {summary['steps']} steps; best eval loss {summary['best_eval_loss']}")
     return summary
+
+
+def _no_trainer_checkpointing(config_class: type) -> dict[str, bool]:
+    """Activation checkpointing is the backend's job (Unsloth's or PEFT's flavour): off in the
+    trainer, under whichever name this transformers version uses."""
+    names = {f.name for f in dataclasses.fields(config_class)}
+    return {"activation_checkpointing" if "activation_checkpointing" in names else "gradient_checkpointing": False}
 
 
 def _counting_trainer(base: type, clock: StepClock) -> type:

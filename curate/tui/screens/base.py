@@ -19,14 +19,14 @@ class EntryScreen(Screen[None]):
     """A screen with a current example that review decisions apply to."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "approve", "Approve"),
-        Binding("A", "approve_with_note", "Approve+note", show=False),
-        Binding("r", "reject", "Reject"),
-        Binding("n", "needs_work", "Needs work"),
-        Binding("right_square_bracket", "step_unreviewed(1)", "Next unreviewed", key_display="]"),
-        Binding("left_square_bracket", "step_unreviewed(-1)", "Prev unreviewed", key_display="["),
-        Binding("e", "edit", "$EDITOR"),
-        Binding("f", "quick_edit", "Fields"),
+        Binding("a", "approve", "Approve", tooltip="Approve the example (removes an old review note)"),
+        Binding("A", "approve_with_note", "Approve with a note", show=False),
+        Binding("r", "reject", "Reject", tooltip="Reject the example; asks for a note"),
+        Binding("n", "needs_work", "Needs work", tooltip="Mark as needs-work; asks for a note"),
+        Binding("right_square_bracket", "step_unreviewed(1)", "Next", key_display="]", tooltip="Next unreviewed example"),
+        Binding("left_square_bracket", "step_unreviewed(-1)", "Previous unreviewed", key_display="[", show=False),
+        Binding("e", "edit", "Edit", tooltip="Open the file in $EDITOR, re-check on return"),
+        Binding("f", "quick_edit", "Fields", tooltip="Edit front matter fields in a form"),
     ]
 
     @property

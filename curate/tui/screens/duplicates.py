@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -31,9 +30,9 @@ class ClusterView:
 
     members: list[str]
     reason: str
-    scores: dict[frozenset[str], float]
+    scores: dict[frozenset[str], tuple[float, float]]  # (Jaccard, fuzzy ratio) per confirmed pair
 
-    def score(self, a: str, b: str) -> float | None:
+    def score(self, a: str, b: str) -> tuple[float, float] | None:
         return self.scores.get(frozenset((a, b)))
 
 
@@ -46,8 +45,8 @@ def find_cluster_views(examples: list[Example], threshold: float) -> list[Cluste
     views = []
     for cluster in find_clusters(items_from_examples(examples), DedupeConfig(threshold=threshold)):
         members = [cluster.keeper, *(m for m in cluster.members if m != cluster.keeper)]
-        scores = {frozenset((p.a, p.b)): float(getattr(p, "score", getattr(p, "jaccard", 0.0))) for p in getattr(cluster, "pairs", [])}
-        views.append(ClusterView(members, str(getattr(cluster, "reason", "")), scores))
+        scores = {frozenset((p.a, p.b)): (p.jaccard, p.score) for p in cluster.pairs}
+        views.append(ClusterView(members, cluster.reason, scores))
     return views
 
 
@@ -62,9 +61,9 @@ class DuplicatesScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
-        Binding("1", "keep(0)", "Keep left, reject right"),
-        Binding("2", "keep(1)", "Keep right, reject left"),
-        Binding("m", "next_member", "Other member"),
+        Binding("1", "keep(0)", "Keep left", tooltip="Keep the left one; reject the right as its duplicate"),
+        Binding("2", "keep(1)", "Keep right", tooltip="Keep the right one; reject the left as its duplicate"),
+        Binding("m", "next_member", "Next member", tooltip="Compare the keeper with the next member"),
     ]
     DEFAULT_CSS = """
     DuplicatesScreen #clusters { width: 36; height: 1fr; border-right: solid $panel; }
@@ -128,7 +127,7 @@ class DuplicatesScreen(Screen[None]):
         self.clusters = [c for c in map(self._active, self.clusters) if len(c.members) > 1]
         option_list = self.query_one("#clusters", OptionList)
         option_list.clear_options()
-        option_list.add_options([Option(Text(f"{len(c.members)} · {c.members[0]}", overflow="ellipsis", no_wrap=True)) for c in self.clusters])
+        option_list.add_options([Option(f"{len(c.members)} × {self.review_app.twin_name(c.members[0])}") for c in self.clusters])
         self.cluster_index = min(self.cluster_index, max(len(self.clusters) - 1, 0))
         self.other_index = 1
         if self.clusters:
@@ -164,7 +163,7 @@ class DuplicatesScreen(Screen[None]):
         left, right = side_by_side(left_body, right_body, left_line, right_line)
         view = self.clusters[self.cluster_index]
         score = view.score(*pair)
-        shown = f"detector score {score:.2f}" if score is not None else f"line similarity {similarity(left_body, right_body):.2f}"
+        shown = f"Jaccard {score[0]:.2f} · fuzzy {score[1]:.2f}" if score else f"line similarity {similarity(left_body, right_body):.2f}"
         head.update(
             f"Cluster {self.cluster_index + 1} of {len(self.clusters)} · {len(view.members)} members · {shown}"
             + (f" · keeper: {view.reason}" if view.reason else "")

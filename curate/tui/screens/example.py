@@ -50,7 +50,7 @@ class ExampleScreen(EntryScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
-        Binding("t", "toggle_tab", "Source/Rendered"),
+        Binding("t", "toggle_tab", "Tab", tooltip="Switch between the source and the rendered Markdown"),
     ]
     DEFAULT_CSS = """
     ExampleScreen #example-body { height: 1fr; }

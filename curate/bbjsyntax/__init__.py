@@ -1,0 +1,39 @@
+"""A pure-Python BBj syntax checker ("bbj-builtin"): no BASIS install, no third-party deps.
+
+Why: curated examples and model output must be checked where BASIS's `bbjcpl` is not
+available. It is tuned for zero false errors on real, compiling BBj and for catching what
+language models get wrong: broken structure and constructs borrowed from other languages.
+
+Usage::
+
+    from curate.bbjsyntax import check_source
+    for issue in check_source(text):
+        print(issue.line, issue.col, issue.code, issue.message)
+
+Codes (stable):
+
+BBJ501  unexpected token or invalid statement (operator without operand, `RETURN x` outside
+        DEF FN, METHOD outside CLASS, characters BBj does not use, ...)
+BBJ502  unbalanced bracket or parenthesis (brackets never span logical lines)
+BBJ503  unterminated string literal
+BBJ504  unclosed block, reported at the opener: CLASS without CLASSEND, METHOD without
+        METHODEND, FOR without NEXT, WHILE without WEND, REPEAT without UNTIL, SWITCH without
+        SWEND, multi-line IF without FI/ENDIF, INTERFACE without INTERFACEEND, DEF without FNEND
+BBJ505  block end without opener, or closing the wrong block (WEND while a FOR is innermost,
+        ELSE without IF, CASE outside SWITCH)
+BBJ510  fabricated JavaScript/Java/VB construct (function, { }, //, ===, !=, &&, var/const,
+        console.log, alert(, =>, x++, +=, End If, Dim x As, Sub, import, try/catch, ELSEIF,
+        Java-style typed declarations, ';' ending most lines, single-quoted strings)
+BBJ511  call of a method that a well-known BBj class does not have (button!.addEventListener)
+BBJ512  input outside the checker's limits: larger than 8 MB, nested deeper than 1000 levels,
+        binary, or too complex; reported once, never as a crash
+
+See docs/syntax-conformance.md for the accepted language and the measured accuracy.
+"""
+
+from __future__ import annotations
+
+from .checker import check_source
+from .issues import CHECKER_NAME, CHECKER_VERSION, CODES, SyntaxIssue
+
+__all__ = ["check_source", "SyntaxIssue", "CHECKER_NAME", "CHECKER_VERSION", "CODES"]

@@ -1,0 +1,196 @@
+"""Declarations: CLASS / INTERFACE / METHOD / FIELD / DECLARE / USE / DEF headers.
+
+Kept apart from statements.py because headers have their own small grammar (modifiers, types,
+typed parameters) and because they feed the type tracker. A METHOD header that does not
+parse opens no block, as in BASIS's compiler: its METHODEND is then reported as well.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .exprs import scan_expr
+from .lexer import Tok
+
+if TYPE_CHECKING:
+    from .statements import StatementParser
+
+MODIFIERS = frozenset(["public", "private", "protected", "static", "abstract", "final"])
+
+
+def parse_type(toks: list[Tok], i: int, n: int) -> int:
+    """`[::file.bbj::]Name(.Name)*([])*` -> index after it, or -1 when there is no type."""
+    if i < n and toks[i].kind == "fp":
+        i += 1
+    if i >= n or toks[i].kind != "id":
+        return -1
+    i += 1
+    while i + 1 < n and toks[i].val == "." and toks[i + 1].kind == "id":
+        i += 2
+    while i + 1 < n and toks[i].val == "[" and toks[i + 1].val == "]":
+        i += 2
+    return i
+
+
+def _type_name(toks: list[Tok], i: int, j: int) -> str:
+    return "".join(t.val for t in toks[i:j] if t.kind == "id" or t.val == ".")
+
+
+def _modifiers(toks: list[Tok], i: int, n: int) -> int:
+    while i < n and toks[i].kind == "id" and toks[i].low in MODIFIERS:
+        i += 1
+    return i
+
+
+def _end(p: "StatementParser", i: int, n: int, what: str) -> int:
+    """Only ';' (or the line end) may follow a header."""
+    if i < n and p.toks[i].val != ";":
+        p.problem(i, f"unexpected '{p.toks[i].val}' after the {what}")
+        return n
+    return i
+
+
+def parse_class(p: "StatementParser", i: int, n: int, in_if: int) -> int:
+    """CLASS|INTERFACE [modifiers] Name [EXTENDS T{,T}] [IMPLEMENTS T{,T}]"""
+    toks = p.toks
+    head = i
+    kind = toks[i].low
+    i = _modifiers(toks, i + 1, n)
+    if i >= n or toks[i].kind != "id":
+        p.problem(min(i, n - 1), f"{kind.upper()} needs a name")
+        p.event("open", kind, head)
+        return n
+    p.tracker.new_class(toks[i].val)
+    i += 1
+    while i < n and toks[i].val != ";":
+        word = toks[i].low
+        if word not in ("extends", "implements"):
+            p.problem(i, f"unexpected '{toks[i].val}' in the {kind.upper()} header")
+            i = n
+            break
+        j = parse_type(toks, i + 1, n)
+        while j > 0 and j < n and toks[j].val == ",":
+            j = parse_type(toks, j + 1, n)
+        if j < 0:
+            p.problem(min(i + 1, n - 1), f"class name expected after {word.upper()}")
+            i = n
+            break
+        i = j
+    p.event("open", kind, head)
+    return i
+
+
+def parse_method(p: "StatementParser", i: int, n: int, in_if: int) -> int:
+    """METHOD [modifiers] [ReturnType] name(Type param{, Type param})"""
+    toks = p.toks
+    head = i
+    i = _modifiers(toks, i + 1, n)
+    j = parse_type(toks, i, n)
+    if j < 0:
+        p.problem(min(i, n - 1), "METHOD needs a name")
+        return n
+    if j < n and toks[j].val != "(":
+        if toks[j].kind != "id":
+            p.problem(j, f"unexpected '{toks[j].val}' in the METHOD header")
+            return n
+        j += 1
+    if j >= n or toks[j].val != "(":
+        p.problem(min(j, n - 1), "METHOD needs a parameter list '(...)'")
+        return n
+    params: list[tuple[str, str]] = []
+    j += 1
+    while j < n and toks[j].val != ")":
+        k = parse_type(toks, j, n)
+        if k < 0 or k >= n or toks[k].kind != "id":
+            p.problem(min(max(k, j), n - 1), "METHOD parameters are written 'Type name'")
+            return n
+        params.append((toks[k].val, _type_name(toks, j, k)))
+        j = k + 1
+        if j < n and toks[j].val == ",":
+            j += 1
+        elif j < n and toks[j].val != ")":
+            p.problem(j, f"unexpected '{toks[j].val}' in the METHOD parameters")
+            return n
+    if j >= n:
+        p.problem(n - 1, "METHOD parameter list is not closed")
+        return n
+    if j + 1 < n and toks[j + 1].val != ";":
+        p.problem(j + 1, f"unexpected '{toks[j + 1].val}' after the METHOD header")
+        return n
+    p.event("open", "method", head)
+    p.tracker.new_method()
+    for name, typ in params:
+        p.tracker.declare(name, typ)
+    return j + 1
+
+
+def parse_field(p: "StatementParser", i: int, n: int, in_if: int) -> int:
+    """FIELD [modifiers] Type name [= expr]"""
+    toks = p.toks
+    i = _modifiers(toks, i + 1, n)
+    j = parse_type(toks, i, n)
+    if j < 0 or j >= n or toks[j].kind != "id":
+        p.problem(min(max(j, i), n - 1), "FIELD is written 'FIELD [PUBLIC] Type name'")
+        return n
+    p.tracker.declare(toks[j].val, _type_name(toks, i, j), field=True)
+    j += 1
+    if j < n and toks[j].val == "=":
+        return p.expr(j + 1, n, "initial value", j)
+    return _end(p, j, n, "FIELD declaration")
+
+
+def parse_declare(p: "StatementParser", i: int, n: int, in_if: int) -> int:
+    """DECLARE [AUTO] Type name"""
+    toks = p.toks
+    i += 1
+    if i < n and toks[i].low == "auto":
+        i += 1
+    j = parse_type(toks, i, n)
+    if j < 0 or j >= n or toks[j].kind != "id":
+        p.problem(min(max(j, i), n - 1), "DECLARE is written 'DECLARE Type name!'")
+        return n
+    if toks[j - 1].val != "]":
+        p.tracker.declare(toks[j].val, _type_name(toks, i, j))
+    return _end(p, j + 1, n, "DECLARE")
+
+
+def parse_use(p: "StatementParser", i: int, n: int, in_if: int) -> int:
+    """USE java.pkg.Class  |  USE ::file.bbj::Class"""
+    toks = p.toks
+    j = parse_type(toks, i + 1, n)
+    if j < 0:
+        p.problem(min(i + 1, n - 1), "USE needs a class name")
+        return n
+    if j + 1 < n and toks[j].val == "." and toks[j + 1].val == "*":
+        j += 2
+    return _end(p, j, n, "USE")
+
+
+def parse_def(p: "StatementParser", i: int, n: int, in_if: int) -> int:
+    """DEF FNname(params)=expr (one line)  |  DEF FNname(params) ... FNEND (block)"""
+    toks = p.toks
+    head = i
+    i += 1
+    if i >= n or toks[i].kind != "id":
+        p.problem(min(i, n - 1), "DEF needs a function name")
+        return n
+    i += 1
+    if i < n and toks[i].val == "(":
+        j = i + 1
+        while j < n and toks[j].kind == "id":
+            j += 1
+            if j < n and toks[j].val == ",":
+                j += 1
+        if j >= n or toks[j].val != ")":
+            p.problem(min(j, n - 1), "DEF parameters are names separated by ','")
+            return n
+        i = j + 1
+    if i < n and toks[i].val == "=":
+        j, prob = scan_expr(toks, i + 1, n)
+        if prob is not None or j == i + 1:
+            p.problem(prob[0] if prob else i, prob[1] if prob else "DEF needs a value after '='")
+            return n
+        return j
+    p.event("open", "def", head)
+    p.def_depth += 1
+    return _end(p, i, n, "DEF header")

@@ -1,0 +1,145 @@
+"""Stage 2 trains on assistant tokens only: labels are -100 on every system, user and template
+token (the `<|im_start|>assistant\\n` header included) and equal the input ids on every assistant
+content token and the reply's closing `<|im_end|>`; checked on the batches TRL's trainer really
+feeds the model, with packing on and off, plus packed rows never attending across sequences."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+import torch
+from training_helpers import config_text, conversation
+
+from train.config import load_config
+from train.training.chat import IGNORE_INDEX, IM_END, IM_START, render, tokenize_conversation
+
+CONVERSATIONS = {
+    "system-user-assistant": [
+        {"role": "system", "content": "You are an expert BBj programmer."},
+        {"role": "user", "content": "Print hello."},
+        {"role": "assistant", "content": 'PRINT "hello"\nEND'},
+    ],
+    "no-system": [
+        {"role": "user", "content": "Open a window."},
+        {"role": "assistant", "content": "```bbj\nwindow! = sysgui!.addWindow(1, 1, 200, 100, \"Hi\")\n```"},
+    ],
+    "multi-turn": [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "Loop to 3."},
+        {"role": "assistant", "content": "FOR i = 1 TO 3\nNEXT i"},
+        {"role": "user", "content": "Now print i."},
+        {"role": "assistant", "content": "FOR i = 1 TO 3\n  PRINT i\nNEXT i"},
+    ],
+    "assistant-first-line-blank": [
+        {"role": "user", "content": "Explain REM."},
+        {"role": "assistant", "content": "REM starts a comment: REM like this"},
+    ],
+}
+
+
+def expected_labels(tokenizer, ids: list[int]) -> list[int]:
+    """Independent oracle from the token ids alone: walk the ChatML structure turn by turn."""
+    start, end = tokenizer.convert_tokens_to_ids([IM_START, IM_END])
+    labels = [IGNORE_INDEX] * len(ids)
+    position = 0
+    while position < len(ids):
+        assert ids[position] == start, f"turn does not start with {IM_START} at {position}"
+        header_end = position + 1
+        while not tokenizer.decode(ids[position + 1 : header_end]).endswith("\n"):
+            header_end += 1
+        role = tokenizer.decode(ids[position + 1 : header_end]).strip()
+        close = ids.index(end, header_end)
+        if role == "assistant":
+            labels[header_end : close + 1] = ids[header_end : close + 1]
+        assert tokenizer.decode([ids[close + 1]]) == "\n"
+        position = close + 2
+    return labels
+
+
+@pytest.mark.parametrize("name", sorted(CONVERSATIONS))
+def test_labels_cover_assistant_replies_only(tokenizer, name: str) -> None:
+    messages = CONVERSATIONS[name]
+    ids, labels = tokenize_conversation(tokenizer, messages)
+    assert labels == expected_labels(tokenizer, ids)
+    start = tokenizer.convert_tokens_to_ids(IM_START)
+    header = tokenizer("assistant\n", add_special_tokens=False)["input_ids"]
+    for position in [p for p, token in enumerate(ids) if token == start]:
+        assert labels[position : position + 1 + len(header)] == [IGNORE_INDEX] * (1 + len(header))
+    trained = tokenizer.decode([i for i, label in zip(ids, labels, strict=True) if label != IGNORE_INDEX])
+    replies = "".join(m["content"] + IM_END for m in messages if m["role"] == "assistant")
+    assert trained == replies
+    assert sum(label != IGNORE_INDEX for label in labels) < len(labels)
+
+
+@pytest.mark.parametrize("name", sorted(CONVERSATIONS))
+def test_template_and_transformers_mask_agree(tokenizer, name: str) -> None:
+    """The shipped chat template renders what we train on, and its {% generation %} markers give
+    transformers' own assistant mask the same tokens."""
+    messages = CONVERSATIONS[name]
+    text, _ = render(messages)
+    assert tokenizer.apply_chat_template(messages, tokenize=False) == text
+    ids, labels = tokenize_conversation(tokenizer, messages)
+    native = tokenizer.apply_chat_template(messages, return_assistant_tokens_mask=True, return_dict=True)
+    assert native["input_ids"] == ids
+    assert native["assistant_masks"] == [int(label != IGNORE_INDEX) for label in labels]
+    prompt = tokenizer.apply_chat_template(messages[:-1], tokenize=False, add_generation_prompt=True)
+    assert text.startswith(prompt) and prompt.endswith(f"{IM_START}assistant\n")
+
+
+@pytest.fixture(scope="module")
+def peft_model(tiny_model: Path, inputs: dict[str, Path], tmp_path_factory: pytest.TempPathFactory):
+    from train.training.backends import Backend, load_model
+
+    folder = tmp_path_factory.mktemp("masking")
+    path = folder / "run.toml"
+    path.write_text(config_text(tiny_model, inputs, folder / "runs", top={"max_seq_len": 1024}), encoding="utf-8")
+    config = load_config(path)
+    model, _ = load_model(config, Backend("hf", "cpu", "test"))
+    return config, model
+
+
+@pytest.mark.parametrize("packing", [True, False], ids=["packing-on", "packing-off"])
+def test_trainer_batches_are_masked(peft_model, tokenizer, tmp_path: Path, packing: bool) -> None:
+    from train.training.metrics import StepClock
+    from train.training.stages import build_trainer, sft_data
+
+    config, model = peft_model
+    config = config.model_copy(update={"sft": config.sft.model_copy(update={"packing": packing})})
+    data = sft_data(config, tokenizer)
+    assert data.stats["truncated"] == 0
+    expected = {tuple(row["input_ids"]): row["labels"] for row in data.train}
+    trainer = build_trainer("sft", config, model, tokenizer, data, tmp_path, False, StepClock(), [])
+    seen = 0
+    for batch in trainer.get_train_dataloader():
+        ids, labels = batch["input_ids"], batch["labels"]
+        if packing:
+            assert "attention_mask" not in batch and ids.shape[0] == 1
+            starts = (batch["position_ids"][0] == 0).nonzero().flatten().tolist() + [ids.shape[1]]
+            segments = [(ids[0, a:b].tolist(), labels[0, a:b].tolist()) for a, b in zip(starts, starts[1:])]
+        else:
+            mask = batch["attention_mask"].bool()
+            assert (labels[~mask] == IGNORE_INDEX).all()
+            segments = [(ids[r][mask[r]].tolist(), labels[r][mask[r]].tolist()) for r in range(ids.shape[0])]
+        for segment_ids, segment_labels in segments:
+            assert segment_labels == expected[tuple(segment_ids)]
+            seen += 1
+    assert seen == len(data.train)
+
+
+def test_packed_rows_do_not_attend_across_sequences(peft_model, tokenizer) -> None:
+    _, model = peft_model
+    rng = random.Random(5)
+    sequences = [tokenize_conversation(tokenizer, conversation(rng, i)["messages"])[0] for i in range(3)]
+    flat = torch.tensor([[t for s in sequences for t in s]])
+    positions = torch.tensor([[p for s in sequences for p in range(len(s))]])
+    model.eval()
+    with torch.no_grad():
+        packed = model(input_ids=flat, position_ids=positions).logits[0]
+        offset = 0
+        for sequence in sequences:
+            alone = model(input_ids=torch.tensor([sequence])).logits[0]
+            torch.testing.assert_close(packed[offset : offset + len(sequence)], alone, atol=1e-4, rtol=1e-4)
+            offset += len(sequence)
+    model.train()
