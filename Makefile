@@ -33,6 +33,12 @@ demo: $(VENV)/.core
 test: $(VENV)/.dev
 	$(VENV)/bin/pytest -n 2 --dist loadfile -q
 
+# Release training on a GPU machine: Stage 1 + Stage 2 of configs/qwen2.5-coder-14b.toml, reading
+# build/corpus/corpus.jsonl and build/split/ (the data commands' outputs); see docs/training.md.
+train: $(VENV)/.dev
+	$(PIP) install $(PIP_QUIET) -e '.[train,gpu]'
+	$(VENV)/bin/bbj-train run --config configs/qwen2.5-coder-14b.toml
+
 bench: $(VENV)/.dev
 	@echo "see docs/benchmarks.md for each benchmark's command"
 

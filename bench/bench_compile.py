@@ -6,12 +6,15 @@
 Each example holds one ```bbj block, a varied BBj program assembled from a few dozen statement
 templates (classes, loops, SELECT/SWITCH, strings, file I/O, GUI calls; 5 % carry a planted
 error). Timed: `check_examples` (programs from examples, cache lookup, checking, cache write)
-on examples already loaded; loading is timed apart. Median of --runs."""
+on examples already loaded; loading is timed apart. Median of --runs, wall and CPU seconds
+(this process plus its pool workers: the figure that shared, busy cores do not inflate much)."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import resource
 import shutil
 import sys
 import tempfile
@@ -40,12 +43,12 @@ STATEMENTS = [
     'switch {v}\n    case 1\n        print "one"\n        break\n    case default\n        print "{w}"\n        break\nswend',
     '{v}$ = cvs("{w}", 4) + str({n})',
     'open (1, err=*next)"{w}.dat"\nread record (1, key="{w}", err=*next) {v}$\nclose (1)',
-    "dim {v}$[{n}]\n{v}$[1] = \"{w}\"",
+    'dim {v}$[{n}]\n{v}$[1] = "{w}"',
     'sysgui! = BBjAPI().getSysGui()\nwindow! = sysgui!.addWindow(10, 10, 400, 300, "{w}")\nbutton! = window!.addButton(101, 20, 20, 100, 25, "OK")',
     'print "{w}: ", {v}, " of ", {n}',
     "gosub {w}_sub",
 ]
-CLASS = 'class public {W}\n    field public BBjString Name$\n    method public void show()\n        print #Name$\n    methodend\nclassend\n\n{w}! = new {W}()\n{w}!.show()'
+CLASS = "class public {W}\n    field public BBjString Name$\n    method public void show()\n        print #Name$\n    methodend\nclassend\n\n{w}! = new {W}()\n{w}!.show()"
 PLANTED = ['print "{w}', "for {i} = 1 to (", "if {v} then", "methodend"]
 
 
@@ -78,12 +81,23 @@ def generate(folder: Path, count: int, seed: int = 11) -> list[Example]:
     return [load_example(p, p.name)[0] for p in examples]  # type: ignore[misc]
 
 
-def timed_check(examples: list[Example], cache: Path, jobs: int) -> tuple[float, int]:
+def cpu_seconds() -> float:
+    """User + system time of this process and its reaped children (the pool's workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed_check(examples: list[Example], cache: Path, jobs: int) -> tuple[float, float, int]:
+    """Wall and CPU seconds of one compile step, and how many findings it reported."""
     config = CurateConfig(root=cache.parent, cache_dir=str(cache), checker="builtin")
     run = CheckRun([], config, CheckOptions(checker="builtin", jobs=jobs), examples=examples)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     check_examples(run)
-    return time.perf_counter() - start, len(run.diagnostics)
+    return time.perf_counter() - start, cpu_seconds() - cpu, len(run.diagnostics)
+
+
+def median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
 
 
 def main() -> None:
@@ -101,18 +115,22 @@ def main() -> None:
             examples = generate(work / "data", count)
             load = time.perf_counter() - start
             for jobs in args.jobs:
-                cold, warm, findings = [], [], 0
+                cold, cold_cpu, warm, warm_cpu, findings = [], [], [], [], 0
                 for run in range(args.runs):
                     cache = work / f"cache-{jobs}-{run}"
-                    seconds, findings = timed_check(examples, cache, jobs)
+                    seconds, cpu, findings = timed_check(examples, cache, jobs)
                     cold.append(seconds)
-                    warm.append(timed_check(examples, cache, jobs)[0])
-                rows.append((f"{count:,}", f"-j {jobs}", f"{sorted(cold)[len(cold) // 2]:.2f} s", f"{sorted(warm)[len(warm) // 2]:.3f} s", f"{findings:,}", f"{load:.1f} s"))
+                    cold_cpu.append(cpu)
+                    seconds, cpu, _ = timed_check(examples, cache, jobs)
+                    warm.append(seconds)
+                    warm_cpu.append(cpu)
+                rows.append((f"{count:,}", f"-j {jobs}", f"{median(cold):.2f} s", f"{median(cold_cpu):.2f} s", f"{median(warm):.3f} s", f"{median(warm_cpu):.3f} s", f"{findings:,}", f"{load:.1f} s"))
         finally:
             shutil.rmtree(work, ignore_errors=True)
     print(f"machine: {machine()}")
     print("command: bench/bench_compile.py " + " ".join(sys.argv[1:]))
-    print(table(rows, ("blocks", "jobs", "cold (median)", "cached (median)", "findings", "generate+load")))
+    print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(table(rows, ("blocks", "jobs", "cold wall", "cold CPU", "cached wall", "cached CPU", "findings", "generate+load")))
 
 
 if __name__ == "__main__":

@@ -66,8 +66,8 @@ class Sample:
 
 
 def _names(rng: random.Random) -> dict[str, str]:
-    pick = lambda: rng.choice(NOUNS) + rng.choice(["", "_" + rng.choice(NOUNS), str(rng.randint(1, 9))])  # noqa: E731
-    word = lambda: rng.choice(WORDS)  # noqa: E731
+    pick = lambda: rng.choice(NOUNS) + rng.choice(["", "_" + rng.choice(NOUNS), str(rng.randint(1, 9))])
+    word = lambda: rng.choice(WORDS)
     return {
         "s": pick(), "n": pick(), "a": pick(), "o": pick(), "r": pick(), "i": rng.choice(["i", "j", "k", "x"]),
         "ch": rng.choice(["chan", "ch", "fh", "unit"]) + rng.choice(["", "1", "2", "%"]), "lbl": rng.choice(NOUNS) + "_" + rng.choice(["err", "done", "exit", "sub"]),

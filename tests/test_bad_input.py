@@ -22,7 +22,7 @@ VALID = (
 
 def bbj_curate(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run([sys.executable, "-m", "curate.cli", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-m", "curate.cli", *args], cwd=cwd, env=env, check=False, capture_output=True, text=True, timeout=120)
 
 
 def write(text: str | bytes) -> Callable[[Path], None]:
@@ -39,7 +39,7 @@ def sparse_50mb(path: Path) -> None:
 
 # (id, how to make training-data/strings/bad.md, expected code, expected line, extra CLI args)
 BAD_INPUTS: list[tuple[str, Callable[[Path], None], str, int, list[str]]] = [
-    ("broken-yaml", write('---\ntitle: Greet\ntype: [completion\ngeneration: all\n---\n## Code\n'), "BBJ103", 4, []),
+    ("broken-yaml", write("---\ntitle: Greet\ntype: [completion\ngeneration: all\n---\n## Code\n"), "BBJ103", 4, []),
     ("yaml-alias-bomb", write("---\na: &a [x, x]\nb: &b [*a, *a]\ntitle: t\n---\n"), "BBJ103", 3, []),
     ("missing-front-matter", write("# Greet the user\n\n## Code\n"), "BBJ101", 1, []),
     ("unterminated-front-matter", write("---\ntitle: Greet\ntype: completion\n\n## Code\n"), "BBJ102", 1, []),
@@ -68,7 +68,12 @@ def project(tmp_path: Path) -> Path:
 # RuntimeError for a symlink loop: strict xfail until it is fixed (then this fails: remove it).
 KNOWN_FAILURES = {("file", "symlink-loop"): "config.find_pyproject resolves a symlink loop (RuntimeError)"}
 PARAMS = [
-    pytest.param(*case[1:], given, id=f"{given}-{case[0]}", marks=pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[(given, case[0])]) if (given, case[0]) in KNOWN_FAILURES else ())
+    pytest.param(
+        *case[1:],
+        given,
+        id=f"{given}-{case[0]}",
+        marks=pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[(given, case[0])]) if (given, case[0]) in KNOWN_FAILURES else (),
+    )
     for given in ("file", "folder")
     for case in BAD_INPUTS
 ]

@@ -19,14 +19,14 @@ HEAD = "---\ntitle: Greet the user\ntype: completion\ngeneration: all\n---\n"
 BODY = (
     "\n## Code\n\n<!-- filename: main.bbj -->\n{fence_a}\nrem Greet the user\n"
     'print "hello"   \n\tcall "util.bbj"\n```\n\n'
-    "<!-- filename: util.bbj -->\n{fence_b}\nREM Utility\nprint \"```basic is not a fence here\"\n```\n\n"
+    '<!-- filename: util.bbj -->\n{fence_b}\nREM Utility\nprint "```basic is not a fence here"\n```\n\n'
     "## Expected Output\n\n```\nhello\n```\n\n## Explanation\n\nA `basic` fence is fixed.\n\n```python\nprint('left alone')\n```\n"
 )
 
 
 def bbj_curate(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run([sys.executable, "-m", "curate.cli", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-m", "curate.cli", *args], cwd=cwd, env=env, check=False, capture_output=True, text=True, timeout=120)
 
 
 @pytest.fixture

@@ -32,11 +32,24 @@ VALID: list[tuple[str, dict[str, Any]]] = [
     *[(f"status-{s}", meta(status=s)) for s in STATUSES],
     ("tags", meta(tags=["event-handling", "gui", "x1"])),
     ("tags-empty", meta(tags=[])),
-    ("every-key", meta(
-        difficulty="advanced", tags=["sql"], description="d", requires_version="23.00", from_generation="vpro5",
-        to_generation="bbj-gui", status="approved", reviewer="Ann", reviewed="2026-02-28", review_note="ok",
-        source="original", lint_ignore=["BBJ302", "BBJ401"], type="migration",
-    )),
+    (
+        "every-key",
+        meta(
+            difficulty="advanced",
+            tags=["sql"],
+            description="d",
+            requires_version="23.00",
+            from_generation="vpro5",
+            to_generation="bbj-gui",
+            status="approved",
+            reviewer="Ann",
+            reviewed="2026-02-28",
+            review_note="ok",
+            source="original",
+            lint_ignore=["BBJ302", "BBJ401"],
+            type="migration",
+        ),
+    ),
     ("requires-version-one-digit", meta(requires_version="9.01")),
     ("reviewed-leap-day", meta(reviewed="2024-02-29")),
     ("lint-ignore-empty", meta(lint_ignore=[])),
@@ -92,7 +105,20 @@ INVALID: list[tuple[str, dict[str, Any]]] = [
     ("lint-ignore-number", meta(lint_ignore=[302])),
     ("source-list", meta(source=["a"])),
 ]
-OPTIONAL_KEYS = ("difficulty", "tags", "description", "requires_version", "from_generation", "to_generation", "status", "reviewer", "reviewed", "review_note", "source", "lint_ignore")
+OPTIONAL_KEYS = (
+    "difficulty",
+    "tags",
+    "description",
+    "requires_version",
+    "from_generation",
+    "to_generation",
+    "status",
+    "reviewer",
+    "reviewed",
+    "review_note",
+    "source",
+    "lint_ignore",
+)
 # `difficulty:` with no value is YAML null: the schema rejects it (a forgotten value), so must the model.
 INVALID += [(f"{key.replace('_', '-')}-null", meta(**{key: None})) for key in OPTIONAL_KEYS]
 
@@ -103,7 +129,13 @@ KNOWN_DISAGREEMENTS = {f"{key.replace('_', '-')}-null" for key in OPTIONAL_KEYS}
 
 FIXTURES = [(name, value, True) for name, value in VALID] + [(name, value, False) for name, value in INVALID]
 PARAMS = [
-    pytest.param(name, value, valid, id=name, marks=pytest.mark.xfail(strict=True, reason="meta_model accepts null for optional keys") if name in KNOWN_DISAGREEMENTS else ())
+    pytest.param(
+        name,
+        value,
+        valid,
+        id=name,
+        marks=pytest.mark.xfail(strict=True, reason="meta_model accepts null for optional keys") if name in KNOWN_DISAGREEMENTS else (),
+    )
     for name, value, valid in FIXTURES
 ]
 

@@ -1,8 +1,8 @@
 """The typed run configuration of `bbj-train run`, loaded from TOML.
 
-Every field carries a description (`bbj-train run --help-config` is not needed: docs/training.md
-lists them). Unknown keys are rejected with their dotted name (`lora.rnak: unknown key`) so a typo
-never silently falls back to a default. Imports no torch: validating a config must be instant."""
+Every field carries a description (docs/training.md lists them all). Unknown keys are rejected
+with their dotted name (`lora.rnak: unknown key`) so a typo never silently falls back to a default.
+Imports no torch: validating a config must be instant."""
 
 from __future__ import annotations
 
@@ -11,7 +11,14 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from curate.diagnostics import Diagnostic, Severity
 

@@ -12,21 +12,24 @@ Usage::
 
 Codes (stable):
 
-BBJ501  unexpected token or invalid statement (operator without operand, `RETURN x` outside
-        DEF FN, METHOD outside CLASS, characters BBj does not use, ...)
+BBJ501  unexpected token or invalid statement (operator without operand, `a = b c`,
+        `RETURN x` outside DEF FN, METHOD outside CLASS, characters BBj does not use, ...)
 BBJ502  unbalanced bracket or parenthesis (brackets never span logical lines)
 BBJ503  unterminated string literal
-BBJ504  unclosed block, reported at the opener: CLASS without CLASSEND, METHOD without
-        METHODEND, FOR without NEXT, WHILE without WEND, REPEAT without UNTIL, SWITCH without
-        SWEND, multi-line IF without FI/ENDIF, INTERFACE without INTERFACEEND, DEF without FNEND
-BBJ505  block end without opener, or closing the wrong block (WEND while a FOR is innermost,
-        ELSE without IF, CASE outside SWITCH)
-BBJ510  fabricated JavaScript/Java/VB construct (function, { }, //, ===, !=, &&, var/const,
-        console.log, alert(, =>, x++, +=, End If, Dim x As, Sub, import, try/catch, ELSEIF,
-        Java-style typed declarations, ';' ending most lines, single-quoted strings)
-BBJ511  call of a method that a well-known BBj class does not have (button!.addEventListener)
-BBJ512  input outside the checker's limits: larger than 8 MB, nested deeper than 1000 levels,
-        binary, or too complex; reported once, never as a crash
+BBJ504  unclosed block, reported at its opener: CLASS without CLASSEND, METHOD without
+        METHODEND, FOR without NEXT, WHILE without WEND, REPEAT without UNTIL, SWITCH
+        without SWEND, multi-line IF without FI/ENDIF, INTERFACE without INTERFACEEND,
+        DEF without FNEND
+BBJ505  block end without opener, or closing the wrong block (WEND while a FOR is
+        innermost, ELSE without IF, CASE outside SWITCH)
+BBJ510  fabricated JavaScript/Java/VB/Python construct: function, { }, // and /* */,
+        == === != !==, && ||, & | % ~ \\, x++, +=, =>, var/const, console.log, alert(,
+        End If, Dim x As, Sub, MsgBox "x", import, try/catch, ELSEIF, typed declarations
+        like `String s = "x"`, ' and # comments, `;` ending most lines, 'single quotes'
+BBJ511  call of a method that a well-known BBj class does not have
+        (button!.addEventListener(...) where button! came from window!.addButton(...))
+BBJ512  input outside the checker's limits: larger than 8 MB, nested deeper than 1000
+        levels, binary, or too complex; reported once, never as a crash
 
 See docs/syntax-conformance.md for the accepted language and the measured accuracy.
 """
@@ -36,4 +39,4 @@ from __future__ import annotations
 from .checker import check_source
 from .issues import CHECKER_NAME, CHECKER_VERSION, CODES, SyntaxIssue
 
-__all__ = ["check_source", "SyntaxIssue", "CHECKER_NAME", "CHECKER_VERSION", "CODES"]
+__all__ = ["CHECKER_NAME", "CHECKER_VERSION", "CODES", "SyntaxIssue", "check_source"]

@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     data = build(args.api_dir)
     args.out.write_text(json.dumps(data, separators=(",", ":"), sort_keys=False) + "\n", encoding="utf-8")
-    print(f"wrote {args.out} ({len(data['classes'])} classes)")
+    print(f"wrote {args.out} ({len(data['classes'])} classes)")  # type: ignore[arg-type]
     return 0
 
 

@@ -9,9 +9,9 @@ type may hold a subclass, so its descendants' methods count too. Unknown stays u
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Optional
 
 from .lexer import Tok
 
@@ -73,7 +73,7 @@ def load_api() -> ApiData:
 
 
 # (type, exact) of an expression, or None when unknown
-Typ = Optional[tuple[str, bool]]
+Typ = tuple[str, bool] | None
 Report = Callable[[int, str], None]
 
 
@@ -81,7 +81,7 @@ def _close_paren(toks: list[Tok], i: int, end: int) -> int:
     """Index of the ')' matching toks[i] == '(' (or end)."""
     depth = 0
     for j in range(i, end):
-        v = toks[j].val
+        v = toks[j][1]
         if v == "(":
             depth += 1
         elif v == ")":
@@ -120,56 +120,67 @@ class TypeTracker:
 
     def assign(self, toks: list[Tok], lhs: int, rhs: int, end: int) -> None:
         """`lhs = rhs..end`: learn the type when the right side is one call chain."""
-        if toks[lhs].val == "#":
+        if toks[lhs][1] == "#":
             if lhs + 1 >= rhs:
                 return
-            key, table = "#" + toks[lhs + 1].low, self.fields
+            key, table = "#" + toks[lhs + 1][3], self.fields
         else:
-            key, table = toks[lhs].low, self.vars
+            key, table = toks[lhs][3], self.vars
         typ, stop = self._chain(toks, rhs, end, None)
         if typ is not None and stop == end:
             table[key] = typ
         else:
             table.pop(key, None)
 
+    def forget(self, toks: list[Tok], lhs: int) -> None:
+        """The variable at toks[lhs] was assigned something that is not a BBj object."""
+        if toks[lhs][1] == "#":
+            if lhs + 1 < len(toks):
+                self.fields.pop("#" + toks[lhs + 1][3], None)
+        else:
+            self.vars.pop(toks[lhs][3], None)
+
     def check(self, toks: list[Tok], start: int, end: int, report: Report) -> None:
-        """Check every call chain that starts at a variable of known class."""
-        if not self.vars and not self.fields:
-            # only BBjAPI() can start a known chain
-            if not any(t.low == "bbjapi" for t in toks[start:end]):
-                return
+        """Check every call chain that starts at a variable of known class (or BBjAPI())."""
+        names = self.vars
+        fields = self.fields
         for p in range(start, end):
             t = toks[p]
-            if t.kind == "id" or t.val == "#":
-                if p > start and toks[p - 1].val in (".", "::", "#"):
+            if t[0] == "id":
+                low = t[3]
+                if low not in names and low != "bbjapi":
                     continue
-                self._chain(toks, p, end, report)
+            elif t[1] != "#" or not fields:
+                continue
+            if p > start and toks[p - 1][1] in (".", "::", "#"):
+                continue
+            self._chain(toks, p, end, report)
 
     def _head(self, toks: list[Tok], i: int, end: int) -> tuple[Typ, int]:
         t = toks[i]
-        if t.val == "#":
-            if i + 1 < end and toks[i + 1].kind == "id":
-                return self.fields.get("#" + toks[i + 1].low), i + 2
+        if t[1] == "#":
+            if i + 1 < end and toks[i + 1][0] == "id":
+                return self.fields.get("#" + toks[i + 1][3]), i + 2
             return None, i + 1
-        if t.kind != "id":
+        if t[0] != "id":
             return None, i
-        if t.low == "bbjapi" and i + 2 < end and toks[i + 1].val == "(" and toks[i + 2].val == ")":
+        if t[3] == "bbjapi" and i + 2 < end and toks[i + 1][1] == "(" and toks[i + 2][1] == ")":
             return ("bbjapi", True), i + 3
-        return self.vars.get(t.low), i + 1
+        return self.vars.get(t[3]), i + 1
 
-    def _chain(self, toks: list[Tok], i: int, end: int, report: Optional[Report]) -> tuple[Typ, int]:
+    def _chain(self, toks: list[Tok], i: int, end: int, report: Report | None) -> tuple[Typ, int]:
         typ, i = self._head(toks, i, end)
         api = self.api
-        while i + 1 < end and toks[i].val == "." and toks[i + 1].kind == "id":
+        while i + 1 < end and toks[i][1] == "." and toks[i + 1][0] == "id":
             name = toks[i + 1]
-            if i + 2 < end and toks[i + 2].val == "(":
-                low = name.low
+            if i + 2 < end and toks[i + 2][1] == "(":
+                low = name[3]
                 if typ is not None:
                     cls, exact = typ
                     known = api.methods(cls, exact)
                     if report is not None and len(known) > len(OBJECT_METHODS) and low not in known:
                         hint = " (BBj events use setCallback(BBjAPI.ON_..., \"label\"))" if low in _EVENT_HINT else ""
-                        report(i + 1, f"{api.names.get(cls, cls)} has no method '{name.val}'{hint}")
+                        report(i + 1, f"{api.names.get(cls, cls)} has no method '{name[1]}'{hint}")
                     made = api.factories.get(low)
                     typ = (made, made not in api.children) if made is not None else None
                 i = _close_paren(toks, i + 2, end) + 1

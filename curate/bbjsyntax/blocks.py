@@ -58,7 +58,7 @@ RawIssue = tuple[int, str, str]
 
 
 class _Entry:
-    __slots__ = ("kind", "ev")
+    __slots__ = ("ev", "kind")
 
     def __init__(self, kind: str, ev: Ev) -> None:
         self.kind = kind
@@ -132,7 +132,8 @@ class _Matcher:
     def _push(self, kind: str, ev: Ev) -> bool:
         self.stack.append(_Entry(kind, ev))
         if len(self.stack) > MAX_DEPTH:
-            self.issues = [(ev.pos, LIMIT, f"blocks nested deeper than {MAX_DEPTH} levels; structure not checked further")]
+            message = f"blocks nested deeper than {MAX_DEPTH} levels; structure not checked further"
+            self.issues = [(ev.pos, LIMIT, message)]
             return False
         return True
 
@@ -191,7 +192,6 @@ class _Matcher:
         stack.pop()
 
     def _mid(self, ev: Ev) -> None:
-        stack = self.stack
         if ev.kind == "else":
             idx = self._find("if", ev, UNITS)
             if idx < 0:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 
 from .blocks import RawIssue, match_blocks
-from .fabricated import scan_tokens
+from .fabricated import FOREIGN_OPS, FOREIGN_WORDS, scan_tokens
 from .issues import BRACKET, FABRICATED, LIMIT, STRING, UNEXPECTED, SyntaxIssue
-from .lexer import Lexed, Tok, tokenize
+from .lexer import Tok, tokenize
 from .statements import StatementParser
 
 MAX_CHARS = 8_000_000
@@ -21,13 +21,12 @@ _LINE_REST = re.compile(r"[ \t]*(?:\r\n|\r|\n|\Z)")
 _LIBRARY = re.compile(r"\A\s*library[ \t]*(?:\r\n|\r|\n|\Z)", re.IGNORECASE)
 _BAD_OPS = {
     "'": "unterminated mnemonic: a mnemonic is written 'NAME'",
-    "\\": "unexpected '\\' (BBj has no backslash operator)",
-    "~": "unexpected '~'",
-    "&": "unexpected '&' (BBj uses AND, and + to join strings)",
-    "|": "unexpected '|' (BBj uses OR)",
-    "%": "unexpected '%' (BBj uses MOD(a,b))",
     "$": "unexpected '$' (a hex string is written $0D0A$)",
 }
+
+
+_FOREIGN_OPS = FOREIGN_OPS | frozenset(_BAD_OPS)
+_FOREIGN_WORDS = FOREIGN_WORDS
 
 
 def _binary(text: str) -> int:
@@ -36,8 +35,10 @@ def _binary(text: str) -> int:
     if nul >= 0:
         return nul
     sample = text[:200_000]
+    if _CONTROL.search(sample) is None:
+        return -1
     hits = _CONTROL.findall(sample)
-    if len(hits) > max(8, len(sample) // 200):
+    if len(hits) > max(8, len(sample) // 10):
         m = _CONTROL.search(sample)
         return m.start() if m else 0
     return -1
@@ -46,49 +47,62 @@ def _binary(text: str) -> int:
 def _prescan(toks: list[Tok]) -> tuple[list[RawIssue], bool]:
     """Lexical problems, bracket balance and foreign constructs of one logical line.
 
-    Returns (issues, too_deep)."""
+    Returns (issues, too_deep). The foreign-construct scan only runs on lines that hold a
+    token it could match, which keeps the common line to a single pass."""
     issues: list[RawIssue] = []
     stack: list[Tok] = []
     bracket_ok = True
+    foreign = False
+    prev = ";"
     for t in toks:
-        k = t.kind
+        k = t[0]
         if k == "op":
-            v = t.val
+            v = t[1]
             if v == "(" or v == "[":
                 stack.append(t)
                 if len(stack) > MAX_BRACKET_DEPTH:
-                    return [(t.pos, LIMIT, f"brackets nested deeper than {MAX_BRACKET_DEPTH} levels; line not checked")], True
+                    message = f"brackets nested deeper than {MAX_BRACKET_DEPTH} levels; line not checked"
+                    return [(t[2], LIMIT, message)], True
             elif v == ")" or v == "]":
-                if stack and (stack[-1].val == "(") == (v == ")"):
+                if stack and (stack[-1][1] == "(") == (v == ")"):
                     stack.pop()
                 elif bracket_ok:
-                    want = f"; '{stack[-1].val}' is still open" if stack else ""
-                    issues.append((t.pos, BRACKET, f"unmatched '{v}'{want}"))
+                    want = f"; '{stack[-1][1]}' is still open" if stack else ""
+                    issues.append((t[2], BRACKET, f"unmatched '{v}'{want}"))
                     bracket_ok = False
-            elif v in _BAD_OPS:
-                issues.append((t.pos, UNEXPECTED, _BAD_OPS[v]))
+            elif v in _FOREIGN_OPS:
+                foreign = True
+                if v in _BAD_OPS and not (v == "'" and prev == ";"):  # a leading ' is a VB comment
+                    issues.append((t[2], UNEXPECTED, _BAD_OPS[v]))
+        elif k == "id":
+            if t[3] in _FOREIGN_WORDS:
+                foreign = True
         elif k == "ustr":
-            issues.append((t.pos, STRING, "unterminated string: missing closing '\"'"))
+            issues.append((t[2], STRING, "unterminated string: missing closing '\"'"))
         elif k == "bad":
-            issues.append((t.pos, UNEXPECTED, f"unexpected character {t.val!r}"))
+            issues.append((t[2], UNEXPECTED, f"unexpected character {t[1]!r}"))
+        elif k == "sq" or k == "js":
+            foreign = True
+        prev = t[1]
     if stack and bracket_ok:
         t = stack[-1]
-        close = ")" if t.val == "(" else "]"
-        issues.append((t.pos, BRACKET, f"'{t.val}' is never closed: missing '{close}'"))
-    hits = scan_tokens(toks)
-    if hits:
-        idx, msg = hits[0]
-        issues.append((toks[idx].pos, FABRICATED, msg))
+        close = ")" if t[1] == "(" else "]"
+        issues.append((t[2], BRACKET, f"'{t[1]}' is never closed: missing '{close}'"))
+    if foreign:
+        hits = scan_tokens(toks)
+        if hits:
+            idx, msg = hits[0]
+            issues.append((toks[idx][2], FABRICATED, msg))
     return issues, False
 
 
 def _trailing_semicolons(text: str, lines: list[list[Tok]]) -> list[RawIssue]:
     """';' closing most lines is a JavaScript/Java habit (BBj allows a stray one, and
     `stmt; REM note` is the normal way to comment a line)."""
-    ends = [line[-1] for line in lines if len(line) > 1 and line[-1].val == ";"
-            and _LINE_REST.match(text, line[-1].pos + 1)]
+    ends = [line[-1] for line in lines if len(line) > 1 and line[-1][1] == ";"
+            and _LINE_REST.match(text, line[-1][2] + 1)]
     if len(ends) >= 3 and 2 * len(ends) >= len(lines):
-        return [(t.pos, FABRICATED, "';' ends most lines: JavaScript/Java statement terminators") for t in ends]
+        return [(t[2], FABRICATED, "';' ends most lines: JavaScript/Java statement terminators") for t in ends]
     return []
 
 
@@ -97,7 +111,6 @@ def _check(text: str) -> list[SyntaxIssue]:
         return [SyntaxIssue(1, 1, LIMIT, f"input larger than {MAX_CHARS} characters; not checked")]
     bad = _binary(text)
     if bad >= 0:
-        lexed = Lexed([], [0])
         line = text.count("\n", 0, bad) + 1
         col = bad - (text.rfind("\n", 0, bad) + 1) + 1
         return [SyntaxIssue(line, col, LIMIT, "input looks binary (control characters); not checked")]
@@ -107,12 +120,15 @@ def _check(text: str) -> list[SyntaxIssue]:
     where = lexed.where
     parser = StatementParser(lambda pos: where(pos)[1])
     raw: list[RawIssue] = []
-    for toks in lexed.lines:
-        issues, too_deep = _prescan(toks)
-        if issues:
-            raw.extend(issues)
-        if not too_deep:
-            parser.parse_line(toks, bool(issues))
+    for toks, suspect in zip(lexed.lines, lexed.suspect):
+        if suspect:
+            issues, too_deep = _prescan(toks)
+            if issues:
+                raw.extend(issues)
+            if not too_deep:
+                parser.parse_line(toks, bool(issues))
+        else:
+            parser.parse_line(toks, False)
     raw.extend(parser.issues)
     raw.extend(_trailing_semicolons(text, lexed.lines))
     raw.extend(match_blocks(parser.events))

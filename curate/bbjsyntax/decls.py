@@ -20,56 +20,56 @@ MODIFIERS = frozenset(["public", "private", "protected", "static", "abstract", "
 
 def parse_type(toks: list[Tok], i: int, n: int) -> int:
     """`[::file.bbj::]Name(.Name)*([])*` -> index after it, or -1 when there is no type."""
-    if i < n and toks[i].kind == "fp":
+    if i < n and toks[i][0] == "fp":
         i += 1
-    if i >= n or toks[i].kind != "id":
+    if i >= n or toks[i][0] != "id":
         return -1
     i += 1
-    while i + 1 < n and toks[i].val == "." and toks[i + 1].kind == "id":
+    while i + 1 < n and toks[i][1] == "." and toks[i + 1][0] == "id":
         i += 2
-    while i + 1 < n and toks[i].val == "[" and toks[i + 1].val == "]":
+    while i + 1 < n and toks[i][1] == "[" and toks[i + 1][1] == "]":
         i += 2
     return i
 
 
 def _type_name(toks: list[Tok], i: int, j: int) -> str:
-    return "".join(t.val for t in toks[i:j] if t.kind == "id" or t.val == ".")
+    return "".join(t[1] for t in toks[i:j] if t[0] == "id" or t[1] == ".")
 
 
 def _modifiers(toks: list[Tok], i: int, n: int) -> int:
-    while i < n and toks[i].kind == "id" and toks[i].low in MODIFIERS:
+    while i < n and toks[i][0] == "id" and toks[i][3] in MODIFIERS:
         i += 1
     return i
 
 
-def _end(p: "StatementParser", i: int, n: int, what: str) -> int:
+def _end(p: StatementParser, i: int, n: int, what: str) -> int:
     """Only ';' (or the line end) may follow a header."""
-    if i < n and p.toks[i].val != ";":
-        p.problem(i, f"unexpected '{p.toks[i].val}' after the {what}")
+    if i < n and p.toks[i][1] != ";":
+        p.problem(i, f"unexpected '{p.toks[i][1]}' after the {what}")
         return n
     return i
 
 
-def parse_class(p: "StatementParser", i: int, n: int, in_if: int) -> int:
+def parse_class(p: StatementParser, i: int, n: int, in_if: int) -> int:
     """CLASS|INTERFACE [modifiers] Name [EXTENDS T{,T}] [IMPLEMENTS T{,T}]"""
     toks = p.toks
     head = i
-    kind = toks[i].low
+    kind = toks[i][3]
     i = _modifiers(toks, i + 1, n)
-    if i >= n or toks[i].kind != "id":
+    if i >= n or toks[i][0] != "id":
         p.problem(min(i, n - 1), f"{kind.upper()} needs a name")
         p.event("open", kind, head)
         return n
-    p.tracker.new_class(toks[i].val)
+    p.tracker.new_class(toks[i][1])
     i += 1
-    while i < n and toks[i].val != ";":
-        word = toks[i].low
+    while i < n and toks[i][1] != ";":
+        word = toks[i][3]
         if word not in ("extends", "implements"):
-            p.problem(i, f"unexpected '{toks[i].val}' in the {kind.upper()} header")
+            p.problem(i, f"unexpected '{toks[i][1]}' in the {kind.upper()} header")
             i = n
             break
         j = parse_type(toks, i + 1, n)
-        while j > 0 and j < n and toks[j].val == ",":
+        while j > 0 and j < n and toks[j][1] == ",":
             j = parse_type(toks, j + 1, n)
         if j < 0:
             p.problem(min(i + 1, n - 1), f"class name expected after {word.upper()}")
@@ -80,7 +80,7 @@ def parse_class(p: "StatementParser", i: int, n: int, in_if: int) -> int:
     return i
 
 
-def parse_method(p: "StatementParser", i: int, n: int, in_if: int) -> int:
+def parse_method(p: StatementParser, i: int, n: int, in_if: int) -> int:
     """METHOD [modifiers] [ReturnType] name(Type param{, Type param})"""
     toks = p.toks
     head = i
@@ -89,33 +89,35 @@ def parse_method(p: "StatementParser", i: int, n: int, in_if: int) -> int:
     if j < 0:
         p.problem(min(i, n - 1), "METHOD needs a name")
         return n
-    if j < n and toks[j].val != "(":
-        if toks[j].kind != "id":
-            p.problem(j, f"unexpected '{toks[j].val}' in the METHOD header")
+    if j < n and toks[j][1] != "(":
+        if toks[j][0] != "id":
+            p.problem(j, f"unexpected '{toks[j][1]}' in the METHOD header")
             return n
         j += 1
-    if j >= n or toks[j].val != "(":
+    if j >= n or toks[j][1] != "(":
         p.problem(min(j, n - 1), "METHOD needs a parameter list '(...)'")
         return n
     params: list[tuple[str, str]] = []
     j += 1
-    while j < n and toks[j].val != ")":
+    while j < n and toks[j][1] != ")":
         k = parse_type(toks, j, n)
-        if k < 0 or k >= n or toks[k].kind != "id":
+        if k < 0 or k >= n or toks[k][0] != "id":
             p.problem(min(max(k, j), n - 1), "METHOD parameters are written 'Type name'")
             return n
-        params.append((toks[k].val, _type_name(toks, j, k)))
+        params.append((toks[k][1], _type_name(toks, j, k)))
         j = k + 1
-        if j < n and toks[j].val == ",":
+        while j + 1 < n and toks[j][1] == "[" and toks[j + 1][1] == "]":
+            j += 2  # Type name[]: array brackets after the name
+        if j < n and toks[j][1] == ",":
             j += 1
-        elif j < n and toks[j].val != ")":
-            p.problem(j, f"unexpected '{toks[j].val}' in the METHOD parameters")
+        elif j < n and toks[j][1] != ")":
+            p.problem(j, f"unexpected '{toks[j][1]}' in the METHOD parameters")
             return n
     if j >= n:
         p.problem(n - 1, "METHOD parameter list is not closed")
         return n
-    if j + 1 < n and toks[j + 1].val != ";":
-        p.problem(j + 1, f"unexpected '{toks[j + 1].val}' after the METHOD header")
+    if j + 1 < n and toks[j + 1][1] != ";":
+        p.problem(j + 1, f"unexpected '{toks[j + 1][1]}' after the METHOD header")
         return n
     p.event("open", "method", head)
     p.tracker.new_method()
@@ -124,68 +126,71 @@ def parse_method(p: "StatementParser", i: int, n: int, in_if: int) -> int:
     return j + 1
 
 
-def parse_field(p: "StatementParser", i: int, n: int, in_if: int) -> int:
+def parse_field(p: StatementParser, i: int, n: int, in_if: int) -> int:
     """FIELD [modifiers] Type name [= expr]"""
     toks = p.toks
     i = _modifiers(toks, i + 1, n)
     j = parse_type(toks, i, n)
-    if j < 0 or j >= n or toks[j].kind != "id":
+    if j < 0 or j >= n or toks[j][0] != "id":
         p.problem(min(max(j, i), n - 1), "FIELD is written 'FIELD [PUBLIC] Type name'")
         return n
-    p.tracker.declare(toks[j].val, _type_name(toks, i, j), field=True)
+    p.tracker.declare(toks[j][1], _type_name(toks, i, j), field=True)
     j += 1
-    if j < n and toks[j].val == "=":
+    if j < n and toks[j][1] == "=":
         return p.expr(j + 1, n, "initial value", j)
     return _end(p, j, n, "FIELD declaration")
 
 
-def parse_declare(p: "StatementParser", i: int, n: int, in_if: int) -> int:
+def parse_declare(p: StatementParser, i: int, n: int, in_if: int) -> int:
     """DECLARE [AUTO] Type name"""
     toks = p.toks
     i += 1
-    if i < n and toks[i].low == "auto":
+    if i < n and toks[i][3] == "auto":
         i += 1
     j = parse_type(toks, i, n)
-    if j < 0 or j >= n or toks[j].kind != "id":
+    if j < 0 or j >= n or toks[j][0] != "id":
         p.problem(min(max(j, i), n - 1), "DECLARE is written 'DECLARE Type name!'")
         return n
-    if toks[j - 1].val != "]":
-        p.tracker.declare(toks[j].val, _type_name(toks, i, j))
-    return _end(p, j + 1, n, "DECLARE")
+    if toks[j - 1][1] != "]":
+        p.tracker.declare(toks[j][1], _type_name(toks, i, j))
+    j += 1
+    while j + 1 < n and toks[j][1] == "," and toks[j + 1][0] == "id":
+        j += 2  # DECLARE Type a!, b!
+    return _end(p, j, n, "DECLARE")
 
 
-def parse_use(p: "StatementParser", i: int, n: int, in_if: int) -> int:
+def parse_use(p: StatementParser, i: int, n: int, in_if: int) -> int:
     """USE java.pkg.Class  |  USE ::file.bbj::Class"""
     toks = p.toks
     j = parse_type(toks, i + 1, n)
     if j < 0:
         p.problem(min(i + 1, n - 1), "USE needs a class name")
         return n
-    if j + 1 < n and toks[j].val == "." and toks[j + 1].val == "*":
+    if j + 1 < n and toks[j][1] == "." and toks[j + 1][1] == "*":
         j += 2
     return _end(p, j, n, "USE")
 
 
-def parse_def(p: "StatementParser", i: int, n: int, in_if: int) -> int:
+def parse_def(p: StatementParser, i: int, n: int, in_if: int) -> int:
     """DEF FNname(params)=expr (one line)  |  DEF FNname(params) ... FNEND (block)"""
     toks = p.toks
     head = i
     i += 1
-    if i >= n or toks[i].kind != "id":
+    if i >= n or toks[i][0] != "id":
         p.problem(min(i, n - 1), "DEF needs a function name")
         return n
     i += 1
-    if i < n and toks[i].val == "(":
+    if i < n and toks[i][1] == "(":
         j = i + 1
-        while j < n and toks[j].kind == "id":
+        while j < n and toks[j][0] == "id":
             j += 1
-            if j < n and toks[j].val == ",":
+            if j < n and toks[j][1] == ",":
                 j += 1
-        if j >= n or toks[j].val != ")":
+        if j >= n or toks[j][1] != ")":
             p.problem(min(j, n - 1), "DEF parameters are names separated by ','")
             return n
         i = j + 1
-    if i < n and toks[i].val == "=":
+    if i < n and toks[i][1] == "=":
         j, prob = scan_expr(toks, i + 1, n)
         if prob is not None or j == i + 1:
             p.problem(prob[0] if prob else i, prob[1] if prob else "DEF needs a value after '='")

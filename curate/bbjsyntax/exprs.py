@@ -8,12 +8,10 @@ brackets); it builds no tree. It is deliberately permissive: BBj accepts a lot.
 
 from __future__ import annotations
 
-from typing import Optional
-
 from .lexer import Tok
 
 # (token index, message) of the first problem found, or None.
-Problem = Optional[tuple[int, str]]
+Problem = tuple[int, str] | None
 
 BINARY_OPS = frozenset(
     ["+", "-", "*", "/", "^", "=", "<", ">", "<=", ">=", "<>", "=<", "=>", ":", "++", "--"]
@@ -41,11 +39,11 @@ def scan_expr(toks: list[Tok], i: int, n: int, juxt: bool = False) -> tuple[int,
     start = i
     while i < n:
         t = toks[i]
-        k = t.kind
-        v = t.val
+        k = t[0]
+        v = t[1]
         if operand:
             if k == "id":
-                low = t.low
+                low = t[3]
                 if low in STOP_WORDS and not stack:
                     return i, (i, f"missing operand before '{v}'") if i > start else None
                 if low != "new":
@@ -60,14 +58,14 @@ def scan_expr(toks: list[Tok], i: int, n: int, juxt: bool = False) -> tuple[int,
                 elif v in UNARY_OPS or v == "#":
                     pass
                 elif v == "@":
-                    if i + 1 >= n or toks[i + 1].val != "(":
+                    if i + 1 >= n or toks[i + 1][1] != "(":
                         return i, (i, "'@' must be followed by '(' (cursor position @(col,row))")
                 elif v == "*":
                     # *NEXT / *BREAK symbolic label, or a lone '*' (null field in I/O lists)
-                    if i + 1 >= n or toks[i + 1].kind != "id":
+                    if i + 1 >= n or toks[i + 1][0] != "id":
                         operand = False
                 elif stack and (v == ")" or v == "]"):
-                    prev = toks[i - 1].val if i > start else ""
+                    prev = toks[i - 1][1] if i > start else ""
                     if v != stack[-1]:
                         return i, (i, f"unexpected '{v}'")
                     if prev not in ("(", "[", ","):
@@ -84,17 +82,17 @@ def scan_expr(toks: list[Tok], i: int, n: int, juxt: bool = False) -> tuple[int,
                 return i, (i, f"unexpected '{v}'")
         else:
             if k == "op":
-                if v == "*" and not stack and (i + 1 == n or toks[i + 1].val in (",", ";")):
+                if v == "*" and not stack and (i + 1 == n or toks[i + 1][1] in (",", ";")):
                     return i, None  # a lone '*' item (null field) after a channel: READ(1)*,A$
                 if v in BINARY_OPS:
                     operand = True
-                elif v == "@" and i + 1 < n and toks[i + 1].val == "(":
+                elif v == "@" and i + 1 < n and toks[i + 1][1] == "(":
                     stack.append(")")  # String@(): client-object constructor
                     operand = True
                     i += 2
                     continue
                 elif v == "." or v == "::":
-                    if i + 1 < n and toks[i + 1].kind == "id":
+                    if i + 1 < n and toks[i + 1][0] == "id":
                         i += 2
                         continue
                     return i, (i, f"expected a member name after '{v}'")
@@ -117,7 +115,7 @@ def scan_expr(toks: list[Tok], i: int, n: int, juxt: bool = False) -> tuple[int,
                     return i, (i, f"missing operator or ',' before '{v}'")
                 else:
                     return i, (i, f"unexpected '{v}'")
-            elif k == "id" and t.low in WORD_OPS:
+            elif k == "id" and t[3] in WORD_OPS:
                 operand = True
             elif not stack:
                 return i, None  # juxtaposition or stop word ends the expression
@@ -130,9 +128,9 @@ def scan_expr(toks: list[Tok], i: int, n: int, juxt: bool = False) -> tuple[int,
         return i, None  # unbalanced brackets are reported by the bracket pass
     if operand and i > start:
         last = toks[i - 1]
-        if last.val in BINARY_OPS or last.low in WORD_OPS or last.val in UNARY_OPS:
-            return i, (i - 1, f"missing operand after '{last.val}'")
-        return i, (i - 1, f"incomplete expression after '{last.val}'")
+        if last[1] in BINARY_OPS or last[3] in WORD_OPS or last[1] in UNARY_OPS:
+            return i, (i - 1, f"missing operand after '{last[1]}'")
+        return i, (i - 1, f"incomplete expression after '{last[1]}'")
     return i, None
 
 
@@ -141,11 +139,11 @@ def scan_items(toks: list[Tok], i: int, n: int) -> tuple[int, Problem]:
     (PRINT (1)'CS',@(0,0)"x", SQLPREP(1)"...", SELECT ... FROM ... WHERE ...)."""
     while i < n:
         t = toks[i]
-        v = t.val
+        v = t[1]
         if v == ";":
             return i, None
-        if t.kind == "id":
-            low = t.low
+        if t[0] == "id":
+            low = t[3]
             if low in ("else", "fi", "endif", "then"):
                 return i, None
             if low in STOP_WORDS:

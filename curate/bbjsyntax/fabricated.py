@@ -7,11 +7,9 @@ continuation too (`DIM x AS`, `END IF`, `EXIT SUB`, `SELECT CASE`).
 
 from __future__ import annotations
 
-from typing import Optional
-
 from .lexer import Tok
 
-Hit = Optional[tuple[int, str]]  # (token index, message)
+Hit = tuple[int, str] | None  # (token index, message)
 
 OP_MESSAGES = {
     "{": "'{' block: BBj has no braces (blocks end with METHODEND, FI, WEND, NEXT, ...)",
@@ -27,12 +25,20 @@ OP_MESSAGES = {
     "*=": "'*=' compound assignment: BBj writes x = x * y",
     "/=": "'/=' compound assignment: BBj writes x = x / y",
     "`": "backtick template literal: BBj strings use double quotes",
+    "&": "'&' (VB string join / bitwise and): BBj joins strings with + and uses AND",
+    "|": "'|' (bitwise or): BBj uses OR",
+    "%": "'%' modulo: BBj uses MOD(a, b)",
+    "\\": "'\\' integer division (VB): BBj uses INT(a / b)",
+    "~": "'~' (bitwise not): BBj uses NOT()",
 }
 KIND_MESSAGES = {
     "js": "'//' or '/* */' comment: BBj comments start with REM",
     "sq": "single-quoted text: BBj strings use double quotes ('X' is a mnemonic)",
 }
 _JS_OBJECTS = {"console": "console.", "document": "document.", "json": "JSON."}
+# Tokens that scan_tokens can match: lines without any are skipped cheaply by the caller.
+FOREIGN_OPS = frozenset(OP_MESSAGES) | {"=>", "++", "--"}
+FOREIGN_WORDS = frozenset(_JS_OBJECTS) | {"alert"}
 _TYPE_WORDS = frozenset(
     "int integer long short byte char float double boolean bool string void object number".split()
 )
@@ -63,82 +69,92 @@ def scan_tokens(toks: list[Tok]) -> list[tuple[int, str]]:
     hits: list[tuple[int, str]] = []
     n = len(toks)
     for idx, t in enumerate(toks):
-        k = t.kind
+        k = t[0]
         if k == "op":
-            v = t.val
+            v = t[1]
             msg = OP_MESSAGES.get(v)
             if msg is not None:
                 hits.append((idx, msg))
             elif v == "=>":
-                prev = toks[idx - 1].val if idx else ""
-                nxt = toks[idx + 1].val if idx + 1 < n else ""
+                prev = toks[idx - 1][1] if idx else ""
+                nxt = toks[idx + 1][1] if idx + 1 < n else ""
                 if prev == ")" or nxt == "{" or idx + 1 == n:
                     hits.append((idx, "'=>' arrow function: BBj has no lambdas"))
             elif v == "++" or v == "--":
-                before = toks[idx - 1].val if idx else ";"
-                after = toks[idx + 1].val if idx + 1 < n else ";"
+                before = toks[idx - 1][1] if idx else ";"
+                after = toks[idx + 1][1] if idx + 1 < n else ";"
                 if before == ";" or after == ";" or after == ")":
                     hits.append((idx, f"'{v}' increment: BBj writes x = x + 1"))
         elif k in KIND_MESSAGES:
             hits.append((idx, KIND_MESSAGES[k]))
-        elif k == "id" and idx + 2 < n:
-            low = t.low
-            if low in _JS_OBJECTS and toks[idx + 1].val == "." and toks[idx + 2].kind == "id":
-                if low == "console" or (idx + 3 < n and toks[idx + 3].val == "("):
-                    if idx == 0 or toks[idx - 1].val not in (".", "::", "#"):
-                        hits.append((idx, f"JavaScript '{_JS_OBJECTS[low]}' call has no BBj meaning"))
-        if k == "id" and t.low == "alert" and idx + 1 < n and toks[idx + 1].val == "(":
-            if idx == 0 or toks[idx - 1].val not in (".", "::", "#"):
+        elif k == "id" and (idx == 0 or toks[idx - 1][1] not in (".", "::", "#")):
+            low = t[3]
+            if (low in _JS_OBJECTS and idx + 2 < n and toks[idx + 1][1] == "." and toks[idx + 2][0] == "id"
+                    and (low == "console" or (idx + 3 < n and toks[idx + 3][1] == "("))):
+                hits.append((idx, f"JavaScript '{_JS_OBJECTS[low]}' call has no BBj meaning"))
+            elif low == "alert" and idx + 1 < n and toks[idx + 1][1] == "(":
                 hits.append((idx, "JavaScript alert(): BBj uses MSGBOX()"))
     return hits
+
+
+# First words of the foreign statement shapes below (besides `Type name` declarations,
+# which the caller recognises by an identifier in second place).
+FOREIGN_STARTS = frozenset(_NOT_KEYWORDS) | frozenset(
+    "function var const let sub import try catch finally do loop public private protected set end exit"
+    " select case dim msgbox ' #".split()
+)
 
 
 def check_stmt_start(toks: list[Tok], i: int, n: int) -> Hit:
     """Foreign statement shapes recognised by their first tokens."""
     t = toks[i]
-    if t.kind != "id":
+    if t[0] != "id":
+        if t[1] == "'" or t[0] == "sq":
+            return i, "VB-style ' comment: BBj comments start with REM"
+        if t[1] == "#" and i + 1 < n and toks[i + 1][2] > t[2] + 1:
+            return i, "'#' comment: BBj comments start with REM (#name is a field of this object)"
         return None
-    low = t.low
-    nxt = toks[i + 1] if i + 1 < n else None
-    nkind = nxt.kind if nxt is not None else ""
-    nval = nxt.val if nxt is not None else ""
-    nlow = nxt.low if nxt is not None else ""
-    if low in _NOT_KEYWORDS and (nxt is None or nval != "="):
+    low = t[3]
+    nxt: Tok = toks[i + 1] if i + 1 < n else ("", "", -1, "")
+    nkind, nval, nlow = nxt[0], nxt[1], nxt[3]
+    if low in _NOT_KEYWORDS and (not nkind or nval != "="):
         return i, _NOT_KEYWORDS[low]
     if low == "function" and (nkind == "id" or nval == "("):
         return i, "JavaScript/VB 'function': BBj uses DEF FN ... FNEND or a METHOD in a CLASS"
     if low in ("var", "const") and nkind == "id":
-        return i, f"JavaScript '{t.val}' declaration: BBj assigns directly or uses DECLARE"
+        return i, f"JavaScript '{t[1]}' declaration: BBj assigns directly or uses DECLARE"
     if low == "let" and nval in ("{", "["):
         return i, "JavaScript destructuring 'let': not BBj"
     if low == "sub" and nkind == "id":
         return i, "VB 'Sub': BBj uses labels with GOSUB/RETURN or a METHOD"
     if low == "import" and nkind == "id":
         return i, "Java 'import': BBj uses USE"
-    if low in ("try", "catch", "finally") and (nxt is None or nval in ("{", "(", ":")):
-        return i, f"'{t.val}': BBj has no try/catch (use ERR= options or SETERR)"
-    if low in ("do", "loop") and (nxt is None or nlow in ("while", "until") or nval == "{"):
-        return i, f"VB/JS '{t.val}' loop: BBj uses WHILE ... WEND or REPEAT ... UNTIL"
+    if low in ("try", "catch", "finally") and (not nkind or nval in ("{", "(", ":")):
+        return i, f"'{t[1]}': BBj has no try/catch (use ERR= options or SETERR)"
+    if low in ("do", "loop") and (not nkind or nlow in ("while", "until") or nval == "{"):
+        return i, f"VB/JS '{t[1]}' loop: BBj uses WHILE ... WEND or REPEAT ... UNTIL"
     if low in ("public", "private", "protected") and nkind == "id":
-        return i, f"'{t.val}' modifier outside CLASS/FIELD/METHOD: not BBj"
-    if low == "set" and nkind == "id" and i + 2 < n and toks[i + 2].val == "=":
+        return i, f"'{t[1]}' modifier outside CLASS/FIELD/METHOD: not BBj"
+    if low == "set" and nkind == "id" and i + 2 < n and toks[i + 2][1] == "=":
         return i, "VB 'Set x =': BBj assigns with x! = ..."
     if low == "end" and nkind == "id" and nlow in _VB_END:
-        return i, f"VB 'End {nxt.val}': BBj closes blocks with FI, METHODEND, WEND, NEXT, SWEND"
+        return i, f"VB 'End {nxt[1]}': BBj closes blocks with FI, METHODEND, WEND, NEXT, SWEND"
     if low == "exit" and nkind == "id" and nlow in ("sub", "function", "for", "do", "while"):
-        return i, f"VB 'Exit {nxt.val}': BBj uses BREAK, RETURN or METHODRET"
+        return i, f"VB 'Exit {nxt[1]}': BBj uses BREAK, RETURN or METHODRET"
     if low == "select" and nlow == "case":
         return i, "VB 'Select Case': BBj uses SWITCH ... CASE ... SWEND"
     if low == "case" and nlow == "else":
         return i, "VB 'Case Else': BBj uses CASE DEFAULT"
+    if low == "msgbox" and nkind == "str":
+        return i, "VB 'MsgBox \"...\"' statement: BBj calls a = MSGBOX(\"...\")"
     if low == "dim":
         for j in range(i + 2, n):
-            if toks[j].kind == "id" and toks[j].low == "as" and toks[j - 1].kind == "id":
+            if toks[j][0] == "id" and toks[j][3] == "as" and toks[j - 1][0] == "id":
                 return j, "VB 'Dim x As Type': BBj uses DECLARE Type x! or DIM for arrays/strings"
-            if toks[j].val == ";":
+            if toks[j][1] == ";":
                 break
-    if nkind == "id" and "$" not in t.val and (low in _TYPE_WORDS or (low.startswith("bbj") and low[-1].isalnum())):
-        after = toks[i + 2].val if i + 2 < n else ";"
+    if nkind == "id" and "$" not in t[1] and (low in _TYPE_WORDS or (low.startswith("bbj") and low[-1].isalnum())):
+        after = toks[i + 2][1] if i + 2 < n else ";"
         if after == "=" or (after == ";" and low != "string"):
-            return i, f"Java-style typed declaration '{t.val} {nxt.val}': BBj uses DECLARE {t.val} {nxt.val}"
+            return i, f"Java-style typed declaration '{t[1]} {nxt[1]}': BBj uses DECLARE {t[1]} {nxt[1]}"
     return None

@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from curate.compile.checkers import COMPILE_ERROR, COMPILER_TIMEOUT, COULD_NOT_RUN, UNPARSEABLE_OUTPUT, Checker
@@ -96,16 +96,17 @@ class BbjcplChecker(Checker):
                 text = source.text if source.text.endswith("\n") else source.text + "\n"
                 target.write_text(text, "utf-8", errors="surrogateescape", newline="\n")
                 placed.append((source, target))
+            names = frozenset(source.name for source, _ in placed)
             for source, target in placed:
-                result = self._compile(source, target, folder)
+                result = self._compile(source, target, folder, names)
                 findings.extend(result)
                 if any(f.code in (COULD_NOT_RUN, COMPILER_TIMEOUT) for f in result):
                     break  # the next file would fail the same way
-            return findings
+            return list(dict.fromkeys(findings))  # an error in a used file may be reported twice
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
-    def _compile(self, source: SourceFile, target: Path, folder: Path) -> list[Finding]:
+    def _compile(self, source: SourceFile, target: Path, folder: Path, names: frozenset[str]) -> list[Finding]:
         argv = [str(self.path), "-N", str(target)]
         try:
             process = subprocess.Popen(
@@ -124,12 +125,13 @@ class BbjcplChecker(Checker):
         except subprocess.TimeoutExpired:
             _kill_tree(process)
             return [Finding(source.name, 0, 0, COMPILER_TIMEOUT, f"bbjcpl did not finish within {self.timeout:g} s (compile-timeout); killed")]
-        return parse_output(source, stderr.decode("utf-8", "replace"), stdout.decode("utf-8", "replace"), process.returncode)
+        return parse_output(source, stderr.decode("utf-8", "replace"), stdout.decode("utf-8", "replace"), process.returncode, names)
 
 
-def parse_output(source: SourceFile, stderr: str, stdout: str, returncode: int) -> list[Finding]:
-    """bbjcpl's output as findings: one BBJ520 per error line, BBJ523 for the lines it could
-    not read, BBJ522 for a failing exit status that reported nothing."""
+def parse_output(source: SourceFile, stderr: str, stdout: str, returncode: int, names: frozenset[str] = frozenset()) -> list[Finding]:
+    """bbjcpl's output as findings: one BBJ520 per error line (on the program file it names,
+    if it names another one of `names`, else on `source`); BBJ523 for lines it could not read;
+    BBJ522, with the output, for a failing exit status that reported no error line."""
     findings: list[Finding] = []
     unreadable: list[str] = []
     for line in stderr.splitlines():
@@ -141,13 +143,15 @@ def parse_output(source: SourceFile, stderr: str, stdout: str, returncode: int) 
         legacy, physical = int(match["legacy"]), int(match["physical"])
         code_text = match["source"].strip()
         where = f"line {legacy}" if legacy == physical else f"BBj line {legacy}"
-        findings.append(Finding(source.name, physical, 1, COMPILE_ERROR, f"bbjcpl: error at {where}: {code_text}"))
-    if unreadable:
-        findings.append(Finding(source.name, 0, 0, UNPARSEABLE_OUTPUT, f"unrecognised bbjcpl output: {_excerpt(unreadable)}"))
+        reported = Path(match["path"]).name
+        file = reported if reported in names else source.name
+        findings.append(Finding(file, physical, 1, COMPILE_ERROR, f"bbjcpl: error at {where}: {code_text}"))
     if returncode != 0 and not findings:
         status = f"was killed by signal {-returncode}" if returncode < 0 else f"exited with status {returncode}"
-        output = _excerpt(stdout.splitlines()) if stdout.strip() else "no output"
-        findings.append(Finding(source.name, 0, 0, COULD_NOT_RUN, f"bbjcpl {status}: {output}"))
+        output = _excerpt(unreadable or stdout.splitlines()) or "no output"
+        return [Finding(source.name, 0, 0, COULD_NOT_RUN, f"bbjcpl {status}: {output}")]
+    if unreadable:
+        findings.append(Finding(source.name, 0, 0, UNPARSEABLE_OUTPUT, f"unrecognised bbjcpl output: {_excerpt(unreadable)}"))
     return findings
 
 
@@ -174,5 +178,5 @@ def _file_version(path: Path) -> str:
         info = path.stat()
     except OSError:
         return "unknown"
-    stamp = datetime.fromtimestamp(info.st_mtime, tz=timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.fromtimestamp(info.st_mtime, tz=UTC).strftime("%Y%m%dT%H%M%SZ")
     return f"{stamp}-{info.st_size}"

@@ -106,15 +106,16 @@ def _file_names(example: Example, blocks: list[tuple[int, CodeBlock]], problems:
     names: list[str | None] = []
     taken: set[str] = set()
     for _, block in blocks:
-        reason = None if block.filename is None else name_problem(block.filename)
-        if block.filename is not None and reason is None and block.filename.lower() in taken:
+        name = block.filename
+        reason = None if name is None else name_problem(name)
+        if name is not None and reason is None and name.lower() in taken:
             reason = "another file of this program already has that name"
-        usable = block.filename is not None and reason is None
-        names.append(block.filename if usable else None)
-        if usable:
-            taken.add(block.filename.lower())  # type: ignore[union-attr]
-        elif block.filename is not None:
-            problems.append(_unusable(example, block, str(reason)))
+        if name is not None and reason is not None:
+            problems.append(_unusable(example, block, reason))
+            name = None
+        if name is not None:
+            taken.add(name.lower())
+        names.append(name)
     result: list[str] = []
     for (number, _), name in zip(blocks, names):
         if name is None:

@@ -17,8 +17,9 @@ from curate.diagnostics import Diagnostic, Severity
 if TYPE_CHECKING:
     from curate.checks import CheckRun
 
-# Below this many unchecked programs a process pool costs more than it saves (bench_compile.py).
-PROCESS_THRESHOLD = 2000
+# A process pool costs ~0.07 s CPU to start; below ~500 programs (~0.3 s of checking) it costs
+# more than it saves on 2 cores (measured with bench/bench_compile.py).
+PROCESS_THRESHOLD = 500
 CHUNKS_PER_WORKER = 4
 
 
@@ -37,7 +38,7 @@ def select_checker(config: CurateConfig, requested: str | None = None, environ: 
             from curate.compile.errors import CheckerUnavailable
 
             raise CheckerUnavailable(
-                f"--checker bbjcpl: bbjcpl not found ({where_we_looked(config, environ)}). Set bbjcpl = \"/path/to/bbjcpl\" "
+                f'--checker bbjcpl: bbjcpl not found ({where_we_looked(config, environ)}). Set bbjcpl = "/path/to/bbjcpl" '
                 "under [tool.bbj-curate], set BBJ_HOME to a BBj install, put bbjcpl on PATH, or use --checker builtin."
             )
         return BuiltinChecker("bbjcpl not found")

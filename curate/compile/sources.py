@@ -24,8 +24,13 @@ def collect_sources(paths: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
 
     def add(path: Path) -> None:
         key = os.path.abspath(path)
-        if key not in seen:
-            seen.add(key)
+        if key in seen:
+            return
+        seen.add(key)
+        reason = _not_a_file(path)
+        if reason:
+            problems.append(_problem(path, "BBJ001", reason))
+        else:
             files.append(path)
 
     for given in paths:
@@ -35,12 +40,18 @@ def collect_sources(paths: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
                 for name in sorted(names):
                     if name.lower().endswith(SOURCE_SUFFIXES):
                         add(Path(folder) / name)
-        elif given.exists():
-            add(given)
         else:
-            reason = "broken symbolic link" if os.path.islink(given) else "no such file or directory"
-            problems.append(_problem(given, "BBJ001", reason))
+            add(given)
     return files, problems
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why `path` cannot be read as a source file (a FIFO or device would block), else None."""
+    if path.is_file():
+        return None
+    if os.path.islink(path):
+        return "broken symbolic link"
+    return "not a regular file" if path.exists() else "no such file or directory"
 
 
 def read_source(path: Path) -> tuple[Program | None, Diagnostic | None]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from itertools import combinations
 
 import numpy as np
 
@@ -15,6 +16,7 @@ from curate.dedupe.signature import SCHEME, estimated_jaccard, sign
 
 SEED = 1
 LSH_RECALL = 0.98  # least chance that a pair exactly at the threshold becomes a candidate
+CHUNK = 65_536  # candidate pairs screened per numpy pass
 ESTIMATE_MARGIN = 0.15  # skip the exact check when the MinHash estimate is this far below (≈4σ at 128)
 
 
@@ -75,21 +77,41 @@ def lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:
 
 
 def _lsh(signatures: np.ndarray, keys: list[int], config: DedupeConfig):  # type: ignore[no-untyped-def]
-    from datasketch import LeanMinHash, MinHashLSH
+    from datasketch import LeanMinHash, MinHashLSH  # type: ignore[import-untyped]
 
     lsh = MinHashLSH(num_perm=config.num_perm, params=lsh_bands(config.threshold, config.num_perm))
-    sketches = {key: LeanMinHash(seed=SEED, hashvalues=signatures[key], scheme=SCHEME) for key in keys}
     with lsh.insertion_session() as session:
-        for key, sketch in sketches.items():
-            session.insert(key, sketch, check_duplication=False)
-    return lsh, sketches
+        for key in keys:
+            session.insert(key, LeanMinHash(seed=SEED, hashvalues=signatures[key], scheme=SCHEME), check_duplication=False)
+    return lsh
 
 
-def _plausible(signatures: np.ndarray, left: np.ndarray, right: np.ndarray, config: DedupeConfig, other: np.ndarray | None = None) -> np.ndarray:
-    """Mask of candidate pairs whose MinHash estimate leaves them a chance to pass."""
-    right_rows = (signatures if other is None else other)[right]
-    estimate = (signatures[left] == right_rows).mean(axis=1) if len(left) else np.empty(0)
-    return estimate >= config.threshold - ESTIMATE_MARGIN
+def _bucket_pairs(lsh) -> set[tuple[int, int]]:  # type: ignore[no-untyped-def]
+    """Pairs that share a bucket in some band: what querying every item would return, without
+    hashing every band of every item a second time."""
+    pairs: set[tuple[int, int]] = set()
+    for table in lsh.hashtables:
+        for bucket in table.keys():  # noqa: SIM118 - a datasketch storage, not a dict
+            members = table.get(bucket)
+            if len(members) > 1:
+                pairs.update(combinations(sorted(members), 2))
+    return pairs
+
+
+def _confirm_candidates(mine: Prepared, theirs: Prepared, candidates: list[tuple[int, int]], config: DedupeConfig) -> list[tuple[int, int, float, float]]:
+    """(i, j, jaccard, score) for the candidates (i in mine, j in theirs) that are near duplicates;
+    the MinHash estimate screens them first, in chunks to bound memory."""
+    found = []
+    for start in range(0, len(candidates), CHUNK):
+        chunk = np.array(candidates[start : start + CHUNK], dtype=np.int64).reshape(-1, 2)
+        left, right = chunk[:, 0], chunk[:, 1]
+        estimate = (mine.signatures[left] == theirs.signatures[right]).mean(axis=1)
+        keep = estimate >= config.threshold - ESTIMATE_MARGIN
+        for i, j in zip(left[keep].tolist(), right[keep].tolist()):
+            result = confirm(mine.normalized[i], mine.shingle_sets[i], theirs.normalized[j], theirs.shingle_sets[j], config)
+            if result:
+                found.append((i, j, *result))
+    return found
 
 
 def confirmed_pairs(prepared: Prepared, config: DedupeConfig) -> list[tuple[int, int, float, float]]:
@@ -101,16 +123,8 @@ def confirmed_pairs(prepared: Prepared, config: DedupeConfig) -> list[tuple[int,
     representatives = [group[0] for group in groups.values()]
     if len(representatives) < 2:
         return found
-    lsh, sketches = _lsh(prepared.signatures, representatives, config)
-    candidates = {(min(i, j), max(i, j)) for i in representatives for j in lsh.query(sketches[i]) if j != i}
-    ordered = sorted(candidates)
-    left = np.fromiter((i for i, _ in ordered), dtype=np.int64, count=len(ordered))
-    right = np.fromiter((j for _, j in ordered), dtype=np.int64, count=len(ordered))
-    for i, j in zip(left[mask := _plausible(prepared.signatures, left, right, config)], right[mask]):
-        result = confirm(prepared.normalized[i], prepared.shingle_sets[i], prepared.normalized[j], prepared.shingle_sets[j], config)
-        if result:
-            found.append((int(i), int(j), *result))
-    return found
+    candidates = sorted(_bucket_pairs(_lsh(prepared.signatures, representatives, config)))
+    return found + _confirm_candidates(prepared, prepared, candidates, config)
 
 
 def find_clusters(items: list[Item], config: DedupeConfig) -> list[Cluster]:
@@ -123,17 +137,11 @@ def find_leaks(items: list[Item], others: list[Item], config: DedupeConfig) -> l
     mine, theirs = prepare(items, config), prepare(others, config)
     if not mine.items or not theirs.items:
         return []
-    lsh, _ = _lsh(theirs.signatures, list(range(len(theirs.items))), config)
-    from datasketch import LeanMinHash
+    from datasketch import LeanMinHash  # type: ignore[import-untyped]
 
+    lsh = _lsh(theirs.signatures, list(range(len(theirs.items))), config)
     candidates = [(i, j) for i in range(len(mine.items)) for j in lsh.query(LeanMinHash(seed=SEED, hashvalues=mine.signatures[i], scheme=SCHEME))]
-    left = np.array([i for i, _ in candidates], dtype=np.int64)
-    right = np.array([j for _, j in candidates], dtype=np.int64)
-    leaks: list[Pair] = []
-    for i, j in zip(left[mask := _plausible(mine.signatures, left, right, config, theirs.signatures)], right[mask]):
-        result = confirm(mine.normalized[i], mine.shingle_sets[i], theirs.normalized[j], theirs.shingle_sets[j], config)
-        if result:
-            leaks.append(Pair(mine.items[i].id, theirs.items[j].id, round(result[0], 4), round(result[1], 4)))
+    leaks = [Pair(mine.items[i].id, theirs.items[j].id, round(s, 4), round(f, 4)) for i, j, s, f in _confirm_candidates(mine, theirs, candidates, config)]
     return sorted(leaks, key=lambda p: (p.a, p.b))
 
 

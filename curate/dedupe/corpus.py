@@ -47,31 +47,33 @@ def _load(paths: list[Path], config: CurateConfig) -> dict[str, tuple[Example, I
 def corpus_files(corpus_root: Path, config: CurateConfig) -> Iterator[tuple[str, str, tuple[int, int]]]:
     """(corpus id, path, fingerprint) of every example file under `corpus_root`: the same files
     `discover` finds (hidden folders skipped, `exclude` honoured), with one stat each and no
-    per-file path resolution, which at 10,000 files is the difference between 30 ms and 3 s."""
-    excluded = re.compile("|".join(fnmatch.translate(p) for p in config.exclude) or r"(?!)")
+    per-file path resolution (`discover` takes 3 s for 10,000 files, this 0.1 s)."""
+    excluded = re.compile("|".join(fnmatch.translate(p) for p in config.exclude) or r"(?!)").match
     root = os.path.abspath(config.root)
     prefix = root + os.sep
     folders = [os.path.abspath(corpus_root)]
     while folders:
         try:
-            entries = sorted(os.scandir(folders.pop()), key=lambda e: e.name)
+            entries = list(os.scandir(folders.pop()))
         except OSError:
             continue
         for entry in entries:
+            name = entry.name
             if entry.is_dir(follow_symlinks=False):
-                if not entry.name.startswith("."):
+                if name[0] != ".":
                     folders.append(entry.path)
-                continue
-            if not entry.name.lower().endswith(EXAMPLE_SUFFIX):
-                continue
-            item_id = (entry.path[len(prefix) :] if entry.path.startswith(prefix) else os.path.relpath(entry.path, root)).replace(os.sep, "/")
-            if excluded.match(entry.name) or excluded.match(item_id):
-                continue
-            try:
-                stat = entry.stat()
-            except OSError:  # a broken link or a file deleted meanwhile
-                continue
-            yield item_id, entry.path, (stat.st_size, stat.st_mtime_ns)
+            elif name[-3:].lower() == EXAMPLE_SUFFIX and not excluded(name):
+                path = entry.path
+                item_id = path[len(prefix) :] if path.startswith(prefix) else os.path.relpath(path, root)
+                if os.sep != "/":
+                    item_id = item_id.replace(os.sep, "/")
+                if excluded(item_id):
+                    continue
+                try:
+                    stat = entry.stat()
+                except OSError:  # a broken link or a file deleted meanwhile
+                    continue
+                yield item_id, path, (stat.st_size, stat.st_mtime_ns)
 
 
 def refresh(index: DedupeIndex, corpus_root: Path, config: CurateConfig, force: set[str]) -> dict[str, tuple[Example, Item]]:
@@ -99,8 +101,8 @@ def check_against_corpus(changed_paths: list[Path], corpus_root: Path, config: C
         print(f"warning: {warning}", file=sys.stderr)
     changed = {corpus_id(p, config.root): Path(p) for p in changed_paths if Path(p).is_file()}
     loaded = refresh(index, corpus_root, config, force=set(changed))
-    outside = [path for item_id, path in changed.items() if item_id not in loaded]  # not under corpus_root
-    loaded.update(_load(outside, config))
+    inside = os.path.abspath(corpus_root) + os.sep
+    loaded.update(_load([p for p in changed.values() if not os.path.abspath(p).startswith(inside)], config))
     queried = [item for item_id, (_, item) in loaded.items() if item_id in changed]
     pairs = {}
     for pair in index.query(queried):

@@ -50,8 +50,9 @@ class Entry:
     fingerprint: tuple[int, int] | None  # (size, mtime_ns) of a file item, for a cheap refresh
 
     @classmethod
-    def from_row(cls, row: list[object]) -> Entry:
-        return cls(*row[:7], tuple(row[7]) if row[7] else None)  # type: ignore[arg-type]
+    def from_row(cls, row: list) -> Entry:  # type: ignore[type-arg]
+        item_id, digest, normalized, kind, status, richness, order, fingerprint = row
+        return cls(item_id, digest, normalized, kind, status, richness, order, (fingerprint[0], fingerprint[1]) if fingerprint else None)
 
     def row(self) -> list[object]:
         return [self.id, self.digest, self.normalized_digest, self.kind, self.status, self.richness, self.order, list(self.fingerprint or ())]

@@ -85,7 +85,7 @@ def items_from_chatml(records: list[dict], ids: list[str] | None = None) -> list
     for position, record in enumerate(records):
         messages = record.get("messages") if isinstance(record, Mapping) else None
         if not isinstance(messages, list):
-            raise ValueError(f"record {position}: expected {{'messages': [...]}}")
+            raise TypeError(f"record {position}: expected {{'messages': [...]}}")
         text = "\n\n".join(_content(m) for m in messages if isinstance(m, Mapping) and m.get("role") in ("user", "assistant"))
         items.append(Item(ids[position] if ids else f"record:{position}", text, "chatml", order=float(position)))
     return items

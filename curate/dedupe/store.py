@@ -52,7 +52,7 @@ def read_header(raw: bytes) -> dict[str, object]:
     size = int.from_bytes(raw[len(MAGIC) : len(MAGIC) + 8], "little")
     header = json.loads(raw[len(MAGIC) + 8 : len(MAGIC) + 8 + size])
     if not isinstance(header, dict):
-        raise ValueError("the header is not a JSON object")
+        raise TypeError("the header is not a JSON object")
     header["_payload_start"] = len(MAGIC) + 8 + size
     return header
 

@@ -63,7 +63,7 @@ class FenceLanguageNotBbj(Rule):
                 line = lines[block.fence_line - 1]
                 match = FENCE_OPEN.match(line)
                 if match:
-                    lines[block.fence_line - 1] = match.group(1) + match.group(2) + "bbj" + line[match.end(3):]
+                    lines[block.fence_line - 1] = match.group(1) + match.group(2) + "bbj" + line[match.end(3) :]
         return "\n".join(lines)
 
 

@@ -1,4 +1,4 @@
-"""BBJ401-402: the `generation` label against the code, using the table in
+"""BBJ401-403: the `generation` label against the code, using the table in
 `curate.rules.generation_patterns`. Warnings: a pattern is strong evidence, not proof."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from curate.diagnostics import Diagnostic, Severity
-from curate.example import CodeBlock, Example
+from curate.example import MIGRATION_SIDE, CodeBlock, Example
 from curate.rules.base import Rule, RuleContext
 from curate.rules.code_blocks import is_output
 from curate.rules.generation_patterns import GenerationPattern, pattern_hits
@@ -38,8 +38,8 @@ def offending_hits(block: CodeBlock, generations: list[str]) -> Iterator[tuple[G
     """(pattern, file line) of code that runs under none of `generations`, one per line:
     `print (sysgui)'button'(...)` matches two table entries but is one finding."""
     seen: set[int] = set()
-    for pattern, offset in pattern_hits(block.code):
-        if offset not in seen and not pattern.allowed.intersection(generations):
+    for pattern, offset in pattern_hits(block.code, frozenset(generations)):
+        if offset not in seen:
             seen.add(offset)
             yield pattern, block.first_line + offset
 
@@ -103,3 +103,35 @@ class GenerationAllWithSpecificCode(Rule):
                 continue
             for pattern, line in offending_hits(block, ["all"]):
                 yield self.diag(example, line, f"{pattern.what} needs {needs(pattern)}, but generation is 'all'")
+
+
+class MigrationHeadingMismatch(Rule):
+    """A migration's `### Before (<name>)` / `### After (<name>)` heading names a generation
+    other than its `from_generation` / `to_generation` (compared case-insensitively; the name
+    must be written as in the front matter).
+
+    Bad:
+        from_generation: vpro5
+        ### Before (character)
+    Good:
+        from_generation: vpro5
+        ### Before (vpro5)
+    """
+
+    code = "BBJ403"
+    name = "migration-heading-mismatch"
+    summary = "Before/After heading names another generation than from/to_generation"
+    severity = Severity.WARNING
+
+    def check(self, example: Example, ctx: RuleContext) -> Iterable[Diagnostic]:
+        if example.type != "migration":
+            return
+        for section in example.sections:
+            match = MIGRATION_SIDE.match(section.title) if section.level == 3 else None
+            if not match or match.group(2) is None:
+                continue
+            key = SIDE_KEYS[match.group(1).lower()]
+            expected = example.meta.get(key)
+            named = match.group(2).strip().lower()
+            if isinstance(expected, str) and expected in GENERATIONS and named != expected:
+                yield self.diag(example, section.line, f"heading names '{match.group(2).strip()}' but {key} is {expected}")

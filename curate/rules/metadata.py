@@ -108,7 +108,9 @@ class UnknownLintIgnoreCode(Rule):
         for entry in entries:
             match = RULE_CODE.match(str(entry))
             if match and entry not in known and match.group(1) in families:
-                yield self.diag(example, example.line_of_key("lint_ignore"), f"lint_ignore names unknown code '{entry}'", hint="`bbj-curate rules` lists every code")
+                yield self.diag(
+                    example, example.line_of_key("lint_ignore"), f"lint_ignore names unknown code '{entry}'", hint="`bbj-curate rules` lists every code"
+                )
 
 
 def title_key(title: str) -> str:

@@ -138,9 +138,7 @@ class UnknownSection(Rule):
         known = {name.lower() for name in KNOWN_SECTIONS}
         for section in example.sections:
             if section.level == 2 and section.key not in known:
-                yield self.diag(
-                    example, section.line, f"unknown section '{section.title}'", hint=f"known sections: {', '.join(KNOWN_SECTIONS)}"
-                )
+                yield self.diag(example, section.line, f"unknown section '{section.title}'", hint=f"known sections: {', '.join(KNOWN_SECTIONS)}")
 
 
 class DuplicateSection(Rule):

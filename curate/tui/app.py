@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import shlex
 import subprocess
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -19,12 +20,19 @@ from textual import work
 from textual.app import App, SuspendNotSupported
 from textual.binding import Binding, BindingType
 
-from curate.checks import CheckOptions, CheckRun, lint_step, run_checks
+from curate.checks import CheckOptions
 from curate.config import CurateConfig
 from curate.diagnostics import Diagnostic
-from curate.discover import Target, display_path, topic_of
+from curate.discover import Target, discover, display_path, topic_of
+from curate.templates import new_example_path
+from curate.tui.checking import checked, checked_in_child, prepare_child_processes
 from curate.tui.commands import ReviewCommands
-from curate.tui.decisions import FileWriter, StaleFileError, resolve_reviewer, review_updates
+from curate.tui.decisions import (
+    FileWriter,
+    StaleFileError,
+    resolve_reviewer,
+    review_updates,
+)
 from curate.tui.frontmatter_edit import FrontMatterEditError
 from curate.tui.screens.base import EntryScreen
 from curate.tui.screens.browser import BrowserScreen
@@ -32,8 +40,9 @@ from curate.tui.screens.duplicates import DuplicatesScreen
 from curate.tui.screens.example import ExampleScreen
 from curate.tui.screens.forms import NewExampleForm, NewExampleRequest, QuickEditForm
 from curate.tui.screens.stats import StatsScreen
-from curate.tui.store import Entry, read_entry, scan
+from curate.tui.store import Entry, read_entry
 
+INDEX_BATCH_SECONDS = 0.25  # how often the front matter pass hands rows to the table
 DEDUPE_CODE_PREFIX = "BBJ6"  # near-duplicate findings need the whole set; a one-file recheck keeps them
 
 
@@ -59,21 +68,24 @@ class ReviewApp(App[None]):
         today: Callable[[], dt.date] = dt.date.today,
         reviewer: str | None = None,
         editor: str | None = None,
+        checks_in_child: bool = True,
     ) -> None:
         super().__init__()
         self.paths = paths
         self.config = config
-        self.options = options or CheckOptions(jobs=1)
+        self.options = options or CheckOptions()
         self.today = today
         self.reviewer = reviewer or resolve_reviewer(config)
         self.editor = editor
+        self.checks_in_child = checks_in_child
         self.entries: dict[str, Entry] = {}
         self.problems: list[Diagnostic] = []
         self.writer = FileWriter()
         self.state = "indexing"
         self._check_generation = 0
         self._changed_during_check: set[str] = set()
-        self.shown = 0
+        if checks_in_child:
+            prepare_child_processes()
 
     # -- lifecycle and workers ----------------------------------------------------------------
 
@@ -81,15 +93,30 @@ class ReviewApp(App[None]):
         self.browser = BrowserScreen()
         self.push_screen(self.browser)
         self.update_subtitle(0)
+
+    def on_ready(self) -> None:
+        """Start reading only once the first frame is on screen (the worker competes for the GIL)."""
         self.index_examples()
 
     @work(thread=True, exclusive=True, group="index")
     def index_examples(self) -> None:
-        entries, problems = scan(self.paths, self.config)
-        self.call_from_thread(self._indexed, entries, problems)
+        """Read every front matter, handing rows to the table in batches so they show early."""
+        targets, problems = discover(self.paths, self.config)
+        batch: list[Entry] = []
+        last = time.monotonic()
+        for target in targets:
+            batch.append(read_entry(target))
+            if time.monotonic() - last >= INDEX_BATCH_SECONDS:
+                self.call_from_thread(self._add_entries, batch)
+                batch, last = [], time.monotonic()
+        self.call_from_thread(self._add_entries, batch)
+        self.call_from_thread(self._indexed, problems)
 
-    def _indexed(self, entries: list[Entry], problems: list[Diagnostic]) -> None:
-        self.entries = {e.display: e for e in entries}
+    def _add_entries(self, entries: list[Entry]) -> None:
+        self.entries.update((e.display, e) for e in entries)
+        self.refresh_views(None)
+
+    def _indexed(self, problems: list[Diagnostic]) -> None:
         self.problems = problems
         self.state = "checking"
         self.refresh_views(None)
@@ -97,32 +124,25 @@ class ReviewApp(App[None]):
         self._changed_during_check.clear()
         self.check_all(self._check_generation)
 
-    def _run_checks(self, paths: list[Path], options: CheckOptions) -> tuple[CheckRun, str]:
-        """All checks; when a step fails (a checker bug, a missing tool) fall back to lint only
-        and say so, because one broken step must not end a review session."""
-        try:
-            return run_checks(paths, self.config, options), ""
-        except Exception as exc:  # noqa: BLE001 - reported to the reviewer, lint still runs
-            return run_checks(paths, self.config, options, [lint_step]), f"{exc.__class__.__name__}: {exc}"
-
     @work(thread=True, exclusive=True, group="checks")
     def check_all(self, generation: int) -> None:
-        run, failure = self._run_checks(self.paths, self.options)
-        self.call_from_thread(self._checked, run, generation, failure)
+        run = checked_in_child if self.checks_in_child else checked
+        diagnostics, failure = run(self.paths, self.config, self.options)
+        self.call_from_thread(self._checked, diagnostics, generation, failure)
 
-    def _checked(self, run: CheckRun, generation: int, failure: str = "") -> None:
+    def _checked(self, diagnostics: list[Diagnostic], generation: int, failure: str = "") -> None:
         if generation != self._check_generation:
             return
         if failure:
             self.notify(f"checks failed ({failure}); showing lint findings only", severity="error", timeout=10)
         by_path: dict[str, list[Diagnostic]] = defaultdict(list)
-        for diag in run.diagnostics:
+        for diag in diagnostics:
             by_path[diag.path].append(diag)
         stale = set(self._changed_during_check)
         for display, entry in self.entries.items():
             if display not in stale:
                 entry.findings = by_path.get(display, [])
-        self.problems = [*self.problems, *(d for p, ds in by_path.items() if p not in self.entries for d in ds)]
+        self.problems += [d for path, found in by_path.items() if path not in self.entries for d in found]
         self.state = "ready"
         self.refresh_views(None)
         for display in stale:
@@ -135,8 +155,8 @@ class ReviewApp(App[None]):
         if entry is None:
             return
         options = CheckOptions(checker=self.options.checker, jobs=1, dedupe=False, compile=self.options.compile)
-        run, _ = self._run_checks([entry.path], options)
-        self.call_from_thread(self._rechecked, display, run.diagnostics)
+        diagnostics, _ = checked([entry.path], self.config, options)
+        self.call_from_thread(self._rechecked, display, diagnostics)
 
     def _rechecked(self, display: str, diags: list[Diagnostic]) -> None:
         entry = self.entries.get(display)
@@ -156,13 +176,12 @@ class ReviewApp(App[None]):
                 handler(displays)
 
     def update_subtitle(self, shown: int) -> None:
-        self.shown = shown
-        total = len(self.entries)
+        """'312 of 10,000 examples', then what the workers are doing or the findings count."""
         state = {"indexing": "reading front matter…", "checking": "checks running…"}.get(self.state)
         if state is None:
             count = sum(e.finding_count() for e in self.entries.values())
             state = f"{count:,} finding{'s' if count != 1 else ''}"
-        self.sub_title = f"{shown:,} of {total:,} examples · {state}" if self.state != "indexing" else state
+        self.sub_title = f"{shown:,} of {len(self.entries):,} examples · {state}" if self.entries else state
 
     def browser_order(self) -> list[Entry]:
         """The entries in the browser's current filter and sort order."""
@@ -271,8 +290,6 @@ class ReviewApp(App[None]):
         """Write the skeleton under the data root, list it, check it and open it."""
         if request is None:
             return
-        from curate.templates import new_example_path
-
         data_root = self.config.root / self.config.data_root
         path = new_example_path(data_root, request.topic, request.title)
         if not path.resolve().is_relative_to(data_root.resolve()):

@@ -7,8 +7,20 @@ followed by `:` at the start of a line is a label; mnemonics are single-quoted (
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pygments.lexer import RegexLexer, words
-from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation, String, Text, Whitespace
+from pygments.token import (
+    Comment,
+    Keyword,
+    Name,
+    Number,
+    Operator,
+    Punctuation,
+    String,
+    Text,
+    Whitespace,
+)
 
 STATEMENTS = (
     "begin", "break", "call", "case", "chdir", "class", "classend", "clear", "close", "continue",
@@ -33,10 +45,10 @@ class BBjLexer(RegexLexer):
     """Pygments lexer for BBj source (BASIS International's Business BASIC)."""
 
     name = "BBj"
-    aliases = ["bbj"]
-    filenames = ["*.bbj", "*.src"]
+    aliases: ClassVar[list[str]] = ["bbj"]
+    filenames: ClassVar[list[str]] = ["*.bbj", "*.src"]
 
-    tokens = {
+    tokens: ClassVar[dict[str, list[tuple[object, ...]]]] = {
         "root": [
             (r"[ \t]+", Whitespace),
             (r"\n", Text),

@@ -3,7 +3,7 @@ description, so anything the footer can do can also be found by name."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -12,7 +12,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 class ReviewCommands(Provider):
     """One command per described binding, run against the node that defines it."""
 
-    def _commands(self) -> Iterator[tuple[str, str, partial[object]]]:
+    def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
         seen: set[str] = set()
         for active in self.screen.active_bindings.values():
             binding = active.binding
@@ -30,6 +30,7 @@ class ReviewCommands(Provider):
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, help_text, command in self._commands():
-            score = matcher.match(name)
+            by_name = matcher.match(name)
+            score = by_name or matcher.match(help_text) / 2  # "duplicate" finds "Dups" by its help
             if score > 0:
-                yield Hit(score, matcher.highlight(name), command, help=help_text)
+                yield Hit(score, matcher.highlight(name) if by_name else name, command, help=help_text)

@@ -74,12 +74,18 @@ class Entry:
         """Lower-case text the free-text filter searches: title, tags and path."""
         return " ".join([self.title, *self.tags, self.display]).lower()
 
+    def known_findings(self) -> list[Diagnostic]:
+        """The checks' findings once they ran (they include load problems), else the problem
+        the fast pass met, if any."""
+        if self.findings is not None:
+            return self.findings
+        return [self.problem] if self.problem else []
+
     def finding_count(self) -> int:
-        return len(self.findings or []) + (1 if self.problem else 0)
+        return len(self.known_findings())
 
     def worst_severity(self) -> Severity | None:
-        found = [*(self.findings or []), *([self.problem] if self.problem else [])]
-        return max((d.severity for d in found), key=lambda s: s.rank, default=None)
+        return max((d.severity for d in self.known_findings()), key=lambda s: s.rank, default=None)
 
 
 def read_entry(target: Target) -> Entry:

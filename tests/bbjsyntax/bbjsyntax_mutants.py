@@ -31,7 +31,9 @@ _CLOSER_LINE = re.compile(
 )
 _OPENER = re.compile(r"^\s*(?:[a-z_]\w*:\s+)?(method|class|if|for|while|repeat|switch)\b", re.IGNORECASE)
 _STRING = re.compile(r'"(?:[^"\n]|"")*"')
-_REM = re.compile(r"(?:^|;)\s*rem\b", re.IGNORECASE)
+_REM = re.compile(r"(?<![.\w])rem\b", re.IGNORECASE)
+_STACK_KINDS = {"methodend": "method", "classend": "class", "next": "for", "wend": "while",
+                "until": "repeat", "swend": "switch"}
 
 # One line each, written the way models write them.
 FABRICATED_LINES = [
@@ -72,14 +74,20 @@ FABRICATED_LINES = [
     "endwhile",
     "public void run()",
     'document.getElementById("x")',
+    'MsgBox "Saved"',
+    "' VB comment",
+    "# Python comment",
+    "else:",
+    "for (i = 0; i < 10; i++)",
+    'print "a" & "b"',
 ]
 # (pattern, replacement) rewrites of an existing line into a foreign form.
 FABRICATED_REWRITES = [
-    (re.compile(r"<>"), "!="),
-    (re.compile(r"\band\b", re.IGNORECASE), "&&"),
-    (re.compile(r"\bor\b", re.IGNORECASE), "||"),
-    (re.compile(r"^(\s*)rem\b", re.IGNORECASE), r"\1//"),
-    (re.compile(r"^(\s*)(\w+[$%!]?)\s*=\s*\2\s*\+\s*"), r"\1\2 += "),
+    ("!=", re.compile(r"<>"), " != "),  # spaced: X!=0 would be a valid object assignment
+    ("&&", re.compile(r"\band\b", re.IGNORECASE), "&&"),
+    ("||", re.compile(r"\bor\b", re.IGNORECASE), "||"),
+    ("//", re.compile(r"^(\s*)rem\b", re.IGNORECASE), r"\1//"),
+    ("+=", re.compile(r"^(\s*)(\w+[$%!]?)\s*=\s*\2\s*\+\s*"), r"\1\2 += "),
 ]
 
 
@@ -105,6 +113,65 @@ def _code_lines(lines: list[str]) -> list[int]:
             continue
         out.append(i)
     return out
+
+
+def _mask(line: str) -> str:
+    """The code part of a line: strings blanked out, a REM comment cut off."""
+    masked = _STRING.sub(lambda m: "_" * len(m.group(0)), line)
+    rem = _REM.search(masked)
+    return masked[: rem.start()] if rem else masked
+
+
+def _words(line: str) -> list[str]:
+    """First word of each ';'-separated statement of a line (labels skipped)."""
+    out = []
+    for part in _mask(line).split(";"):
+        m = re.match(r"\s*(?:[a-z_]\w*:\s+)?([a-z_]+)\b(?![$!%])", part, re.IGNORECASE)
+        if m:
+            out.append(m.group(1).lower())
+    return out
+
+
+def _stack_opener(lines: list[str], idx: int, closer: str) -> int | None:
+    """Opener of the closer at idx, by keyword stack matching (these blocks have no one-line
+    forms, unlike IF)."""
+    opener_kw = _STACK_KINDS[closer]
+    stack: list[int] = []
+    found = None
+    in_interface = False
+    for i, line in enumerate(lines):
+        words = _words(line)
+        if "interface" in words:
+            in_interface = True
+        if "interfaceend" in words:
+            in_interface = False
+        if i == idx:
+            found = stack.pop() if stack else None
+            continue
+        if opener_kw in words and closer in words:
+            continue  # opened and closed on one line
+        if opener_kw in words and not (in_interface and opener_kw == "method"):
+            stack.append(i)
+        elif closer in words and stack:
+            stack.pop()
+    return found
+
+
+def _still_balanced(lines: list[str], closer: str) -> bool:
+    """True when every opener of this kind still finds a closer (e.g. a stray NEXT later on)."""
+    opener_kw = _STACK_KINDS[closer]
+    depth = 0
+    in_interface = False
+    for line in lines:
+        words = _words(line)
+        in_interface = (in_interface or "interface" in words) and "interfaceend" not in words
+        if opener_kw in words and closer in words:
+            continue
+        if opener_kw in words and not (in_interface and opener_kw == "method"):
+            depth += 1
+        elif closer in words and depth:
+            depth -= 1
+    return depth == 0
 
 
 def _opener_line(lines: list[str], idx: int, kinds: tuple[str, ...]) -> int | None:
@@ -137,10 +204,15 @@ def drop_closers(text: str, rng: random.Random, per_kind: int) -> list[Mutant]:
     out = []
     for word, idxs in sorted(by_kind.items()):
         for i in rng.sample(idxs, min(per_kind, len(idxs))):
-            opener = _opener_line(lines, i, CLOSERS[word])
+            mutated = lines[:i] + lines[i + 1:]
+            if word in _STACK_KINDS:
+                opener = _stack_opener(lines, i, word)
+                if opener is None or _still_balanced(mutated, word):
+                    continue  # a stray closer (legal for NEXT): dropping it keeps the program valid
+            else:
+                opener = _opener_line(lines, i, CLOSERS[word])
             if word == "methodend" and opener is not None and not _method_has_body(lines, opener, i):
                 continue
-            mutated = lines[:i] + lines[i + 1:]
             faults = {i + 1}
             if opener is not None:
                 faults.add(opener + 1)
@@ -149,12 +221,10 @@ def drop_closers(text: str, rng: random.Random, per_kind: int) -> list[Mutant]:
 
 
 def _outside_strings(line: str, ch: str) -> list[int]:
-    masked = _STRING.sub(lambda m: "_" * len(m.group(0)), line)
-    rem = _REM.search(masked)
-    end = rem.start() if rem else len(masked)
-    if '"' in masked[:end]:
+    masked = _mask(line)
+    if '"' in masked:
         return []  # a string that goes on over a continuation line: leave it alone
-    return [k for k in range(end) if masked[k] == ch]
+    return [k for k in range(len(masked)) if masked[k] == ch]
 
 
 def unbalance_brackets(text: str, rng: random.Random, count: int) -> list[Mutant]:
@@ -172,9 +242,9 @@ def cut_strings(text: str, rng: random.Random, count: int) -> list[Mutant]:
     lines = text.split("\n")
     cands = []
     for i in _code_lines(lines):
-        masked_rem = _REM.search(_STRING.sub(lambda m: "_" * len(m.group(0)), lines[i]))
-        strings = [m for m in _STRING.finditer(lines[i]) if not masked_rem or m.end() <= masked_rem.start()]
-        if strings:
+        code_end = len(_mask(lines[i]))
+        strings = [m for m in _STRING.finditer(lines[i]) if m.end() <= code_end]
+        if strings and '"' not in _mask(lines[i]):
             cands.append((i, strings[-1].end() - 1))
     out = []
     for i, k in rng.sample(cands, min(count, len(cands))):
@@ -193,19 +263,22 @@ def inject_fabricated(text: str, rng: random.Random, count: int) -> list[Mutant]
     for snippet in rng.sample(FABRICATED_LINES, min(count, len(FABRICATED_LINES))):
         i = rng.choice(spots)
         mutated = lines[: i + 1] + [" " * _indent(lines[i]) + snippet] + lines[i + 1:]
-        out.append(Mutant(f"inject {snippet.split()[0]}", "\n".join(mutated), frozenset({i + 2})))
-    for pattern, repl in FABRICATED_REWRITES:
-        cands = [i for i in range(len(lines)) if pattern.search(_STRING.sub('""', lines[i]))
-                 and (not lines[i].strip().lower().startswith("rem") or "rem" in pattern.pattern)
-                 and not lines[i].lstrip().startswith(":")]
-        cands = [i for i in cands if not _REM.search(lines[i]) or lines[i].strip().lower().startswith("rem")]
+        out.append(Mutant("inject foreign line", "\n".join(mutated), frozenset({i + 2})))
+    for label, pattern, repl in FABRICATED_REWRITES:
+        if "rem" in pattern.pattern:
+            cands = [i for i in range(len(lines)) if pattern.match(lines[i])]
+        else:
+            cands = [i for i in _code_lines(lines) if pattern.search(_mask(lines[i]))
+                     and '"' not in _mask(lines[i])]
         if cands:
             i = rng.choice(cands)
-            new = pattern.sub(repl, lines[i], count=1)
-            if new != lines[i] and _STRING.sub('""', new) != _STRING.sub('""', lines[i]):
+            code = lines[i] if "rem" in pattern.pattern else _mask(lines[i])
+            m = pattern.search(code)
+            new = lines[i][: m.start()] + m.expand(repl) + lines[i][m.end():] if m else lines[i]
+            if new != lines[i]:
                 mutated = list(lines)
                 mutated[i] = new
-                out.append(Mutant(f"rewrite {repl.strip()}", "\n".join(mutated), frozenset({i + 1})))
+                out.append(Mutant(f"rewrite to {label}", "\n".join(mutated), frozenset({i + 1})))
     return out
 
 

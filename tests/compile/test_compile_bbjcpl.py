@@ -176,10 +176,7 @@ def test_unexpected_compiler_output(mode: str, code: str, words: str, tmp_path: 
 
 def test_parallel_runs_give_the_same_report(tmp_path: Path, fake_bbjcpl: Path, bad_lines) -> None:  # type: ignore[no-untyped-def]
     bad_lines(["print bad("])
-    examples = [
-        write_example(tmp_path / "data", f"p{i}.md", example_text([bbj_block("rem x\n" * i + ("print bad(" if i % 2 else "print 1"))], title=f"P{i}"))
-        for i in range(8)
-    ]
+    examples = [write_example(tmp_path / "data", f"p{i}.md", example_text([bbj_block("rem x\n" * i + ("print bad(" if i % 2 else "print 1"))], title=f"P{i}")) for i in range(8)]
     reports = []
     for jobs, cache in ((1, "c1"), (4, "c4")):
         config = CurateConfig(root=tmp_path, bbjcpl=str(fake_bbjcpl), cache_dir=str(tmp_path / cache))

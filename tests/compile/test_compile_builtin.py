@@ -11,10 +11,9 @@ import pytest
 from compile_helpers import CORPUS, bbj_block, example_text, fence_lines, make_run, write_example
 
 import curate.bbjsyntax
-import curate.compile.runner as runner
 from curate.bbjsyntax import CHECKER_NAME, CHECKER_VERSION, check_source
 from curate.cli import main
-from curate.compile import BuiltinChecker, Program, SourceFile, check_examples, check_programs
+from curate.compile import BuiltinChecker, Program, SourceFile, check_examples, check_programs, runner
 from curate.compile.cache import VerdictCache
 from curate.config import CurateConfig
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from compile_helpers import bbj_block, example_text, fence_lines, write_example
 
 from curate.compile.program import confined_path, programs_of_example
-from curate.compile.sources import read_source
+from curate.compile.sources import collect_sources, read_source
 
 
 @pytest.mark.parametrize(
@@ -44,7 +45,18 @@ def test_example_without_bbj_code_has_no_program(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "inside"),
-    [("Main.bbj", True), ("with space.bbj", True), ("..", False), ("../x.bbj", False), ("/etc/passwd", False), ("a/b.bbj", False), ("a\\b", False), ("", False), ("x" * 300, False), ("tab\there", False)],
+    [
+        ("Main.bbj", True),
+        ("with space.bbj", True),
+        ("..", False),
+        ("../x.bbj", False),
+        ("/etc/passwd", False),
+        ("a/b.bbj", False),
+        ("a\\b", False),
+        ("", False),
+        ("x" * 300, False),
+        ("tab\there", False),
+    ],
 )
 def test_confined_path(name: str, inside: bool, tmp_path: Path) -> None:
     target = confined_path(tmp_path, name)
@@ -78,3 +90,18 @@ def test_read_source_decodes_and_normalises(raw: bytes, text: str, tmp_path: Pat
     assert problem is None and program is not None
     assert program.files[0].text == text
     assert program.files[0].report_line(2) == 2
+
+
+def test_collect_sources_reports_what_cannot_be_read(tmp_path: Path) -> None:
+    (tmp_path / "ok.bbj").write_text("print 1\n", "utf-8")
+    os.mkfifo(tmp_path / "pipe.bbj")
+    (tmp_path / "dangling.src").symlink_to(tmp_path / "gone.src")
+    (tmp_path / "dir.bbj").mkdir()
+    (tmp_path / "readme.md").write_text("# not source\n", "utf-8")
+    files, problems = collect_sources([tmp_path, tmp_path / "ok.bbj", tmp_path / "missing.bbj"])
+    assert [f.name for f in files] == ["ok.bbj"]
+    assert sorted((Path(d.path).name, d.code, d.message) for d in problems) == [
+        ("dangling.src", "BBJ001", "broken symbolic link"),
+        ("missing.bbj", "BBJ001", "no such file or directory"),
+        ("pipe.bbj", "BBJ001", "not a regular file"),
+    ]

@@ -40,7 +40,9 @@ def gen(generation: str, code: str, type_: str = "completion") -> str:
     return doc(head(generation=generation, type=type_), body)
 
 
-def migration(before: str = 'print "old"', after: str = 'print "new"', source: str | None = "vpro5", target: str | None = "bbj-gui", sides: str = "both") -> str:
+def migration(
+    before: str = 'print "old"', after: str = 'print "new"', source: str | None = "vpro5", target: str | None = "bbj-gui", sides: str = "both"
+) -> str:
     parts = ["\n## Code\n"]
     if sides in ("both", "before"):
         parts.append(f"### Before ({source})\n\n<!-- filename: main.bbj -->\n```bbj\nrem Before\n{before}\n```\n")
@@ -137,7 +139,9 @@ CASES: list[Case] = [
     Case("BBJ109", "code-twice", doc(body=BODY + "\n## Code\n\n```bbj\nrem again\nprint 2\n```\n"), lines=[23]),
     ok("BBJ109", "each-once"),
     Case("BBJ110", "unclosed", doc(body=f"\n{EXPECTED}\n{EXPLAIN}\n## Code\n\n```bbj\nrem x\nprint 1\n"), at="```bbj"),
-    ok("BBJ110", "tilde-fence-holds-backticks", doc(body=BODY.replace("```bbj\nrem Greet the user\nprint \"hello\"\n```", "~~~bbj\nrem Greet\nprint \"```\"\n~~~"))),
+    ok(
+        "BBJ110", "tilde-fence-holds-backticks", doc(body=BODY.replace('```bbj\nrem Greet the user\nprint "hello"\n```', '~~~bbj\nrem Greet\nprint "```"\n~~~'))
+    ),
     Case("BBJ111", "no-after", migration(sides="before"), at="## Code"),
     Case("BBJ111", "no-before", migration(sides="after"), at="## Code"),
     ok("BBJ111", "both-sides", migration()),
@@ -176,7 +180,11 @@ CASES: list[Case] = [
     Case("BBJ301", "bare-fence", VALID.replace("```bbj", "```"), lines=[10]),
     Case("BBJ301", "python-not-fixable", VALID.replace("```bbj", "```python"), at="```python"),
     Case("BBJ301", "bbj-in-output", doc(body=f"\n{CODE}\n## Expected Output\n\n```bbj\nhello\n```\n\n{EXPLAIN}"), lines=[17]),
-    ok("BBJ301", "upper-case-and-text-output", doc(body=f"\n{CODE.replace('```bbj', '```BBj')}\n## Expected Output\n\n```text\nhello\n```\n\n```\nbye\n```\n\n{EXPLAIN}")),
+    ok(
+        "BBJ301",
+        "upper-case-and-text-output",
+        doc(body=f"\n{CODE.replace('```bbj', '```BBj')}\n## Expected Output\n\n```text\nhello\n```\n\n```\nbye\n```\n\n{EXPLAIN}"),
+    ),
     Case("BBJ302", "no-rem", VALID.replace("rem Greet the user\n", ""), at='print "hello"'),
     Case("BBJ302", "rem-not-first", VALID.replace("rem Greet the user\n", '\n\nprint "x"\nrem late\n'), at='print "x"'),
     ok("BBJ302", "line-number-rem-and-excerpts", doc(body=BODY.replace("rem Greet", "\n0010 REM Greet") + '\n```bbj\nx$="excerpt"\n```\n')),
@@ -194,12 +202,17 @@ CASES: list[Case] = [
     Case("BBJ401", "character-getsysgui", gen("character", 'print "x"\nsysgui! = BBjAPI().getSysGui()'), at="getSysGui"),
     Case("BBJ401", "dwc-vpro5-mnemonic", gen("dwc", "print (sysgui)'window'(10,10,200,100,\"Hi\",$00010003$)"), at="print (sysgui)"),
     Case("BBJ401", "vpro5-addwindow", gen("vpro5", 'w! = s!.addWindow(10,10,200,100,"Hi")'), at="addWindow"),
+    Case("BBJ401", "bbj-gui-web-component", gen("bbj-gui", 'c! = w!.addWebComponent(101,10,10,100,30,"sl-button")'), at="addWebComponent"),
     Case("BBJ401", "bbj-gui-web-manager", gen("bbj-gui", "w! = BBjAPI().getWebManager()"), at="getWebManager"),
     Case("BBJ401", "migration-after-is-vpro5", migration(after="print (sysgui)'button'(1,1,1,1,1,\"B\",$$)"), at="print (sysgui)'button'"),
     ok("BBJ401", "dwc-addwindow", gen("dwc", 'w! = BBjAPI().getSysGui().addWindow(10,10,200,100,"Hi")')),
-    ok("BBJ401", "rem-mentions-api", gen("character", "rem a GUI program would call getSysGui() here\nprint @(10,5),\"Hi\"")),
-    ok("BBJ401", "comparison-of-two", gen("[vpro5, bbj-gui]", "print (sysgui)'window'(1,1,1,1,\"A\",$$)\nw! = BBjAPI().getSysGui().addWindow(1,1,1,1,\"B\")")),
-    ok("BBJ401", "migration-sides-match", migration(before="print (sysgui)'window'(1,1,1,1,\"A\",$$)", after="w! = s!.addWindow(1,1,1,1,\"B\")")),
+    ok("BBJ401", "rem-mentions-api", gen("character", 'rem a GUI program would call getSysGui() here\nprint @(10,5),"Hi"')),
+    ok("BBJ401", "comparison-of-two", gen("[vpro5, bbj-gui]", 'print (sysgui)\'window\'(1,1,1,1,"A",$$)\nw! = BBjAPI().getSysGui().addWindow(1,1,1,1,"B")')),
+    ok("BBJ401", "migration-sides-match", migration(before="print (sysgui)'window'(1,1,1,1,\"A\",$$)", after='w! = s!.addWindow(1,1,1,1,"B")')),
+    Case("BBJ403", "before-names-character", migration().replace("### Before (vpro5)", "### Before (character)"), at="### Before"),
+    Case("BBJ403", "after-names-dwc", migration().replace("### After (bbj-gui)", "### After (DWC)"), at="### After"),
+    ok("BBJ403", "case-insensitive-match", migration().replace("### After (bbj-gui)", "### After (BBj-GUI)")),
+    ok("BBJ403", "no-parentheses", migration().replace("### Before (vpro5)", "### Before")),
     Case("BBJ402", "all-addwindow", gen("all", 'w! = BBjAPI().getSysGui().addWindow(10,10,200,100,"Hi")'), at="addWindow"),
     ok("BBJ402", "all-plain-print", gen("all", 'print "hello"')),
 ]

@@ -22,7 +22,7 @@ NOT_EXAMPLES = {"README.md": "# Training data\n", "FORMAT.md": "# Format\n", "CO
 
 def bbj_curate(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run([sys.executable, "-m", "curate.cli", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-m", "curate.cli", *args], cwd=cwd, env=env, check=False, capture_output=True, text=True, timeout=120)
 
 
 def make_project(root: Path, settings: str = "", files: dict[str, str] | None = None) -> Path:
@@ -58,7 +58,11 @@ def test_github_annotations(flawed: Path) -> None:
     pattern = re.compile(r"^::(error|warning|notice) file=training-data/strings/greet-the-user\.md,line=(\d+),col=(\d+),title=(BBJ\d{3})::.+$")
     parsed = [pattern.match(line) for line in lines]
     assert all(parsed), lines
-    assert sorted((m.group(4), int(m.group(2)), m.group(1)) for m in parsed if m) == [("BBJ108", 22, "warning"), ("BBJ301", 10, "error"), ("BBJ302", 11, "error")]
+    assert sorted((m.group(4), int(m.group(2)), m.group(1)) for m in parsed if m) == [
+        ("BBJ108", 22, "warning"),
+        ("BBJ301", 10, "error"),
+        ("BBJ302", 11, "error"),
+    ]
     assert result.returncode == 1
 
 

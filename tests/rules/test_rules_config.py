@@ -68,7 +68,9 @@ def lint_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list
         ("", ["--fail-on", "warning", "--ignore", "BBJ3"], {"BBJ108": "warning"}, 1),
     ],
 )
-def test_select_ignore_severity(tmp_path: Path, capsys: pytest.CaptureFixture[str], settings: str, cli: list[str], expected: dict[str, str], status: int) -> None:
+def test_select_ignore_severity(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], settings: str, cli: list[str], expected: dict[str, str], status: int
+) -> None:
     data = project(tmp_path, settings, {"strings/greet-the-user.md": FLAWED})
     code, findings = lint_json(capsys, *cli, str(data))
     assert {f["code"]: f["severity"] for f in findings} == expected

@@ -3,6 +3,7 @@ every generation is flagged exactly when that generation cannot run it."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -24,10 +25,12 @@ NEUTRAL_LINES = [
     "print 'window'(0,0,40,10,\"Title\")",
     "print (0)'cs'",
     'open (1)"customers.dat"',
-    'fs! = BBjAPI().getFileSystem()',
+    "fs! = BBjAPI().getFileSystem()",
     "rem getSysGui() and getWebManager() are named in a comment",
     "0010 REM print (sysgui)'window' in a numbered comment",
     'x$ = "done"; ctrl$ = "y"',
+    "total = myctrl(sysgui,1); reprint(gui)",  # a match must start a word
+    'html!.executeAsyncScript("document.title"); html!.injectScript("x()")',  # BBjHtmlView has these in BBj GUI
 ]
 
 
@@ -66,3 +69,20 @@ def test_neutral_code_matches_no_pattern(line: str) -> None:
 def test_names_are_unique() -> None:
     names = [p.name for p in GENERATION_PATTERNS]
     assert len(names) == len(set(names))
+
+
+CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "bbj-corpus"
+
+
+def test_real_generation_neutral_source_matches_no_pattern() -> None:
+    """Real BBj files whose content shows no GUI API (the corpus manifest's 'all'/'character'
+    guess) must match no entry: a guard against patterns that grow too broad."""
+    manifest = CORPUS / "manifest.json"
+    if not manifest.is_file():
+        pytest.skip(f"reference corpus not found at {CORPUS}")
+    data = json.loads(manifest.read_text("utf-8"))
+    entries = data if isinstance(data, list) else data.get("files", [])
+    neutral = [e["path"] for e in entries if e["path"].endswith(".bbj") and e.get("generation_guess") in ("all", "character")]
+    assert len(neutral) > 50
+    matched = {path: [p.name for p, _ in pattern_hits((CORPUS / path).read_text("utf-8", "replace"))] for path in neutral}
+    assert {path: names for path, names in matched.items() if names} == {}

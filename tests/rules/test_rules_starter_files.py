@@ -110,8 +110,15 @@ def yaml_error(lines: list[str], path: Path) -> tuple[str, int] | None:
 
 
 CORRUPTIONS: list[Corruption] = [
-    remove_type, basic_fence, drop_explanation_heading, gui_call_in_character_example,
-    drop_rem_line, unknown_key, unsafe_filename, unclosed_last_fence, yaml_error,
+    remove_type,
+    basic_fence,
+    drop_explanation_heading,
+    gui_call_in_character_example,
+    drop_rem_line,
+    unknown_key,
+    unsafe_filename,
+    unclosed_last_fence,
+    yaml_error,
 ]
 GRID = [(path, corrupt) for path in STARTERS for corrupt in CORRUPTIONS]
 

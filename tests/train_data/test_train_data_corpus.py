@@ -8,10 +8,30 @@ import random
 from pathlib import Path
 
 import pytest
-from conftest import REPO, VALID, bbj_train, load_legacy_fixture, read_jsonl, write_examples
+from conftest import (
+    REPO,
+    VALID,
+    bbj_train,
+    load_legacy_fixture,
+    read_jsonl,
+    write_examples,
+)
 
-from train.data.corpus import CorpusOptions, CorpusResult, Document, build_corpus, samples
-from train.data.fim import FIM_MARKERS, FIM_MIDDLE, FIM_PREFIX, FIM_SUFFIX, maybe_fim, parse_fim
+from train.data.corpus import (
+    CorpusOptions,
+    CorpusResult,
+    Document,
+    build_corpus,
+    samples,
+)
+from train.data.fim import (
+    FIM_MARKERS,
+    FIM_MIDDLE,
+    FIM_PREFIX,
+    FIM_SUFFIX,
+    maybe_fim,
+    parse_fim,
+)
 
 LEGACY = load_legacy_fixture()
 SHARED_CORPUS = REPO / ".." / "shared" / "bbj-corpus"

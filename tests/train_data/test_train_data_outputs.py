@@ -58,7 +58,9 @@ OUTPUTS = ["examples/examples.jsonl", "legacy/records.jsonl", "split/train.jsonl
 
 
 @pytest.mark.parametrize("name", OUTPUTS)
-def test_outputs_load_with_datasets(pipeline: Path, name: str) -> None:
+def test_outputs_load_with_datasets(pipeline: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")  # local files only: never reach for the Hub
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     datasets = pytest.importorskip("datasets", reason="the `datasets` package (train extra) is not installed")
     path = pipeline / name
     expected = [json.loads(line) for line in path.read_text("utf-8").splitlines()]

@@ -58,7 +58,7 @@ def test_code_survives_the_round_trip_byte_for_byte(tmp_path: Path, name: str) -
         before, after = original.section(key), again.section(key)
         assert (before.body.strip() if before else None) == (after.body.strip() if after else None)
     if original.type == "migration":
-        sides = lambda e: [(b.migration_side, b.code) for b in e.code_blocks]  # noqa: E731
+        sides = lambda e: [(b.migration_side, b.code) for b in e.code_blocks]
         assert sides(again) == sides(original)
 
 
@@ -120,3 +120,29 @@ def test_cli_writes_markdown_next_to_records(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     targets, problems = discover([tmp_path / "md"], load_config([tmp_path / "md"]))
     assert targets and not problems
+
+
+AWKWARD = [
+    ("headings in the answer", "Explain this code:\n\n```bbj\nprint \"hi\"\n```", "# Overview\n\nIt prints.\n\n## Code\n\nNothing else.\n\n## Explanation\n\nDone."),
+    ("answer ends inside a fence", "How do I print a greeting in BBj?", "Use print:\n\n```bbj\nprint \"hello\"\nprint \"world\""),
+    ("markers and odd title", "`#` **?**\n\n```basic\nx = 1\n```", "```bbj\nx = 2\n```"),
+    ("migration wording", "Migrate this Visual PRO/5 code to BBj GUI:\n\n```bbj\nprint (sysgui)'window'(1,2,3)\n```", "```bbj\nwindow! = BBjAPI().getSysGui().addWindow(1,2,3,4,\"x\")\n```\n\n## Notes\n\nUse objects."),
+]
+
+
+@pytest.mark.parametrize(("label", "user", "assistant"), AWKWARD, ids=[a[0] for a in AWKWARD])
+def test_awkward_records_still_make_valid_drafts(tmp_path: Path, label: str, user: str, assistant: str) -> None:
+    import json
+
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT, "utf-8")
+    source = tmp_path / "one.jsonl"
+    source.write_text(json.dumps({"messages": [{"role": "user", "content": user}, {"role": "assistant", "content": assistant}]}) + "\n", "utf-8")
+    records = import_legacy(source).records
+    result = write_markdown(records, tmp_path / "drafts", load_config([tmp_path]).topics)
+    assert len(result.written) == 1, result.skipped
+    outcome = lint(tmp_path / "drafts")
+    assert outcome.returncode == 0, outcome.stdout + outcome.stderr
+    example, _ = load_example(tmp_path / "drafts" / result.written[0]["path"])
+    assert [s.title for s in example.sections if s.level == 2] in (
+        ["Code", "Expected Behavior", "Explanation"], ["Code", "Explanation"], ["Explanation"],
+    )  # fmt: skip

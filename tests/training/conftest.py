@@ -11,7 +11,7 @@ import pytest
 pytest.importorskip("torch", reason="the training tests need the [train] extra")
 pytest.importorskip("trl", reason="the training tests need the [train] extra")
 
-from training_helpers import write_inputs  # noqa: E402
+from training_helpers import write_inputs
 
 
 @pytest.fixture(autouse=True)

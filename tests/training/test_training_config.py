@@ -101,7 +101,7 @@ def test_toml_syntax_error_has_its_line(tmp_path: Path) -> None:
 def test_cli_names_the_bad_key_without_traceback(tmp_path: Path) -> None:
     path = tmp_path / "bad.toml"
     path.write_text(GOOD + "[lora]\nrnak = 32\n", encoding="utf-8")
-    done = subprocess.run(bbj_train("run", "--config", str(path)), capture_output=True, text=True,
+    done = subprocess.run(bbj_train("run", "--config", str(path)), check=False, capture_output=True, text=True,
                           env=offline_env(tmp_path / "guard"), cwd=tmp_path, timeout=120)  # fmt: skip
     assert done.returncode == 2
     assert f"{path}:10:1: TRN002 lora.rnak: unknown key" in done.stderr
@@ -110,8 +110,8 @@ def test_cli_names_the_bad_key_without_traceback(tmp_path: Path) -> None:
 
 
 def _load(text: str):
-    from train.config import config_from_mapping
-
     import tomllib
+
+    from train.config import config_from_mapping
 
     return config_from_mapping(tomllib.loads(text), Path("run.toml"), text)

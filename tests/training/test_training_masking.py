@@ -5,6 +5,7 @@ feeds the model, with packing on and off, plus packed rows never attending acros
 
 from __future__ import annotations
 
+import itertools
 import random
 from pathlib import Path
 
@@ -13,7 +14,13 @@ import torch
 from training_helpers import config_text, conversation
 
 from train.config import load_config
-from train.training.chat import IGNORE_INDEX, IM_END, IM_START, render, tokenize_conversation
+from train.training.chat import (
+    IGNORE_INDEX,
+    IM_END,
+    IM_START,
+    render,
+    tokenize_conversation,
+)
 
 CONVERSATIONS = {
     "system-user-assistant": [
@@ -102,6 +109,7 @@ def peft_model(tiny_model: Path, inputs: dict[str, Path], tmp_path_factory: pyte
 
 @pytest.mark.parametrize("packing", [True, False], ids=["packing-on", "packing-off"])
 def test_trainer_batches_are_masked(peft_model, tokenizer, tmp_path: Path, packing: bool) -> None:
+    from train.training.backends import Backend
     from train.training.metrics import StepClock
     from train.training.stages import build_trainer, sft_data
 
@@ -110,14 +118,15 @@ def test_trainer_batches_are_masked(peft_model, tokenizer, tmp_path: Path, packi
     data = sft_data(config, tokenizer)
     assert data.stats["truncated"] == 0
     expected = {tuple(row["input_ids"]): row["labels"] for row in data.train}
-    trainer = build_trainer("sft", config, model, tokenizer, data, tmp_path, False, StepClock(), [])
+    trainer = build_trainer("sft", config, model, tokenizer, data, tmp_path, Backend("hf", "cpu", "test"),
+                            StepClock(), [])
     seen = 0
     for batch in trainer.get_train_dataloader():
         ids, labels = batch["input_ids"], batch["labels"]
         if packing:
             assert "attention_mask" not in batch and ids.shape[0] == 1
             starts = (batch["position_ids"][0] == 0).nonzero().flatten().tolist() + [ids.shape[1]]
-            segments = [(ids[0, a:b].tolist(), labels[0, a:b].tolist()) for a, b in zip(starts, starts[1:])]
+            segments = [(ids[0, a:b].tolist(), labels[0, a:b].tolist()) for a, b in itertools.pairwise(starts)]
         else:
             mask = batch["attention_mask"].bool()
             assert (labels[~mask] == IGNORE_INDEX).all()
@@ -143,3 +152,24 @@ def test_packed_rows_do_not_attend_across_sequences(peft_model, tokenizer) -> No
             torch.testing.assert_close(packed[offset : offset + len(sequence)], alone, atol=1e-4, rtol=1e-4)
             offset += len(sequence)
     model.train()
+
+
+def test_long_conversations_are_cut_and_reply_less_rows_dropped(peft_model, tokenizer, tmp_path: Path) -> None:
+    from training_helpers import write_jsonl
+
+    from train.training.stages import sft_data
+
+    config, _ = peft_model
+    long_prompt = {"role": "user", "content": "REM " + "x = x + 1\n" * 400}
+    reply = {"role": "assistant", "content": "PRINT x"}
+    records = [{"messages": [long_prompt, reply]}, {"messages": [{"role": "user", "content": "hi"}, reply]},
+               {"messages": [{"role": "user", "content": "hi"}, {**reply, "content": "PRINT x\n" * 400}]}]  # fmt: skip
+    write_jsonl(tmp_path / "split" / "train.jsonl", records)
+    write_jsonl(tmp_path / "split" / "validation.jsonl", records[1:2])
+    config = config.model_copy(update={"data": config.data.model_copy(update={"split_dir": tmp_path / "split"})})
+    data = sft_data(config, tokenizer)
+    assert (data.stats["truncated"], data.stats["dropped_no_reply_left"]) == (2, 1)
+    assert len(data.train) == 2
+    assert all(len(row["input_ids"]) <= config.max_seq_len for row in data.train)
+    cut = max(data.train, key=lambda row: len(row["input_ids"]))
+    assert len(cut["input_ids"]) == config.max_seq_len and cut["labels"][-1] == cut["input_ids"][-1]

@@ -73,10 +73,10 @@ def config_text(model: Path, inputs: dict[str, Path], output: Path, **sections: 
         "data": {"corpus": str(inputs["corpus"]), "split_dir": str(inputs["split"])},
         "lora": {"r": 32, "dropout": 0.1},
         "quantization": {"load_in_4bit": False},
-        "cpt": {"learning_rate": 2e-3, "max_steps": 8, "micro_batch_size": 2, "gradient_accumulation": 2,
-                "eval_steps": 2, "logging_steps": 1, "validation_share": 0.1},
-        "sft": {"learning_rate": 2e-3, "max_steps": 8, "micro_batch_size": 2, "gradient_accumulation": 2,
-                "eval_steps": 2, "logging_steps": 1},
+        "cpt": {"learning_rate": 2e-3, "max_steps": 6, "micro_batch_size": 2, "gradient_accumulation": 2,
+                "eval_steps": 3, "logging_steps": 1, "validation_share": 0.1},
+        "sft": {"learning_rate": 2e-3, "max_steps": 6, "micro_batch_size": 2, "gradient_accumulation": 2,
+                "eval_steps": 3, "logging_steps": 1},
     }  # fmt: skip
     top.update(sections.pop("top", {}))
     for name, values in sections.items():

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 from rich.text import Text
 
-from curate.tui.widgets.diff_view import ADDED_CHARS, ADDED_LINE, REMOVED_CHARS, REMOVED_LINE, side_by_side
+from curate.tui.widgets.diff_view import (
+    ADDED_CHARS,
+    ADDED_LINE,
+    REMOVED_CHARS,
+    REMOVED_LINE,
+    side_by_side,
+)
 
 
 def marked(text: Text, style: str) -> set[int]:

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from textual.command import CommandPalette
-from textual.widgets import Input, Label, OptionList, Select, SelectionList, TabbedContent
-from tui_helpers import FILES, REVIEWER, SIZE, TODAY, data_path, make_app, settle
+from textual.widgets import (
+    Input,
+    Label,
+    OptionList,
+    Select,
+    SelectionList,
+    TabbedContent,
+)
+from tui_helpers import FILES, REVIEWER, SIZE, TODAY, data_path, make_app, settle, sync
 
 from curate.tui.app import ReviewApp
+from curate.tui.checking import checked
 from curate.tui.screens.browser import BrowserScreen
 from curate.tui.screens.duplicates import DuplicatesScreen
 from curate.tui.screens.example import ExampleScreen
@@ -19,8 +28,6 @@ from curate.tui.screens.forms import NewExampleForm, QuickEditForm
 from curate.tui.screens.note_prompt import NotePrompt
 from curate.tui.widgets.source_view import SourceView
 from curate.tui.widgets.table import VirtualTable
-
-pytestmark = pytest.mark.anyio
 
 REVIEW_TAIL = f"reviewer: {REVIEWER}\nreviewed: '{TODAY.isoformat()}'\n"
 
@@ -54,13 +61,16 @@ def header_x(app: ReviewApp, key: str) -> int:
 async def open_row(pilot, name: str) -> None:  # type: ignore[no-untyped-def]
     """Put the browser cursor on `name` (by searching for its path) and focus the table."""
     app = pilot.app
-    await pilot.press("slash", *name, "enter")
+    app.browser.query_one("#filter-text", Input).value = name
     await settle(pilot)
+    table(app).focus()
     assert table(app).current.display == f"training-data/{name}"
 
 
-async def test_first_screen_lists_examples_then_findings(review_data: Path) -> None:
-    app = make_app()
+@pytest.mark.parametrize("in_child", [True, False], ids=["checks-in-child", "checks-in-thread"])
+@sync
+async def test_first_screen_lists_examples_then_findings(review_data: Path, in_child: bool) -> None:
+    app = make_app(checks_in_child=in_child)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert shown(app) == sorted(FILES)
@@ -74,11 +84,12 @@ async def test_first_screen_lists_examples_then_findings(review_data: Path) -> N
     [
         ({"status": "draft"}, "", ["control-flow/count-down.md", "gui/open-window-copy.md", "gui/open-window.md"]),
         ({"generation": "bbj-gui", "type": "explanation"}, "", ["file-io/read-lines.md"]),
-        ({"topic": "gui"}, "customers", ["gui/open-window-copy.md"]),
+        ({"topic": "gui"}, "ok button", ["gui/open-window-copy.md"]),
         ({}, "window", ["gui/open-window-copy.md", "gui/open-window.md"]),
         ({"difficulty": "advanced", "status": "approved"}, "", []),
     ],
 )
+@sync
 async def test_filter(review_data: Path, selects: dict[str, str], text: str, expected: list[str]) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -92,6 +103,7 @@ async def test_filter(review_data: Path, selects: dict[str, str], text: str, exp
         assert app.sub_title.startswith(f"{len(expected)} of 6 examples")
 
 
+@sync
 async def test_sort_by_header_click_and_key(review_data: Path) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -107,6 +119,7 @@ async def test_sort_by_header_click_and_key(review_data: Path) -> None:
         assert app.browser.sort_key == "findings"
 
 
+@sync
 async def test_approve_writes_only_the_review_keys(review_data: Path) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -119,9 +132,10 @@ async def test_approve_writes_only_the_review_keys(review_data: Path) -> None:
     assert app.entries["training-data/control-flow/count-down.md"].status == "approved"
 
 
+@sync
 async def test_reject_with_a_note_keeps_comments(review_data: Path) -> None:
     app = make_app()
-    note = "wrong: the channel is never closed on error"
+    note = "wrong: no close on error"
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await open_row(pilot, "file-io/read-lines.md")
@@ -142,6 +156,7 @@ async def test_reject_with_a_note_keeps_comments(review_data: Path) -> None:
     assert on_disk("file-io/read-lines.md") == expected
 
 
+@sync
 async def test_needs_work_requires_a_note(review_data: Path) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -161,6 +176,7 @@ async def test_needs_work_requires_a_note(review_data: Path) -> None:
     assert on_disk("control-flow/count-down.md") == expected
 
 
+@sync
 async def test_undo_restores_the_exact_bytes(review_data: Path) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -179,6 +195,7 @@ async def test_undo_restores_the_exact_bytes(review_data: Path) -> None:
     assert on_disk("file-io/read-lines.md") == original("file-io/read-lines.md")
 
 
+@sync
 async def test_undo_refuses_after_an_outside_change(review_data: Path) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -192,6 +209,7 @@ async def test_undo_refuses_after_an_outside_change(review_data: Path) -> None:
     assert on_disk("control-flow/count-down.md") == changed
 
 
+@sync
 async def test_file_changed_on_disk_is_reloaded_not_overwritten(review_data: Path) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -208,6 +226,7 @@ async def test_file_changed_on_disk_is_reloaded_not_overwritten(review_data: Pat
     assert on_disk("control-flow/count-down.md") == outside.replace(b"status: draft\n---", b"status: approved\n" + REVIEW_TAIL.encode() + b"---")
 
 
+@sync
 async def test_next_and_previous_unreviewed(review_data: Path) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -229,6 +248,7 @@ async def test_next_and_previous_unreviewed(review_data: Path) -> None:
         assert app.screen.display_path == "training-data/gui/open-window-copy.md"
 
 
+@sync
 async def test_selecting_a_finding_jumps_to_its_line(review_data: Path) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -249,6 +269,7 @@ async def test_selecting_a_finding_jumps_to_its_line(review_data: Path) -> None:
         assert screen.query_one(SourceView).highlighted == {3}  # `type: tutorial` is line 3
 
 
+@sync
 async def test_jump_scrolls_a_long_file(review_data: Path) -> None:
     long_code = "\n".join(f'print "line {i}"' for i in range(120))
     text = FILES["control-flow/count-down.md"].replace("for i = 10 to 1 step -1", long_code)
@@ -265,8 +286,12 @@ async def test_jump_scrolls_a_long_file(review_data: Path) -> None:
         top = int(view.scroll_y)
         assert top > 0 and top <= 99 < top + view.scrollable_content_region.height
         assert view.highlighted == {100}
+        app.refresh_views(None)  # e.g. the checks finishing: the view keeps its place
+        await settle(pilot)
+        assert app.screen.query_one(SourceView) is view and int(view.scroll_y) == top
 
 
+@sync
 async def test_quick_edit_changes_only_that_field(review_data: Path) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -288,6 +313,7 @@ async def test_quick_edit_changes_only_that_field(review_data: Path) -> None:
     assert on_disk("control-flow/count-down.md") == expected
 
 
+@sync
 async def test_edit_in_editor_rereads_and_rechecks(review_data: Path) -> None:
     script = review_data / "fake_editor.py"
     script.write_text(
@@ -306,6 +332,7 @@ async def test_edit_in_editor_rereads_and_rechecks(review_data: Path) -> None:
         assert [d.code for d in entry.findings or []] == ["BBJ203"]
 
 
+@sync
 async def test_new_example_passes_check(review_data: Path) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -325,12 +352,12 @@ async def test_new_example_passes_check(review_data: Path) -> None:
         assert app.entries["training-data/file-io/close-a-file-safely.md"].findings == []
     path = data_path("file-io/close-a-file-safely.md")
     assert path.read_text("utf-8").startswith("---\ntitle: Close a file safely\ntype: completion\ngeneration: bbj-gui\n")
-    result = subprocess.run(
-        [sys.executable, "-m", "curate.cli", "check", str(path), "--select", "BBJ"], capture_output=True, text=True, timeout=120
-    )
+    argv = [sys.executable, "-m", "curate.cli", "check", str(path), "--select", "BBJ"]
+    result = await asyncio.to_thread(subprocess.run, argv, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@sync
 async def test_new_example_form_validates(review_data: Path) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -343,14 +370,16 @@ async def test_new_example_form_validates(review_data: Path) -> None:
         await pilot.press("ctrl+s")
         await pilot.pause()
         errors = str(form.query_one("#form-errors", Label).render())
-        for message in ["title cannot be empty", "Pick a type", "'all' cannot be combined", "Pick a topic"]:
+        for message in ["title cannot be empty", "Pick a type", "'all' cannot be combined"]:
             assert message in errors
+        assert form.query_one("#form-topic", Select).value == "control-flow"  # the current row's topic
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, BrowserScreen)
     assert sorted(p.relative_to("training-data").as_posix() for p in Path("training-data").rglob("*.md")) == sorted(FILES)
 
 
+@sync
 async def test_resolve_a_duplicate(review_data: Path) -> None:
     pytest.importorskip("curate.dedupe.cluster", reason="curate.dedupe (near-duplicate clusters) is not installed")
     app = make_app()
@@ -374,6 +403,7 @@ async def test_resolve_a_duplicate(review_data: Path) -> None:
     assert on_disk(dropped_name) == expected
 
 
+@sync
 async def test_command_palette_lists_the_actions(review_data: Path) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -383,15 +413,66 @@ async def test_command_palette_lists_the_actions(review_data: Path) -> None:
         assert CommandPalette.is_open(app)
         await pilot.press(*"needs")
         await settle(pilot)
-        prompts = [str(o.prompt) for o in app.screen.query_one(OptionList).options]
-        assert any("Needs work" in p for p in prompts), prompts
-        await pilot.press("down", "enter")
+        hits = app.screen.query_one(OptionList)
+        prompts = [str(o.prompt) for o in hits.options]
+        assert prompts[0].startswith("Needs work"), prompts  # matched by name, ahead of help-text matches
+        assert hits.highlighted == 0
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, NotePrompt)
 
 
 def test_review_command_is_registered_and_checks_paths(review_data: Path) -> None:
-    help_text = subprocess.run([sys.executable, "-m", "curate.cli", "--help"], capture_output=True, text=True, timeout=60).stdout
+    help_text = subprocess.run([sys.executable, "-m", "curate.cli", "--help"], capture_output=True, text=True, timeout=60, check=False).stdout
     assert "review" in help_text and "Open the review TUI" in help_text
-    missing = subprocess.run([sys.executable, "-m", "curate.cli", "review", "no-such-folder"], capture_output=True, text=True, timeout=60)
+    missing = subprocess.run([sys.executable, "-m", "curate.cli", "review", "no-such-folder"], capture_output=True, text=True, timeout=60, check=False)
     assert missing.returncode == 2 and "no such file or directory: no-such-folder" in missing.stderr
+
+
+@sync
+async def test_first_frame_comes_before_any_file_is_read(review_data: Path) -> None:
+    class Probe(ReviewApp):
+        def on_ready(self) -> None:
+            self.at_first_frame = (len(self.entries), self.sub_title)
+            super().on_ready()
+
+    app = Probe([Path("training-data")], make_app().config, checks_in_child=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.at_first_frame == (0, "reading front matter…")
+        assert len(app.entries) == len(FILES)
+
+
+def test_a_broken_check_step_falls_back_to_lint(review_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import curate.checks
+    from curate.checks import CheckOptions, lint_step
+
+    def broken_step(run: object) -> None:
+        raise RuntimeError("checker crashed")
+
+    monkeypatch.setattr(curate.checks, "STEPS", [lint_step, broken_step])
+    diagnostics, failure = checked([Path("training-data")], make_app().config, CheckOptions(jobs=1))
+    assert failure == "RuntimeError: checker crashed"
+    assert [(d.path, d.code) for d in diagnostics] == [("training-data/database/bad-type.md", "BBJ203")]
+
+
+@sync
+async def test_table_keeps_the_cursor_in_view(review_data: Path) -> None:
+    text = FILES["control-flow/count-down.md"]
+    for i in range(120):
+        data_path(f"control-flow/loop-{i:03d}.md").write_text(text.replace("Count down with", f"Loop {i:03d} with"), "utf-8")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        grid = table(app)
+        visible = grid.scrollable_content_region.height - 1
+        await pilot.press("end")
+        assert grid.cursor_row == len(grid.rows) - 1 == 125
+        assert grid.scroll_y <= grid.cursor_row < grid.scroll_y + visible
+        await pilot.press("pageup", "up")
+        assert grid.scroll_y <= grid.cursor_row < grid.scroll_y + visible
+        await pilot.press("home")
+        assert (grid.cursor_row, grid.scroll_y) == (0, 0)
+        app.browser.query_one("#filter-text", Input).value = "loop 119"
+        await settle(pilot)
+        assert [e.title for e in grid.rows] == ["Loop 119 with a FOR loop"] and grid.cursor_row == 0

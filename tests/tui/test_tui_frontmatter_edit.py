@@ -6,7 +6,11 @@ import pytest
 import yaml
 
 from curate.frontmatter_yaml import load_front_matter
-from curate.tui.frontmatter_edit import FrontMatterEditError, scalar_yaml, update_front_matter
+from curate.tui.frontmatter_edit import (
+    FrontMatterEditError,
+    scalar_yaml,
+    update_front_matter,
+)
 
 BODY = "\n## Code\n\n```bbj\nprint \"hi\"   \n```\n\n## Explanation\n\nstatus: not front matter\n"
 

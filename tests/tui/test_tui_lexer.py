@@ -6,7 +6,16 @@ import json
 from pathlib import Path
 
 import pytest
-from pygments.token import Comment, Error, Keyword, Name, Number, Operator, String, _TokenType
+from pygments.token import (
+    Comment,
+    Error,
+    Keyword,
+    Name,
+    Number,
+    Operator,
+    String,
+    _TokenType,
+)
 
 from curate.tui.bbj_lexer import BBjLexer
 
@@ -48,7 +57,7 @@ def tokens(code: str) -> list[tuple[_TokenType, str]]:
     ],
 )
 def test_token_kinds(code: str, text: str, kind: _TokenType) -> None:
-    found = dict((t, k) for k, t in tokens(code))
+    found = {t: k for k, t in tokens(code)}
     assert text in found, tokens(code)
     assert found[text] in kind
 

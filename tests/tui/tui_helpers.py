@@ -3,7 +3,10 @@ drive the review app with Pilot. The fixture that writes it lives in conftest.py
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import functools
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -99,10 +102,22 @@ def data_path(name: str) -> Path:
 
 
 def make_app(**kwargs: object) -> ReviewApp:
-    """The app on ./training-data with a fixed date; checks without the compile step."""
+    """The app on ./training-data with a fixed date; checks without the compile step, in a
+    thread (one test covers the spawned child the real app uses; it costs seconds a start)."""
     paths = [Path("training-data")]
     options = kwargs.pop("options", CheckOptions(jobs=1, compile=False, dedupe=True))
+    kwargs.setdefault("checks_in_child", False)
     return ReviewApp(paths, load_config(paths), options, today=lambda: TODAY, **kwargs)  # type: ignore[arg-type]
+
+
+def sync(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
+    """Run an async Pilot test with asyncio.run, so no async pytest plugin is needed."""
+
+    @functools.wraps(test)
+    def run(*args: object, **kwargs: object) -> None:
+        asyncio.run(test(*args, **kwargs))
+
+    return run
 
 
 async def settle(pilot: Pilot[None]) -> None:

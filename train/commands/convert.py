@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from train.commands.options import chosen_statuses, config_option, prepare_out_dir, resolve_config, status_options
+from train.commands.options import (
+    chosen_statuses,
+    config_option,
+    prepare_out_dir,
+    resolve_config,
+    status_options,
+)
 
 
 @click.command()
@@ -16,26 +22,35 @@ from train.commands.options import chosen_statuses, config_option, prepare_out_d
 @status_options
 @config_option
 @click.option("--strict", is_flag=True, help="Exit 1 when any example was skipped as invalid.")
-def convert(paths: tuple[Path, ...], out_dir: Path, statuses: tuple[str, ...], all_statuses: bool, config_file: Path | None, strict: bool) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="Worker processes for large sets (default: CPU count).")
+def convert(paths: tuple[Path, ...], out_dir: Path, statuses: tuple[str, ...], all_statuses: bool, config_file: Path | None, strict: bool, jobs: int | None) -> None:
     """Convert examples (default: training-data) to ChatML records in OUT/examples.jsonl."""
-    from train.data.card import build_card, click_command_line, digest_of, write_card, write_jsonl
-    from train.data.convert import convert_examples, load_examples
+    from train.data.card import (
+        build_card,
+        click_command_line,
+        digest_of,
+        write_card,
+        write_jsonl,
+    )
+    from train.data.convert import convert_paths
 
     chosen = chosen_statuses(statuses, all_statuses)
     roots = list(paths) or [Path("training-data")]
+    missing = [str(root) for root in roots if not root.exists()]
+    if missing:
+        raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
     config = resolve_config(roots, config_file)
-    loaded = load_examples(roots, config, chosen)
-    records, unconvertible = convert_examples(loaded.examples, config.root)
-    skipped = sorted(loaded.skipped + unconvertible, key=lambda d: d.sort_key())
+    converted = convert_paths(roots, config, chosen, jobs)
+    records, skipped = converted.records, converted.skipped
     for diag in skipped:
         click.echo(f"{diag.render()} (skipped)", err=True)
     prepare_out_dir(out_dir)
     output = write_jsonl(out_dir / "examples.jsonl", records)
-    inputs = [{"path": root.as_posix(), "files": loaded.files, "sha256": digest_of((e.display_path, e.content_hash) for e in loaded.examples)} for root in roots]
+    inputs = [{"path": ", ".join(root.as_posix() for root in roots), "files": converted.files, "sha256": digest_of(converted.inputs)}]
     counts = {
         "records": len(records),
         "skipped_invalid": len(skipped),
-        "filtered_by_status": loaded.filtered_by_status,
+        "filtered_by_status": converted.filtered_by_status,
         "by_type": dict(sorted(Counter(r["meta"]["type"] for r in records).items())),
         "by_generation": dict(sorted(Counter(_generation(r["meta"]["generation"]) for r in records).items())),
     }
@@ -44,7 +59,7 @@ def convert(paths: tuple[Path, ...], out_dir: Path, statuses: tuple[str, ...], a
         statuses=list(chosen) if chosen else "all", skipped=[d.to_json() for d in skipped],
     )  # fmt: skip
     write_card(out_dir, card)
-    click.echo(f"converted {len(records)} examples -> {out_dir / 'examples.jsonl'} ({len(skipped)} skipped as invalid, {loaded.filtered_by_status} filtered by status)")
+    click.echo(f"converted {len(records)} examples -> {out_dir / 'examples.jsonl'} ({len(skipped)} skipped as invalid, {converted.filtered_by_status} filtered by status)")
     if strict and skipped:
         raise click.exceptions.Exit(1)
 

@@ -7,7 +7,12 @@ from pathlib import Path
 
 import click
 
-from train.commands.options import chosen_statuses, config_option, resolve_config, status_options
+from train.commands.options import (
+    chosen_statuses,
+    config_option,
+    resolve_config,
+    status_options,
+)
 
 
 @click.command()
@@ -31,16 +36,23 @@ def corpus(
     """Build the corpus from folders of BBj SOURCES and/or --from-examples."""
     from curate.atomic import write_text_atomic
     from train.data.card import build_card, click_command_line, write_card, write_jsonl
-    from train.data.corpus import DEFAULT_EXTENSIONS, CorpusOptions, CorpusResult, build_corpus, collect_sources, documents_from_examples, reason_counts, samples
+    from train.data.corpus import (
+        DEFAULT_EXTENSIONS,
+        CorpusOptions,
+        CorpusResult,
+        build_corpus,
+        collect_sources,
+        documents_from_examples,
+        reason_counts,
+        samples,
+    )
 
     if not sources and not example_paths:
         raise click.UsageError("give source folders, --from-examples, or both")
-    if syntax_filter:
-        try:
-            import curate.bbjsyntax  # noqa: F401
-            from curate.bbjsyntax import check_source  # noqa: F401
-        except ImportError:
-            raise click.UsageError("--syntax-filter needs curate.bbjsyntax.check_source, which this build lacks") from None
+    if syntax_filter and not _has_syntax_checker():
+        raise click.UsageError("--syntax-filter needs curate.bbjsyntax.check_source, which this build lacks")
+    if split_dir is not None and not (split_dir / "test.jsonl").is_file():
+        raise click.UsageError(f"--decontaminate {split_dir}: no test.jsonl there (give a folder written by `bbj-train split`)")
     result = CorpusResult()
     documents = collect_sources(list(sources), DEFAULT_EXTENSIONS + extensions, result)
     if example_paths:
@@ -77,3 +89,11 @@ def _input_entry(path: Path, documents: list) -> dict[str, object]:  # type: ign
 
     digest = digest_of((d.id, hashlib.sha256(d.text.encode("utf-8")).hexdigest()) for d in documents)
     return {"path": path.as_posix(), "documents": len(documents), "sha256": digest}
+
+
+def _has_syntax_checker() -> bool:
+    try:
+        import curate.bbjsyntax as bbjsyntax
+    except ImportError:
+        return False
+    return hasattr(bbjsyntax, "check_source")

@@ -28,12 +28,21 @@ def import_chatml(
 ) -> None:  # fmt: skip
     """Import FILE (records as {"messages": [...]} or {"text": "<|im_start|>..."})."""
     from curate.atomic import write_text_atomic
-    from train.data.card import build_card, click_command_line, file_entry, write_card, write_jsonl
+    from train.data.card import (
+        build_card,
+        click_command_line,
+        file_entry,
+        write_card,
+        write_jsonl,
+    )
     from train.data.legacy import ImportOptions, import_legacy
 
     config = resolve_config([file], config_file)
     options = ImportOptions(system_prompt, id_prefix, max_line_bytes, not no_near_dedupe, dedupe_threshold, list(config.topics))
-    result = import_legacy(file, options)
+    try:
+        result = import_legacy(file, options)
+    except OSError as exc:
+        raise click.ClickException(f"{file}: cannot read: {exc.strerror or exc}") from None
     report = result.report()
     prepare_out_dir(out_dir)
     output = write_jsonl(out_dir / "records.jsonl", result.records)

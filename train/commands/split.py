@@ -25,7 +25,13 @@ def split(inputs: tuple[Path, ...], out_dir: Path | None, ratios: str, salt: str
     """Split the records of INPUTS (JSONL files, or folders of them) into OUT/{train,validation,test}.jsonl.
 
     Exit status 1 when a test record has a near duplicate in train."""
-    from train.data.split import assign, find_split_leaks, parse_ratios, read_records, read_split
+    from train.data.split import (
+        assign,
+        find_split_leaks,
+        parse_ratios,
+        read_records,
+        read_split,
+    )
 
     if check_only:
         if len(inputs) != 1 or not inputs[0].is_dir():
@@ -69,7 +75,13 @@ def _fail_on_leaks(pairs: list[Any]) -> None:
 def _write(out_dir: Path, result: Any, files: list[Path], fractions: tuple[float, float, float], salt: str) -> dict[str, Any]:
     """The three split files, manifest.json and a human card.md rendered from it."""
     from curate.atomic import write_text_atomic
-    from train.data.card import build_card, click_command_line, file_entry, render_card, write_jsonl
+    from train.data.card import (
+        build_card,
+        click_command_line,
+        file_entry,
+        render_card,
+        write_jsonl,
+    )
     from train.data.split import SPLIT_FILES, SPLITS, category_counts
 
     outputs = [write_jsonl(out_dir / SPLIT_FILES[name], result.splits[name]) for name in SPLITS]

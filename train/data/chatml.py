@@ -119,6 +119,7 @@ class FencedBlock:
     start: int
     end: int
     filename_line: int | None
+    closed: bool = True
 
 
 def _closer(marker: str) -> re.Pattern[str]:
@@ -139,7 +140,8 @@ def fenced_blocks(content: str) -> list[FencedBlock]:
             while j < len(lines) and not closer.match(lines[j]):
                 j += 1
             name, name_line = pending if pending else (None, None)
-            blocks.append(FencedBlock(opener.group(3).lower(), "\n".join(lines[i + 1 : j]), name, i, min(j + 1, len(lines)), name_line))
+            code = "\n".join(lines[i + 1 : j])
+            blocks.append(FencedBlock(opener.group(3).lower(), code, name, i, min(j + 1, len(lines)), name_line, j < len(lines)))
             pending = None
             i = j + 1
             continue

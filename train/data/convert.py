@@ -5,16 +5,25 @@ schema or lacks what its type needs is skipped with a diagnostic (file, line, st
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from curate.config import CurateConfig
 from curate.diagnostics import Diagnostic, Severity
-from curate.discover import discover
+from curate.discover import Target, discover
 from curate.example import CodeBlock, Example, load_example
 from curate.schema import schema_errors
-from train.data.chatml import BBJ_FENCE_ALIASES, append_expected, generation_label, render_code_block, system_prompt, text_outside_blocks
+from train.data.chatml import (
+    BBJ_FENCE_ALIASES,
+    append_expected,
+    generation_label,
+    render_code_block,
+    system_prompt,
+    text_outside_blocks,
+)
 from train.data.templates import user_prompt
 
 DEFAULT_STATUSES = ("approved",)
@@ -29,6 +38,9 @@ SKIP_CODES = {
 }
 
 
+PARALLEL_THRESHOLD = 400
+
+
 @dataclass
 class LoadedExamples:
     """Examples that loaded and passed the schema, plus why the others were skipped."""
@@ -39,27 +51,96 @@ class LoadedExamples:
     files: int = 0
 
 
+@dataclass
+class Converted:
+    """The records of a conversion, what was skipped, and (path, content hash) of every input."""
+
+    records: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[Diagnostic] = field(default_factory=list)
+    filtered_by_status: int = 0
+    files: int = 0
+    inputs: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _schema_problems(example: Example) -> list[Diagnostic]:
+    """Schema violations at their key's line. pydantic's model (compiled, mirrors the schema)
+    clears a valid example quickly; jsonschema words the findings of an invalid one."""
+    from pydantic import ValidationError
+
+    from curate.meta_model import ExampleMeta
+
+    try:
+        ExampleMeta.model_validate(example.meta)
+        return []
+    except ValidationError:
+        pass
+    problems = []
+    for key, message in schema_errors(example.meta):
+        code = "BBJ201" if not key else "BBJ202" if message.startswith("unknown key") else "BBJ203"
+        problems.append(Diagnostic(example.display_path, example.line_of_key(key) if key else 1, 1, code, Severity.ERROR, message))
+    return problems
+
+
+def _load_one(target: Target, statuses: tuple[str, ...] | None) -> tuple[Example | None, list[Diagnostic], bool]:
+    """(example or None, why it was skipped, whether the status filter left it out)."""
+    example, notes = load_example(target.path, target.display, target.topic)
+    if example is None:
+        return None, [d for d in notes if d.severity is Severity.ERROR], False
+    problems = _schema_problems(example)
+    if problems:
+        return None, problems, False
+    if statuses is not None and example.status not in statuses:
+        return None, [], True
+    return example, [], False
+
+
 def load_examples(paths: list[Path], config: CurateConfig, statuses: tuple[str, ...] | None) -> LoadedExamples:
     """Load every example under `paths`; `statuses=None` keeps every status."""
     targets, problems = discover(paths, config)
     result = LoadedExamples(skipped=list(problems), files=len(targets) + len(problems))
     for target in targets:
-        example, notes = load_example(target.path, target.display, target.topic)
-        if example is None:
-            result.skipped.extend(d for d in notes if d.severity is Severity.ERROR)
-            continue
-        errors = schema_errors(example.meta)
-        if errors:
-            result.skipped.extend(
-                Diagnostic(example.display_path, example.line_of_key(key) if key else 1, 1, "BBJ203" if key else "BBJ201", Severity.ERROR, message)
-                for key, message in errors
-            )
-            continue
-        if statuses is not None and example.status not in statuses:
-            result.filtered_by_status += 1
-            continue
-        result.examples.append(example)
+        example, skipped, filtered = _load_one(target, statuses)
+        result.skipped.extend(skipped)
+        result.filtered_by_status += filtered
+        if example is not None:
+            result.examples.append(example)
     result.examples.sort(key=lambda e: e.id)
+    return result
+
+
+def _convert_chunk(args: tuple[list[Target], tuple[str, ...] | None, Path]) -> Converted:
+    targets, statuses, root = args
+    part = Converted()
+    for target in targets:
+        example, skipped, filtered = _load_one(target, statuses)
+        part.skipped.extend(skipped)
+        part.filtered_by_status += filtered
+        if example is not None:
+            part.inputs.append((example.display_path, example.content_hash))
+            records, unconvertible = convert_examples([example], root)
+            part.records.extend(records)
+            part.skipped.extend(unconvertible)
+    return part
+
+
+def convert_paths(paths: list[Path], config: CurateConfig, statuses: tuple[str, ...] | None, jobs: int | None = None) -> Converted:
+    """Load and convert every example under `paths`, over `jobs` processes for large sets;
+    records come out sorted by id, whatever the number of processes."""
+    targets, problems = discover(paths, config)
+    jobs = jobs or os.cpu_count() or 1
+    if jobs > 1 and len(targets) >= PARALLEL_THRESHOLD:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            parts = list(pool.map(_convert_chunk, [(targets[i::jobs], statuses, config.root) for i in range(jobs)]))
+    else:
+        parts = [_convert_chunk((targets, statuses, config.root))]
+    result = Converted(skipped=list(problems), files=len(targets) + len(problems))
+    for part in parts:
+        result.records.extend(part.records)
+        result.skipped.extend(part.skipped)
+        result.filtered_by_status += part.filtered_by_status
+        result.inputs.extend(part.inputs)
+    result.records.sort(key=lambda r: r["meta"]["id"])
+    result.skipped.sort(key=Diagnostic.sort_key)
     return result
 
 
@@ -153,10 +234,9 @@ def example_meta(example: Example, root: Path | None = None) -> dict[str, Any]:
 
 
 def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except (ValueError, OSError):
-        return path.as_posix()
+    """`path` relative to the project root, without resolving symlinks (no system calls)."""
+    relative = os.path.relpath(path, root)
+    return Path(relative).as_posix() if not relative.startswith("..") else Path(path).as_posix()
 
 
 def convert_examples(examples: list[Example], root: Path | None = None) -> tuple[list[dict[str, Any]], list[Diagnostic]]:

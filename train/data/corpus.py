@@ -66,7 +66,7 @@ def collect_sources(roots: list[Path], extensions: tuple[str, ...], result: Corp
         if not root.is_dir():
             result.drop(root.as_posix(), "not-found")
             continue
-        found = []
+        found: list[Path] = []
         for folder, dirs, files in os.walk(root):
             dirs[:] = [d for d in dirs if not d.startswith(".")]
             found.extend(Path(folder) / name for name in files if Path(name).suffix.lower() in wanted)
@@ -154,7 +154,7 @@ def test_code_blocks(split_dir: Path) -> list[tuple[str, str]]:
     """(test record id#n, code) for every fenced block in the test split's records."""
     from train.data.split import read_split, record_id
 
-    blocks = []
+    blocks: list[tuple[str, str]] = []
     for record in read_split(split_dir)["test"]:
         contents = "\n\n".join(str(m.get("content", "")) for m in record["messages"] if m.get("role") != "system")
         blocks.extend((f"{record_id(record)}#{n}", b.code) for n, b in enumerate(fenced_blocks(contents), start=1) if b.code.strip())

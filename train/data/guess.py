@@ -4,6 +4,7 @@ title, each from content patterns, each with a short reason so a reviewer can ju
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,15 +21,16 @@ GENERATION_PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
 MIGRATE_WORDS = re.compile(r"\b(migrat\w*|convert\w*|port(?:ing|ed)?|rewrite|rewriting|moderni[sz]\w*|upgrad\w*|translat\w*)\b", re.IGNORECASE)
 QUESTION_START = re.compile(r"^\s*(how|what|why|when|which|where|who|can|could|is|are|does|do|should|explain|describe|tell)\b", re.IGNORECASE)
 
-TOPIC_WORDS: dict[str, re.Pattern[str]] = {
-    "dwc": re.compile(r"getWebManager|executeAsyncScript|\bDWC\b|\bcss\b|browser|web component|injectStyle", re.IGNORECASE),
-    "gui": re.compile(r"\bwindow\b|button|sysgui|addWindow|setCallback|listbox|list box|edit box|\bctrl\b|dialog", re.IGNORECASE),
-    "database": re.compile(r"\bsql\w*|database|\btable\b|\bquery\b|recordset|\bmkeyed\b|\bkey=|\bknum\b", re.IGNORECASE),
-    "file-io": re.compile(r"\bopen\s*\(|\bclose\s*\(|\bread\b|\bwrite\b|\bfile\b|\bchannel\b|\bdirectory\b|\bfid\b", re.IGNORECASE),
-    "strings": re.compile(r"\bstr\$|\bmid\b|\bpos\s*\(|\bcvs\s*\(|\blen\s*\(|\bstring\b|\btrim\b|\bucase\b|\blcase\b|substring", re.IGNORECASE),
-    "oop": re.compile(r"\bclass\b|\bmethod\b|\bfield\b|\binterface\b|\bnew\s+\w|classend|methodend|\bextends\b", re.IGNORECASE),
-    "control-flow": re.compile(r"\bif\b|\bfor\b|\bwhile\b|\bgosub\b|\bgoto\b|\bswitch\b|\brepeat\b|\bnext\b|\bwend\b", re.IGNORECASE),
+TOPIC_WORDS: dict[str, frozenset[str]] = {
+    "dwc": frozenset("getwebmanager executeasyncscript bbjwebmanager injectstyle dwc css browser html addclass setattribute".split()),
+    "gui": frozenset("window button sysgui getsysgui addwindow addbutton setcallback listbox editbox ctrl dialog msgbox process_events".split()),
+    "database": frozenset("sql sqlopen sqlprep sqlexec sqlfetch sqlclose sqltmpl database table query recordset mkeyed knum jdbc resultset".split()),
+    "file-io": frozenset("open close read write file channel directory fid extract lock unlock erase csv".split()),
+    "strings": frozenset("str mid pos cvs len string trim ucase lcase substring mask fattr chr asc".split()),
+    "oop": frozenset("class classend method methodend methodret field interface interfaceend extends implements new".split()),
+    "control-flow": frozenset("if then else endif fi for next while wend gosub goto return switch swend case repeat until exitto break".split()),
 }
+TOKEN = re.compile(r"[a-z_]+")
 FALLBACK_TOPIC = "control-flow"
 
 
@@ -74,7 +76,8 @@ def guess_type(user: str, assistant: str) -> tuple[str, str]:
 
 def guess_topic(text: str, topics: Sequence[str]) -> str:
     """The configured topic whose keywords occur most often; ties go to the earlier topic."""
-    scores = {topic: len(TOPIC_WORDS[topic].findall(text)) for topic in topics if topic in TOPIC_WORDS}
+    counts = Counter(TOKEN.findall(text.lower()))
+    scores = {topic: sum(counts[word] for word in TOPIC_WORDS[topic]) for topic in topics if topic in TOPIC_WORDS}
     best = max(scores.items(), key=lambda item: item[1], default=(None, 0))
     if best[0] and best[1] > 0:
         return best[0]

@@ -17,7 +17,14 @@ from typing import Any
 
 from curate.config import DEFAULT_TOPICS
 from train.data.card import reason_key
-from train.data.chatml import DEFAULT_SYSTEM_PROMPT, SPECIAL_TOKEN, ChatMLTextError, normalize_role, parse_chatml_text, retag_bbj_fences
+from train.data.chatml import (
+    DEFAULT_SYSTEM_PROMPT,
+    SPECIAL_TOKEN,
+    ChatMLTextError,
+    normalize_role,
+    parse_chatml_text,
+    retag_bbj_fences,
+)
 from train.data.guess import guess
 
 MAX_LINE_BYTES = 1 << 20
@@ -269,6 +276,9 @@ def import_legacy(path: Path, options: ImportOptions | None = None) -> ImportRes
             candidate = parse_line(number, raw, options)
         except Dropped as exc:
             result.outcomes[number] = ("dropped", exc.reasons)
+            continue
+        except Exception as exc:  # a line no check foresaw must not stop the import: drop it, say so
+            result.outcomes[number] = ("dropped", [f"unreadable:{exc.__class__.__name__}"])
             continue
         key = exact_key(candidate.messages)
         if key in first_of:

@@ -63,8 +63,8 @@ def read_records(paths: list[Path]) -> tuple[list[dict[str, Any]], list[Path]]:
                 where = f"{file}:{number}"
                 try:
                     record = json.loads(line)
-                except ValueError as exc:
-                    raise SplitInputError(f"{where}: not valid JSON ({exc.msg})") from None
+                except (ValueError, RecursionError) as exc:
+                    raise SplitInputError(f"{where}: not valid JSON ({getattr(exc, 'msg', exc.__class__.__name__)})") from None
                 record_id = record.get("meta", {}).get("id") if isinstance(record, dict) and isinstance(record.get("meta"), dict) else None
                 if not isinstance(record_id, str) or not record_id or not isinstance(record.get("messages"), list):
                     raise SplitInputError(f"{where}: a record needs 'messages' and a string 'meta.id'")

@@ -4,6 +4,7 @@ generation and topic come from the record's metadata or are guessed (and say so)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,9 +14,16 @@ import yaml
 
 from curate.atomic import write_text_atomic
 from curate.templates import slugify, yaml_value
-from train.data.chatml import FencedBlock, fenced_blocks, render_code_block, split_expected, text_outside_blocks
+from train.data.chatml import (
+    FencedBlock,
+    fenced_blocks,
+    render_code_block,
+    split_expected,
+    text_outside_blocks,
+)
 from train.data.guess import guess, title_from
 
+HEADING = re.compile(r"^ {0,3}#{1,2}(?=[ \t]|$)")
 NO_EXPECTED = "Not stated in the imported record; describe what the program does when it runs."
 NO_EXPLANATION = "The imported answer had no explanation; add one before approving this example."
 
@@ -67,7 +75,8 @@ def record_markdown(record: dict[str, Any], title: str, topics: Sequence[str]) -
         front["generation"] = meta.get("generation") or "all"
         if meta.get("difficulty"):
             front["difficulty"] = meta["difficulty"]
-    description = text_outside_blocks(split_expected(user)[0])
+    asked = split_expected(user)[0]
+    description = asked.strip() if kind in ("completion", "explanation") else text_outside_blocks(asked)  # code asked about is in ## Code
     if guessed and description:
         front["description"] = description
     if kind == "migration":
@@ -80,6 +89,18 @@ def record_markdown(record: dict[str, Any], title: str, topics: Sequence[str]) -
     body = _body(kind, front, user, assistant)
     lines = "\n".join(_front_value(k, v) for k, v in front.items())
     return topic, f"---\n{lines}\n---\n\n{body}"
+
+
+def _as_section_text(text: str) -> str:
+    """Message prose made safe inside a section: `#`/`##` headings outside code become `###`
+    (so they cannot end the section), and a fence left open at the end gets closed."""
+    blocks = fenced_blocks(text)
+    inside = {n for b in blocks for n in range(b.start, b.end)}
+    lines = [HEADING.sub("###", line, count=1) if n not in inside else line for n, line in enumerate(text.split("\n"))]
+    if blocks and not blocks[-1].closed:
+        opener = lines[blocks[-1].start].lstrip(" ")
+        lines.append(opener[: len(opener) - len(opener.lstrip(opener[0]))])
+    return "\n".join(lines)
 
 
 def _body(kind: str, front: dict[str, Any], user: str, assistant: str) -> str:
@@ -103,10 +124,10 @@ def _body(kind: str, front: dict[str, Any], user: str, assistant: str) -> str:
         raise NotConvertible("no-code")
     parts = ["## Code", code] if code.strip() else []
     if behavior or (kind == "completion" and not output):
-        parts += ["## Expected Behavior", behavior or NO_EXPECTED]
+        parts += ["## Expected Behavior", _as_section_text(behavior) or NO_EXPECTED]
     if output:
-        parts += ["## Expected Output", output]
-    parts += ["## Explanation", explanation.strip() or NO_EXPLANATION]
+        parts += ["## Expected Output", _as_section_text(output)]
+    parts += ["## Explanation", _as_section_text(explanation.strip()) or NO_EXPLANATION]
     return "\n\n".join(parts) + "\n"
 
 

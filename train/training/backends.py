@@ -23,10 +23,6 @@ class Backend:
     device: str  # "cuda" | "cpu"
     reason: str
 
-    @property
-    def quantized(self) -> bool:
-        return self.device == "cuda"
-
     def to_json(self) -> dict[str, str]:
         return {"name": self.name, "device": self.device, "reason": self.reason}
 

@@ -6,7 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from transformers import TrainerCallback
 
 from train.training.metrics import MetricsLog, StepClock
@@ -68,7 +74,7 @@ class ProgressCallback(TrainerCallback):
             TextColumn("[bold]{task.fields[stage]}"),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("loss {task.fields[loss]:.4f}"),
+            TextColumn("loss {task.fields[loss]}"),
             TextColumn("{task.fields[tps]:,.0f} tok/s"),
             TextColumn("ETA"),
             TimeRemainingColumn(),
@@ -77,23 +83,28 @@ class ProgressCallback(TrainerCallback):
         )
         self.progress.start()
         self.task = self.progress.add_task(
-            self.stage, total=state.max_steps, completed=state.global_step, stage=self.stage, loss=self.loss, tps=0.0
+            self.stage, total=state.max_steps, completed=state.global_step, stage=self.stage, loss=self._loss(), tps=0.0
         )
 
     def on_step_end(self, args, state, control, **kwargs):
         if self.progress is not None:
             tps = float(self.metrics.last_step.get("tokens_per_s", 0.0))
-            self.progress.update(self.task, completed=state.global_step, loss=self.loss, tps=tps)
+            self.progress.update(self.task, completed=state.global_step, loss=self._loss(), tps=tps)
 
     def on_log(self, args, state, control, logs=None, **kwargs):
         logs = logs or {}
         if "loss" in logs:
             self.loss = float(logs["loss"])
+            if self.progress is not None:
+                self.progress.update(self.task, loss=self._loss())
         if self.progress is None and ("loss" in logs or "eval_loss" in logs):
             shown = "  ".join(f"{k} {logs[k]:.4g}" for k in ("loss", "eval_loss", "learning_rate") if k in logs)
             tps = self.metrics.last_step.get("tokens_per_s", 0.0)
             self.console.print(f"{self.stage} step {state.global_step}/{state.max_steps}  {shown}  {tps:,.0f} tok/s",
                                highlight=False)  # fmt: skip
+
+    def _loss(self) -> str:
+        return "-" if self.loss != self.loss else f"{self.loss:.4f}"
 
     def on_train_end(self, args, state, control, **kwargs):
         if self.progress is not None:

@@ -30,7 +30,12 @@ def run_training(config: RunConfig, config_text: str, argv: list[str], resume: s
         run = create_run(config, config_text, inputs, argv)
         _say(run, console, f"run folder {run.path}")
 
-    from train.training.backends import choose_backend, describe, load_adapter_weights, load_model
+    from train.training.backends import (
+        choose_backend,
+        describe,
+        load_adapter_weights,
+        load_model,
+    )
 
     backend = choose_backend(config.backend)  # before transformers/trl are imported: Unsloth patches them
     _say(run, console, describe(backend, config))
@@ -61,8 +66,7 @@ def run_training(config: RunConfig, config_text: str, argv: list[str], resume: s
             log.rewind(stage, step)
             _say(run, console, f"{stage}: resuming from {checkpoint.name}")
         _say(run, console, f"{stage}: training")
-        summaries[stage] = run_stage(stage, config, model, tokenizer, data, run, backend.device == "cuda",
-                                     console, checkpoint)  # fmt: skip
+        summaries[stage] = run_stage(stage, config, model, tokenizer, data, run, backend, console, checkpoint)
         previous_adapter = run.stage_dir(stage) / "adapter"
         plot_losses(log.records(), run.path / "loss.png", f"{config.name}: {config.base_model}")
 

@@ -16,7 +16,8 @@ from typing import Any
 from rich.console import Console
 
 from train.config import RunConfig
-from train.training.chat import END_OF_TEXT, tokenize_conversation
+from train.training.backends import Backend
+from train.training.chat import END_OF_TEXT, IGNORE_INDEX, tokenize_conversation
 from train.training.metrics import MetricsLog, StepClock
 from train.training.packing import label_rows, pack_blocks, pack_stats, split_held_out
 from train.training.records import mix_in, read_conversations, read_texts, require_some
@@ -71,27 +72,34 @@ def sft_data(config: RunConfig, tokenizer: Any) -> StageData:
         general = read_conversations(config.data.general_code, texts_allowed=True)
     train, mixed = mix_in(train, general, config.data.general_code_share, config.seed)
 
-    def encode(conversations: list) -> tuple[Any, int]:
+    def encode(conversations: list) -> tuple[Any, int, int]:
+        """Rows cut to max_seq_len here (keep the start), not left to TRL or Unsloth, whose handling
+        of pre-tokenized rows differs; a row left without a trained token is dropped."""
         rows = [tokenize_conversation(tokenizer, messages) for messages in conversations]
         too_long = sum(len(ids) > config.max_seq_len for ids, _ in rows)
-        return Dataset.from_dict({"input_ids": [r[0] for r in rows], "labels": [r[1] for r in rows]}), too_long
+        rows = [(ids[: config.max_seq_len], labels[: config.max_seq_len]) for ids, labels in rows]
+        kept = [(ids, labels) for ids, labels in rows if any(label != IGNORE_INDEX for label in labels)]
+        dataset = Dataset.from_dict({"input_ids": [r[0] for r in kept], "labels": [r[1] for r in kept]})
+        return dataset, too_long, len(rows) - len(kept)
 
-    train_set, train_long = encode(train)
-    validation_set, _ = encode(validation) if validation else (None, 0)
-    stats = {"conversations": len(train), "general_code_conversations": mixed,
-             "validation_conversations": len(validation), "truncated": train_long}  # fmt: skip
+    train_set, train_long, train_dropped = encode(train)
+    validation_set = encode(validation)[0] if validation else None
+    stats = {"conversations": len(train), "general_code_conversations": mixed, "validation_conversations": len(validation),
+             "truncated": train_long, "dropped_no_reply_left": train_dropped}  # fmt: skip
     return StageData(train_set, validation_set, stats)
 
 
 def build_trainer(stage: str, config: RunConfig, model: Any, tokenizer: Any, data: StageData, output_dir: Path,
-                  on_cuda: bool, clock: StepClock, callbacks: list) -> Any:  # fmt: skip
+                  backend: Backend, clock: StepClock, callbacks: list) -> Any:  # fmt: skip
     """The stage's SFTTrainer on pre-tokenized input_ids + labels: TRL truncates and, in Stage 2 with
     packing on, packs best-fit into max_seq_len rows trained padding-free (no cross-sequence attention)."""
     from transformers.trainer_callback import PrinterCallback
     from trl import SFTConfig, SFTTrainer
 
-    settings = config.cpt if stage == "cpt" else config.sft
+    settings = config.stage(stage)
     has_eval = data.validation is not None
+    on_cuda = backend.device == "cuda"
+    packing = stage == "sft" and config.sft.packing
     args = SFTConfig(
         output_dir=str(output_dir),
         per_device_train_batch_size=settings.micro_batch_size,
@@ -118,8 +126,9 @@ def build_trainer(stage: str, config: RunConfig, model: Any, tokenizer: Any, dat
         fp16=on_cuda and config.quantization.compute_dtype == "float16",
         **_no_trainer_checkpointing(SFTConfig),
         max_length=config.max_seq_len,
-        packing=stage == "sft" and config.sft.packing,
+        packing=packing,
         packing_strategy="bfd",
+        padding_free=packing,  # explicit: Unsloth would switch it on for Stage 1's full rows too
         assistant_only_loss=False,  # our labels already mask everything but the replies
         completion_only_loss=False,
         report_to="none",
@@ -128,12 +137,19 @@ def build_trainer(stage: str, config: RunConfig, model: Any, tokenizer: Any, dat
         dataloader_pin_memory=on_cuda,
         optim="adamw_torch",
     )
-    trainer = _counting_trainer(SFTTrainer, clock)(
+    own_loss = not on_cuda or backend.name == "unsloth"
+    collator = None
+    if stage == "cpt" and own_loss:  # TRL's fused loss wants the mask; transformers' SDPA skips an all-ones one
+        from trl.trainer.sft_trainer import DataCollatorForLanguageModeling
+
+        collator = _FullRowCollator(DataCollatorForLanguageModeling(pad_token_id=tokenizer.pad_token_id))
+    trainer = _counting_trainer(SFTTrainer, clock, own_loss)(
         model=model,
         args=args,
         train_dataset=data.train,
         eval_dataset=data.validation,
         processing_class=tokenizer,
+        data_collator=collator,
         callbacks=callbacks,
     )
     trainer.remove_callback(PrinterCallback)
@@ -141,7 +157,7 @@ def build_trainer(stage: str, config: RunConfig, model: Any, tokenizer: Any, dat
 
 
 def run_stage(stage: str, config: RunConfig, model: Any, tokenizer: Any, data: StageData, run: RunDir,
-              on_cuda: bool, console: Console, resume_from: Path | None) -> dict[str, Any]:  # fmt: skip
+              backend: Backend, console: Console, resume_from: Path | None) -> dict[str, Any]:  # fmt: skip
     """Train one stage to its end (or from `resume_from` to its end); save and return its summary."""
     from train.training.callbacks import MetricsCallback, ProgressCallback
 
@@ -150,7 +166,7 @@ def run_stage(stage: str, config: RunConfig, model: Any, tokenizer: Any, data: S
     log = MetricsLog(run.metrics_path)
     metrics = MetricsCallback(log, stage, clock)
     callbacks = [metrics, ProgressCallback(stage, metrics, console)]
-    trainer = build_trainer(stage, config, model, tokenizer, data, run.stage_dir(stage), on_cuda, clock, callbacks)
+    trainer = build_trainer(stage, config, model, tokenizer, data, run.stage_dir(stage), backend, clock, callbacks)
     rows = trainer.train_dataset["input_ids"]
     fill = sum(len(row) for row in rows) / (len(rows) * config.max_seq_len)
     run.log(f"{stage}: {len(rows)} rows of up to {config.max_seq_len} tokens, fill {fill:.1%} "
@@ -176,6 +192,20 @@ def run_stage(stage: str, config: RunConfig, model: Any, tokenizer: Any, data: S
     return summary
 
 
+class _FullRowCollator:
+    """Stage 1 rows are whole max_seq_len blocks: a batch without padding needs no attention mask,
+    and without one both backends take plain causal attention instead of a masked path."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def __call__(self, examples: list[dict[str, Any]]) -> dict[str, Any]:
+        batch = self.inner(examples)
+        if bool(batch["attention_mask"].all()):
+            del batch["attention_mask"]
+        return batch
+
+
 def _no_trainer_checkpointing(config_class: type) -> dict[str, bool]:
     """Activation checkpointing is the backend's job (Unsloth's or PEFT's flavour): off in the
     trainer, under whichever name this transformers version uses."""
@@ -183,8 +213,13 @@ def _no_trainer_checkpointing(config_class: type) -> dict[str, bool]:
     return {"activation_checkpointing" if "activation_checkpointing" in names else "gradient_checkpointing": False}
 
 
-def _counting_trainer(base: type, clock: StepClock) -> type:
-    """The trainer, counting real and padded tokens of every micro-batch for tokens/s."""
+def _counting_trainer(base: type, clock: StepClock, own_loss: bool) -> type:
+    """The trainer, counting real and padded tokens of every micro-batch for tokens/s.
+
+    With `own_loss` the loss is the model's own cross-entropy instead of TRL's fused LM-head loss:
+    under Unsloth its fused cross-entropy kernel is the faster one, and on CPU TRL's needs Triton
+    (TRL 1.15 uses it unconditionally), which CPU builds of torch lack. Labels are the same."""
+    from transformers import Trainer
 
     class CountingTrainer(base):
         def training_step(self, model, inputs, *args, **kwargs):
@@ -192,5 +227,10 @@ def _counting_trainer(base: type, clock: StepClock) -> type:
             mask = inputs.get("attention_mask")
             clock.count(int(mask.sum()) if mask is not None else ids.numel(), ids.numel())
             return super().training_step(model, inputs, *args, **kwargs)
+
+        def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+            if own_loss:
+                return Trainer.compute_loss(self, model, inputs, return_outputs, num_items_in_batch)
+            return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
 
     return CountingTrainer

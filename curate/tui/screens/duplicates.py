@@ -129,7 +129,8 @@ class DuplicatesScreen(Screen[None]):
         option_list.clear_options()
         option_list.add_options([Option(f"{len(c.members)} × {self.review_app.twin_name(c.members[0])}") for c in self.clusters])
         self.cluster_index = min(self.cluster_index, max(len(self.clusters) - 1, 0))
-        self.other_index = 1
+        if self.clusters:
+            self.other_index = max(1, min(self.other_index, len(self.clusters[self.cluster_index].members) - 1))
         if self.clusters:
             option_list.highlighted = self.cluster_index
         self.show_pair()

@@ -12,7 +12,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Label, Markdown, OptionList, Static, TabbedContent, TabPane
+from textual.widgets import (
+    Footer,
+    Header,
+    Label,
+    Markdown,
+    OptionList,
+    Static,
+    TabbedContent,
+    TabPane,
+)
 from textual.widgets.option_list import Option
 
 from curate.diagnostics import Diagnostic
@@ -66,6 +75,7 @@ class ExampleScreen(EntryScreen):
         self.display_path = display
         self.example: Example | None = None
         self.diags: list[Diagnostic] = []
+        self.loaded_digest = ""
         self._load_lock = asyncio.Lock()
 
     @property
@@ -93,27 +103,36 @@ class ExampleScreen(EntryScreen):
         await self.load()
 
     async def load(self) -> None:
-        """(Re)read the file and fill every panel (one load at a time)."""
+        """(Re)read the file and fill every panel (one load at a time). When the file is the
+        one already shown, only the front matter and findings are refreshed, so the scroll
+        position and the marked line survive the checks finishing."""
         async with self._load_lock:
-            await self._load()
+            entry = self.entry
+            if entry is None:
+                self.dismiss()
+                return
+            if entry.digest != self.loaded_digest:
+                await self._load_source(entry)
+            self.query_one("#meta", Static).update(meta_table(entry))
+            self._fill_findings(entry)
 
-    async def _load(self) -> None:
-        entry = self.entry
-        if entry is None:
-            self.dismiss()
-            return
+    async def _load_source(self, entry: Entry) -> None:
+        """Re-read the file; the same file (after a decision) keeps its scroll position."""
+        previous = [view.scroll_y for view in self.query(SourceView) if view.example.display_path == entry.display]
+        self.loaded_digest = entry.digest
         self.sub_title = entry.display
         self.example, notes = load_example(entry.path, entry.display, entry.topic)
-        self.query_one("#meta", Static).update(meta_table(entry))
         pane = self.query_one("#source-pane", Vertical)
         await pane.remove_children()
         if self.example is None:
             await pane.mount(Static("\n".join(d.render() for d in notes) + "\n\nPress e to fix the file in $EDITOR.", id="load-problem"))
             await self.query_one("#rendered", Markdown).update("")
         else:
-            await pane.mount(SourceView(self.example, id="source"))
+            view = SourceView(self.example, id="source")
+            await pane.mount(view)
+            if previous:
+                view.call_after_refresh(view.scroll_to, y=previous[0], animate=False)
             await self.query_one("#rendered", Markdown).update(self.example.text[self._body_offset(self.example) :])
-        self._fill_findings(entry)
 
     @staticmethod
     def _body_offset(example: Example) -> int:
@@ -123,7 +142,7 @@ class ExampleScreen(EntryScreen):
     def _fill_findings(self, entry: Entry) -> None:
         findings = self.query_one("#findings", OptionList)
         findings.clear_options()
-        diags = entry.findings if entry.findings is not None else ([entry.problem] if entry.problem else [])
+        diags = entry.known_findings()
         title = self.query_one("#findings-title", Label)
         if entry.findings is None:
             title.update("Findings (checks running…)")
@@ -148,7 +167,7 @@ class ExampleScreen(EntryScreen):
             self.call_later(self.load)
 
     def step_to(self, entry: Entry) -> None:
-        self.display_path = entry.display
+        self.display_path, self.loaded_digest = entry.display, ""
         self.call_later(self.load)
 
     def action_back(self) -> None:

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, SelectionList
 
@@ -19,11 +19,13 @@ from curate.templates import render_skeleton
 GENERATION_CHOICES = ("all", *GENERATIONS)
 FORM_CSS = """
 {name} {{ align: center middle; }}
-{name} > VerticalScroll {{ width: 84; height: auto; max-height: 90%; border: thick $accent; background: $surface; padding: 0 2; }}
-{name} Label.field {{ margin-top: 1; color: $text-muted; }}
+{name} > VerticalScroll {{ width: 90; height: auto; max-height: 95%; border: thick $accent; background: $surface; padding: 0 2; }}
+{name} Label.field {{ color: $text-muted; }}
 {name} SelectionList {{ height: auto; max-height: 7; }}
 {name} #form-errors {{ color: $error; height: auto; margin-top: 1; }}
-{name} Horizontal {{ height: auto; margin-top: 1; }}
+{name} Horizontal {{ height: auto; }}
+{name} Horizontal.row Vertical {{ height: auto; width: 1fr; }}
+{name} #form-buttons {{ margin-top: 1; }}
 {name} Button {{ margin-right: 2; }}
 """
 
@@ -70,6 +72,7 @@ class MetaForm(ModalScreen[Any]):
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Save", priority=True),
     ]
+    AUTO_FOCUS = "#form-title"
     heading = ""
 
     def __init__(self, meta: dict[str, Any] | None = None) -> None:
@@ -82,15 +85,24 @@ class MetaForm(ModalScreen[Any]):
         generations = generations if isinstance(generations, list) else [generations]
         yield Label("Title", classes="field")
         yield Input(value=str(meta.get("title", "") or ""), placeholder="What the example shows", id="form-title")
-        yield Label("Type", classes="field")
-        yield Select([(t, t) for t in TYPES], value=meta.get("type") if meta.get("type") in TYPES else Select.NULL, id="form-type")
+        with Horizontal(classes="row"):
+            with Vertical():
+                yield Label("Type", classes="field")
+                yield Select([(t, t) for t in TYPES], value=meta.get("type") if meta.get("type") in TYPES else Select.NULL, id="form-type")
+            with Vertical():
+                yield Label("Difficulty", classes="field")
+                difficulty = meta.get("difficulty") if meta.get("difficulty") in DIFFICULTIES else Select.NULL
+                yield Select([(d, d) for d in DIFFICULTIES], value=difficulty, id="form-difficulty")
+            yield from self.extra_columns()
         yield Label("Generation (space to tick; 'all' alone)", classes="field")
         yield SelectionList[str](*[(g, g, g in generations) for g in GENERATION_CHOICES], id="form-generation")
-        yield Label("Difficulty", classes="field")
-        difficulty = meta.get("difficulty") if meta.get("difficulty") in DIFFICULTIES else Select.NULL
-        yield Select([(d, d) for d in DIFFICULTIES], value=difficulty, id="form-difficulty")
+
+    def extra_columns(self) -> ComposeResult:
+        """More selects beside type and difficulty."""
+        yield from ()
 
     def extra_fields(self) -> ComposeResult:
+        """More fields below the generations."""
         yield from ()
 
     def compose(self) -> ComposeResult:
@@ -99,7 +111,7 @@ class MetaForm(ModalScreen[Any]):
             yield from self.fields()
             yield from self.extra_fields()
             yield Label("", id="form-errors")
-            with Horizontal():
+            with Horizontal(id="form-buttons"):
                 yield Button("Save", variant="primary", id="form-save")
                 yield Button("Cancel", id="form-cancel")
 
@@ -144,11 +156,14 @@ class NewExampleForm(MetaForm):
         self.topics = topics
         self.topic = topic if topic in topics else None
 
+    def extra_columns(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Topic", classes="field")
+            yield Select([(t, t) for t in self.topics], value=self.topic or Select.NULL, id="form-topic")
+
     def extra_fields(self) -> ComposeResult:
-        yield Label("Topic", classes="field")
-        yield Select([(t, t) for t in self.topics], value=self.topic or Select.NULL, id="form-topic")
         yield Label("Migration from / to (migration examples only)", classes="field")
-        with Horizontal():
+        with Horizontal(classes="row"):
             yield Select([(g, g) for g in GENERATIONS], prompt="from", id="form-from")
             yield Select([(g, g) for g in GENERATIONS], prompt="to", id="form-to")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.progress_bar import ProgressBar as BarRenderable
 from rich.table import Table
 from rich.text import Text
@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ProgressBar, Static
 
 from curate.commands.stats import collect
-from curate.diagnostics import Severity
+from curate.diagnostics import Diagnostic, Severity
 from curate.schema import GENERATIONS, STATUSES, TYPES
 from curate.tui.screens.browser import SEVERITY_STYLES, STATUS_STYLES
 from curate.tui.store import UNREVIEWED, Entry
@@ -68,6 +68,14 @@ def findings_table(entries: list[Entry]) -> Table | Text:
     return table
 
 
+def problems_table(problems: list[Diagnostic]) -> Table:
+    """Paths that are not in the browser because they could not be listed or read."""
+    table = Table("path", "code", "message", title="not listed", title_justify="left")
+    for diag in problems:
+        table.add_row(diag.path, Text(diag.code, style=SEVERITY_STYLES.get(diag.severity, "")), diag.message)
+    return table
+
+
 class StatsScreen(Screen[None]):
     """Recomputed from the app's entries whenever they change."""
 
@@ -103,7 +111,10 @@ class StatsScreen(Screen[None]):
         reviewed = sum(1 for e in entries if e.status not in UNREVIEWED)
         self.query_one("#progress-label", Label).update(f"Reviewed {reviewed:,} of {len(entries):,}")
         self.query_one("#progress", ProgressBar).update(total=max(len(entries), 1), progress=reviewed)
-        tables = Group(generation_table(entries), Text(""), status_table(entries), Text(""), findings_table(entries))
+        parts: list[RenderableType] = [generation_table(entries), Text(""), status_table(entries), Text(""), findings_table(entries)]
+        if self.review_app.problems:
+            parts += [Text(""), problems_table(self.review_app.problems)]
+        tables = Group(*parts)
         self.query_one("#tables", Static).update(tables)
 
     def action_back(self) -> None:

@@ -58,11 +58,6 @@ class VirtualTable(ScrollView, can_focus=True):
 
     cursor_row: reactive[int] = reactive(0, always_update=True)
 
-    class Highlighted(Message):
-        def __init__(self, table: VirtualTable, row: Any) -> None:
-            super().__init__()
-            self.table, self.row = table, row
-
     class Selected(Message):
         def __init__(self, table: VirtualTable, row: Any) -> None:
             super().__init__()
@@ -108,7 +103,6 @@ class VirtualTable(ScrollView, can_focus=True):
         elif row >= self.scroll_y + visible:
             self.scroll_to(y=row - visible + 1, animate=False, immediate=True)
         self.refresh()
-        self.post_message(self.Highlighted(self, self.current))
 
     def action_cursor(self, delta: int) -> None:
         self.move_to(self.cursor_row + delta)

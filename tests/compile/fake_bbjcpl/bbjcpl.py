@@ -40,7 +40,7 @@ def main() -> int:
         subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
         time.sleep(60)
     if mode == "garbage":
-        sys.stderr.write("Exception in thread \"main\" java.lang.NoClassDefFoundError: com/basis/Compiler\n\tat nowhere\n")
+        sys.stderr.write('Exception in thread "main" java.lang.NoClassDefFoundError: com/basis/Compiler\n\tat nowhere\n')
         return 0
     if mode == "crash":
         return 3

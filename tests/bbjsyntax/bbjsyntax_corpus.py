@@ -1,0 +1,34 @@
+"""Where the shared reference corpus is and which of its files are BBj sources.
+
+The list comes from its manifest.json, so caches that other tools leave next to the files
+are never mistaken for corpus files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "bbj-corpus"
+SKIP_REASON = "../shared/bbj-corpus not present (reference data lives outside the repo)"
+
+
+def read_text(path: Path) -> str:
+    """utf-8, else latin-1 (old BBj sources)."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def corpus_files() -> list[Path]:
+    """Every file of the corpus's files/ tree named in its manifest ([] when absent)."""
+    manifest = CORPUS / "manifest.json"
+    if manifest.is_file():
+        entries = json.loads(manifest.read_text(encoding="utf-8"))["files"]
+        paths = [CORPUS / e["path"] for e in entries if e["path"].startswith("files/")]
+        return sorted(p for p in paths if p.is_file())
+    if not CORPUS.is_dir():
+        return []
+    return sorted(p for p in (CORPUS / "files").rglob("*")
+                  if p.is_file() and not any(part.startswith(".") for part in p.parts))

@@ -1,0 +1,63 @@
+"""Mutants of valid programs must be flagged within one line of the fault (>= 95%).
+
+See bbjsyntax_mutants.py for how each fault line is defined without asking the checker."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from bbjsyntax_corpus import CORPUS, SKIP_REASON, corpus_files, read_text
+from bbjsyntax_mutants import Mutant, all_mutants
+from bbjsyntax_samples import SAMPLES
+
+from curate.bbjsyntax import check_source
+
+TARGET = 0.95
+
+
+def _rate(texts: dict[str, str], per_kind: int, rounds: int = 1) -> tuple[float, Counter, Counter, list[str]]:
+    total: Counter = Counter()
+    hit: Counter = Counter()
+    misses: list[str] = []
+    jobs = [(seed * rounds + r, name, text) for seed, (name, text) in enumerate(sorted(texts.items()))
+            for r in range(rounds)]
+    for seed, name, text in jobs:
+        assert check_source(text) == [], f"{name} must be valid before mutating it"
+        for m in all_mutants(text, seed, per_kind):
+            total[m.kind] += 1
+            if _flagged(m):
+                hit[m.kind] += 1
+            else:
+                misses.append(f"{name}: {m.kind} at {sorted(m.fault_lines)}")
+    rate = sum(hit.values()) / max(1, sum(total.values()))
+    return rate, total, hit, misses
+
+
+def _flagged(m: Mutant) -> bool:
+    return any(abs(i.line - f) <= 1 for i in check_source(m.text) for f in m.fault_lines)
+
+
+def _report(label: str, rate: float, total: Counter, hit: Counter, misses: list[str]) -> None:
+    print(f"\n{label}: {sum(hit.values())}/{sum(total.values())} mutants flagged near the fault = {rate:.1%}")
+    for kind in sorted(total):
+        print(f"  {kind:24s} {hit[kind]}/{total[kind]}")
+    for miss in misses[:20]:
+        print("  missed:", miss)
+
+
+def test_mutants_of_own_samples() -> None:
+    rate, total, hit, misses = _rate(dict(SAMPLES), per_kind=4, rounds=4)
+    _report("own samples", rate, total, hit, misses)
+    assert sum(total.values()) >= 250
+    assert rate >= TARGET
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=SKIP_REASON)
+def test_mutants_of_corpus_files() -> None:
+    texts = {str(p.relative_to(CORPUS / "files")): read_text(p).replace("\r\n", "\n")
+             for p in corpus_files() if p.suffix.lower() == ".bbj"}
+    rate, total, hit, misses = _rate(texts, per_kind=2)
+    _report("corpus files", rate, total, hit, misses)
+    assert sum(total.values()) >= 500
+    assert rate >= TARGET

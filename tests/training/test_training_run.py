@@ -1,0 +1,216 @@
+"""`bbj-train run` for real on the tiny model: the loss falls, the run folder is complete, a run
+killed with SIGKILL resumes to the same adapter as an uninterrupted one, nothing touches the
+network, and `bbj-train tiny-model` builds what the demo needs."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import re
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from training_helpers import bbj_train, config_text, offline_env, write_jsonl
+
+from train.cli import main
+
+RUN_TIMEOUT = 300
+
+
+def write_config(folder: Path, tiny_model: Path, inputs: dict[str, Path], **sections) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "run.toml"
+    path.write_text(config_text(tiny_model, inputs, folder / "runs", **sections), encoding="utf-8")
+    return path
+
+
+def only_run(folder: Path) -> Path:
+    (run,) = (folder / "runs").iterdir()
+    return run
+
+
+def records(run: Path, stage: str, kind: str) -> list[dict]:
+    rows = [json.loads(line) for line in (run / "metrics.jsonl").read_text("utf-8").splitlines()]
+    return [r for r in rows if r["stage"] == stage and r["kind"] == kind]
+
+
+def adapter_weights(run: Path) -> dict:
+    from safetensors.torch import load_file
+
+    return load_file(str(run / "adapter" / "adapter_model.safetensors"))
+
+
+def test_loss_falls_when_overfitting(tmp_path: Path, tiny_model: Path, inputs: dict[str, Path]) -> None:
+    split = tmp_path / "few"
+    few = [json.loads(line) for line in (inputs["split"] / "train.jsonl").read_text("utf-8").splitlines()[:4]]
+    write_jsonl(split / "train.jsonl", few)
+    write_jsonl(split / "validation.jsonl", few)
+    overfit = {"learning_rate": 1e-2, "max_steps": 24, "micro_batch_size": 4, "gradient_accumulation": 1,
+               "eval_steps": 12, "warmup_ratio": 0.0, "lr_scheduler": "constant_with_warmup", "packing": False}  # fmt: skip
+    path = write_config(tmp_path, tiny_model, {"corpus": inputs["corpus"], "split": split},
+                        top={"stages": ["sft"], "max_seq_len": 512}, lora={"dropout": 0.0}, sft=overfit)  # fmt: skip
+    assert main(["run", "--config", str(path)]) == 0
+    losses = [r["loss"] for r in records(only_run(tmp_path), "sft", "train")]
+    assert len(losses) == 24
+    assert losses[-1] < 0.25 * losses[0], losses
+    assert min(r["eval_loss"] for r in records(only_run(tmp_path), "sft", "eval")) < 0.25 * losses[0]
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory, tiny_model: Path, inputs: dict[str, Path]):
+    """One uninterrupted two-stage run, in this process, with every socket connection recorded."""
+    folder = tmp_path_factory.mktemp("reference")
+    path = write_config(folder, tiny_model, inputs)
+    attempts: list[str] = []
+    real_connect = socket.socket.connect
+
+    def record(self: socket.socket, address: object, *args: object) -> None:
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            attempts.append(repr(address))
+            raise OSError("network blocked by the test")
+        return real_connect(self, address, *args)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket.socket, "connect", record)
+        patch.setenv("HF_HUB_OFFLINE", "1")
+        stderr = io.StringIO()
+        with contextlib.redirect_stderr(stderr):
+            assert main(["run", "--config", str(path)]) == 0, stderr.getvalue()[-3000:]
+    return {"path": path, "run": only_run(folder), "stderr": stderr.getvalue(), "network": attempts}
+
+
+def test_run_folder_is_complete(reference: dict, inputs: dict[str, Path]) -> None:
+    from train.training.rundir import sha256
+
+    run: Path = reference["run"]
+    manifest = json.loads((run / "run.json").read_text("utf-8"))
+    assert manifest["finished"] and manifest["backend"]["name"] == "hf" and manifest["backend"]["device"] == "cpu"
+    assert manifest["inputs"]["data.corpus"]["sha256"] == sha256(inputs["corpus"])
+    assert manifest["inputs"]["data.split_dir/train.jsonl"]["sha256"] == sha256(inputs["split"] / "train.jsonl")
+    assert len(manifest["git"]["commit"]) == 40
+    assert manifest["versions"]["torch"] and manifest["versions"]["trl"] and manifest["versions"]["peft"]
+    assert json.loads((run / "config.json").read_text("utf-8"))["lora"]["alpha"] is None
+    assert (run / "config.toml").read_text("utf-8") == reference["path"].read_text("utf-8")
+    assert (run / "loss.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    for stage in ("cpt", "sft"):
+        summary = json.loads((run / stage / "stage.json").read_text("utf-8"))
+        assert summary["steps"] == 6 and summary["best_checkpoint"]
+        assert len(records(run, stage, "step")) == 6 and len(records(run, stage, "eval")) == 2
+        assert all(r["tokens_per_s"] > 0 for r in records(run, stage, "step"))
+        assert (run / stage / "adapter" / "adapter_model.safetensors").exists()
+        assert 0 < len(list((run / stage).glob("checkpoint-*"))) <= 2
+    assert json.loads((run / "cpt" / "stage.json").read_text("utf-8"))["row_fill"] > 0.9
+    assert (run / "adapter" / "adapter_model.safetensors").exists()
+    assert "{% generation %}" in (run / "adapter" / "chat_template.jinja").read_text("utf-8")
+    log = (run / "run.log").read_text("utf-8")
+    assert "backend hf on cpu (auto: no CUDA device, so transformers + PEFT)" in log
+    assert "sft: starts from the adapter of cpt" in log
+
+
+def test_progress_is_shown(reference: dict) -> None:
+    stderr = reference["stderr"]
+    assert "cpt step 6/6" in stderr and "sft step 6/6" in stderr and "tok/s" in stderr
+    assert "Traceback" not in stderr
+
+
+def test_no_network_connection_is_attempted(reference: dict) -> None:
+    assert reference["network"] == []
+
+
+def test_killed_run_resumes_to_the_same_adapter(tmp_path: Path, tiny_model: Path, inputs: dict[str, Path],
+                                                reference: dict) -> None:  # fmt: skip
+    """SIGKILL after Stage 1's first checkpoint, resume, SIGKILL again after Stage 2's first
+    checkpoint, resume to the end: the adapter equals the uninterrupted run's."""
+    import torch
+
+    path = write_config(tmp_path, tiny_model, inputs)
+    env = offline_env(tmp_path / "guard")
+    kill_after_checkpoint(bbj_train("run", "--config", str(path)), tmp_path / "runs", "cpt", env)
+    run = only_run(tmp_path)
+    assert not (run / "cpt" / "stage.json").exists()
+    kill_after_checkpoint(bbj_train("run", "--config", str(path), "--resume"), tmp_path / "runs", "sft", env)
+    assert (run / "cpt" / "stage.json").exists() and not (run / "sft" / "stage.json").exists()
+    assert Path(env["BBJ_TEST_NETWORK_LOG"]).read_text("utf-8") == "", "a subprocess tried the network"
+
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr):
+        assert main(["run", "--config", str(path), "--resume"]) == 0
+    assert "cpt: already done" in stderr.getvalue() and "sft: resuming from checkpoint-3" in stderr.getvalue()
+    resumed, uninterrupted = adapter_weights(run), adapter_weights(reference["run"])
+    assert resumed.keys() == uninterrupted.keys()
+    for name, tensor in uninterrupted.items():
+        torch.testing.assert_close(resumed[name], tensor, rtol=1e-5, atol=1e-6)
+    for stage in ("cpt", "sft"):
+        assert [r["step"] for r in records(run, stage, "step")] == list(range(1, 7)), "each step logged once"
+
+
+def kill_after_checkpoint(command: list[str], runs: Path, stage: str, env: dict[str, str]) -> None:
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    deadline = time.monotonic() + RUN_TIMEOUT
+    try:
+        while not list(runs.glob(f"*/{stage}/checkpoint-*/trainer_state.json")):
+            assert process.poll() is None, "the run ended before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    assert process.returncode == -signal.SIGKILL
+
+
+def test_resume_refuses_a_changed_config(tmp_path: Path, tiny_model: Path, inputs: dict[str, Path], capsys) -> None:
+    path = write_config(tmp_path, tiny_model, inputs, top={"stages": ["cpt"]}, cpt={"max_steps": 2})
+    assert main(["run", "--config", str(path)]) == 0
+    assert main(["run", "--config", str(path), "--resume"]) == 2
+    assert "TRN030 --resume: no unfinished run named t-* here" in capsys.readouterr().err
+    path.write_text(path.read_text("utf-8").replace("max_steps = 2", "max_steps = 3"), encoding="utf-8")
+    json_path = only_run(tmp_path) / "run.json"
+    manifest = json.loads(json_path.read_text("utf-8"))
+    json_path.write_text(json.dumps({**manifest, "finished": None}), encoding="utf-8")
+    assert main(["run", "--config", str(path), "--resume"]) == 2
+    assert "TRN031 --resume: config differs from the run's in cpt.max_steps" in capsys.readouterr().err
+
+
+def test_unsloth_backend_needs_cuda(tmp_path: Path, tiny_model: Path, inputs: dict[str, Path], capsys) -> None:
+    path = write_config(tmp_path, tiny_model, inputs, top={"backend": "unsloth"})
+    assert main(["run", "--config", str(path)]) == 2
+    assert "TRN020 backend = 'unsloth' cannot run here: no CUDA device" in capsys.readouterr().err
+
+
+def test_tiny_model_command(tmp_path: Path, inputs: dict[str, Path]) -> None:
+    from transformers import AutoConfig, AutoTokenizer
+
+    out = tmp_path / "tiny"
+    args = ["tiny-model", "--out", str(out), "--no-default-corpus", "--corpus", str(inputs["corpus"]), "--vocab-size", "800"]
+    assert main(args) == 0
+    config = AutoConfig.from_pretrained(out)
+    assert (config.model_type, config.hidden_size, config.num_hidden_layers) == ("qwen2", 64, 2)
+    assert (config.num_attention_heads, config.num_key_value_heads, config.intermediate_size) == (4, 2, 128)
+    tokenizer = AutoTokenizer.from_pretrained(out)
+    for token in ("<|im_start|>", "<|im_end|>", "<|endoftext|>", "<|fim_prefix|>", "<|fim_suffix|>", "<|fim_middle|>"):
+        assert tokenizer(token, add_special_tokens=False)["input_ids"] == [tokenizer.convert_tokens_to_ids(token)]
+    assert "{% generation %}" in tokenizer.chat_template and tokenizer.eos_token == "<|endoftext|>"
+    card = json.loads((out / "tiny-model.json").read_text("utf-8"))
+    assert card["tokenizer_corpus"][0]["path"] == str(inputs["corpus"])
+    assert main(["tiny-model", "--out", str(tmp_path / "none"), "--no-default-corpus"]) == 2
+
+
+def test_live_progress_line_on_a_terminal(tmp_path: Path, tiny_model: Path, inputs: dict[str, Path]) -> None:
+    from rich.console import Console
+
+    from train.config import load_config
+    from train.training.runner import run_training
+
+    path = write_config(tmp_path, tiny_model, inputs, top={"stages": ["cpt"]}, cpt={"max_steps": 2, "logging_steps": 1})
+    screen = io.StringIO()
+    run_training(load_config(path), path.read_text("utf-8"), ["test"], None,
+                 Console(file=screen, force_terminal=True, width=160))  # fmt: skip
+    shown = screen.getvalue()
+    assert "cpt" in shown and "2/2" in shown and "tok/s" in shown and "ETA" in shown
+    assert "loss -" in shown, "no loss before the first log"
+    assert re.search(r"loss \d+\.\d{4} ", shown), "the logged loss appears on the line"

@@ -1,0 +1,50 @@
+"""SVG snapshots of the main screens on the small fixed data set (update with --snapshot-update)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import OptionList
+from tui_helpers import SIZE, make_app, settle
+
+
+async def on_example(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await pilot.press("right_square_bracket", "enter")  # database/bad-type.md, with a finding
+    await settle(pilot)
+    findings = pilot.app.screen.query_one("#findings", OptionList)
+    findings.focus()
+    findings.highlighted = 0
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def on_stats(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await pilot.press("s")
+    await settle(pilot)
+
+
+async def on_duplicates(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await pilot.press("d")
+    await settle(pilot)
+
+
+def test_browser(review_data: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=settle)
+
+
+def test_example_view(review_data: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=on_example)
+
+
+def test_stats(review_data: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=on_stats)
+
+
+def test_duplicates(review_data: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("curate.dedupe.cluster", reason="curate.dedupe (near-duplicate clusters) is not installed")
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=on_duplicates)
