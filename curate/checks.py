@@ -50,10 +50,8 @@ def compile_step(run: CheckRun) -> None:
     """Compile every example's code with bbjcpl or the built-in checker (issue: compile check)."""
     if not run.options.compile:
         return
-    try:
-        from curate.compile import check_examples
-    except ImportError:  # the compile check is not part of this build
-        return
+    from curate.compile import check_examples
+
     check_examples(run)
 
 
@@ -61,10 +59,8 @@ def dedupe_step(run: CheckRun) -> None:
     """Flag every member of a near-duplicate cluster except its keeper."""
     if not run.options.dedupe:
         return
-    try:
-        from curate.dedupe.check import check_examples
-    except ImportError:  # the dedupe detector is not part of this build
-        return
+    from curate.dedupe.check import check_examples
+
     check_examples(run)
 
 

@@ -52,6 +52,19 @@ class CurateConfig:
         path = Path(self.cache_dir)
         return path if path.is_absolute() else self.root / path
 
+    def cache_subdir(self, name: str) -> Path:
+        """`<cache_dir>/<name>`, with the cache root made git-ignored (like `.pytest_cache`), so
+        a cache inside a work tree never shows up as a change, even without a `.gitignore`."""
+        root = self.cache_path()
+        marker = root / ".gitignore"
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            if not marker.exists():
+                marker.write_text("# Created by bbj-curate: everything here is a cache.\n*\n", encoding="utf-8")
+        except OSError:
+            pass  # the cache's own open reports an unwritable folder
+        return root / name
+
 
 CHOICES = {"fail_on": (*SEVERITIES, "never"), "checker": ("auto", "bbjcpl", "builtin", "none")}
 
@@ -103,8 +116,17 @@ def relative_to_root(path: Path, root: Path) -> str:
     return path_under(path, root) or path.as_posix()
 
 
+def _absolute(path: Path) -> Path:
+    """`path.resolve()`, falling back to a lexical absolute path for a symlink loop or an
+    unreadable link, whose own error the loader reports (BBJ001) with its file name."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(path))
+
+
 def find_pyproject(start: Path) -> Path | None:
-    start = start.resolve()
+    start = _absolute(start)
     folder = start if start.is_dir() else start.parent
     for candidate in (f / "pyproject.toml" for f in [folder, *folder.parents]):
         if candidate.is_file():
@@ -122,7 +144,7 @@ def load_config(paths: list[Path] | None = None, config_file: Path | None = None
     start = paths[0] if paths else Path.cwd()
     source = config_file or find_pyproject(start)
     if source is None:
-        return CurateConfig(root=_repo_root(start.resolve()))
+        return CurateConfig(root=_repo_root(_absolute(start)))
     try:
         data = tomllib.loads(source.read_text("utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -275,3 +275,23 @@ def load_example(path: Path, display: str | None = None, topic: str | None = Non
         return parse_example(text, path, display, topic), notes
     except ExampleLoadError as exc:  # keep the BOM/CRLF notes: the file has those problems too
         return None, notes + exc.diagnostics
+
+
+DRIVE_LETTER = re.compile(r"^[A-Za-z]:")
+
+
+def filename_problem(name: str) -> str | None:
+    """Why a `<!-- filename: -->` value could escape the folder the program is written to."""
+    if not name:
+        return "is empty"
+    if "\\" in name:
+        return "contains a backslash; use '/'"
+    if DRIVE_LETTER.match(name):
+        return "starts with a drive letter"
+    if name.startswith("/"):
+        return "is absolute"
+    if ".." in name.split("/"):
+        return "contains '..'"
+    if any(ord(ch) < 32 for ch in name):
+        return "contains a control character"
+    return None

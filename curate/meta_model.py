@@ -33,6 +33,15 @@ class ExampleMeta(BaseModel):
     source: str | None = None
     lint_ignore: list[RuleCode] | None = None
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_explicit_null(cls, value: Any) -> Any:
+        """`key:` with no value is YAML null; the schema rejects it, so the model does too
+        (an absent key is still None through the field's default, which is not validated)."""
+        if value is None:
+            raise ValueError("null is not allowed: give a value or remove the key")
+        return value
+
     @field_validator("generation")
     @classmethod
     def _unique_non_empty(cls, value: Any) -> Any:

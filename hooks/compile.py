@@ -3,7 +3,10 @@ when it is found (config `bbjcpl`, `$BBJ_HOME/bin`, `PATH`), else with the built
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
+
+import click
 
 from curate.checks import CheckOptions, compile_step, lint_step, run_checks
 from hooks._common import example_files, load, parse_args, report
@@ -19,7 +22,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     # Only compile findings: loading happens in lint_step, with every lint rule deselected.
     config = config.replace(select=["BBJ5"])
-    run = run_checks(files, config, CheckOptions(dedupe=False), [lint_step, compile_step])
+    try:
+        run = run_checks(files, config, CheckOptions(dedupe=False), [lint_step, compile_step])
+    except click.UsageError as exc:  # checker = "bbjcpl" but none found, a bad bbjcpl path, ...
+        print(f"error: {exc.format_message()}", file=sys.stderr)
+        return 2
     if run.diagnostics:
         for note in run.notes:
             print(note)

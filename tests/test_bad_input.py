@@ -64,15 +64,11 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-# curate/config.py find_pyproject() calls Path.resolve() on the path given, which raises
-# RuntimeError for a symlink loop: strict xfail until it is fixed (then this fails: remove it).
-KNOWN_FAILURES = {("file", "symlink-loop"): "config.find_pyproject resolves a symlink loop (RuntimeError)"}
 PARAMS = [
     pytest.param(
         *case[1:],
         given,
         id=f"{given}-{case[0]}",
-        marks=pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[(given, case[0])]) if (given, case[0]) in KNOWN_FAILURES else (),
     )
     for given in ("file", "folder")
     for case in BAD_INPUTS

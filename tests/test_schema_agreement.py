@@ -122,10 +122,6 @@ OPTIONAL_KEYS = (
 # `difficulty:` with no value is YAML null: the schema rejects it (a forgotten value), so must the model.
 INVALID += [(f"{key.replace('_', '-')}-null", meta(**{key: None})) for key in OPTIONAL_KEYS]
 
-# curate/meta_model.py declares optional keys as `X | None = None`, which accepts an explicit
-# null that the JSON Schema rejects. Strict xfail: fixing the model turns these into failures
-# that say "remove me".
-KNOWN_DISAGREEMENTS = {f"{key.replace('_', '-')}-null" for key in OPTIONAL_KEYS}
 
 FIXTURES = [(name, value, True) for name, value in VALID] + [(name, value, False) for name, value in INVALID]
 PARAMS = [
@@ -134,7 +130,6 @@ PARAMS = [
         value,
         valid,
         id=name,
-        marks=pytest.mark.xfail(strict=True, reason="meta_model accepts null for optional keys") if name in KNOWN_DISAGREEMENTS else (),
     )
     for name, value, valid in FIXTURES
 ]

@@ -31,6 +31,9 @@ def _run(paths, fmt, fail_on, config_file, select, ignore, output, fix, options,
             click.echo(f"Fixed {fixed} file{'s' if fixed != 1 else ''}.", err=True)
     run = run_checks(list(paths), config, options, steps)
     header = "\n".join(run.notes) if fmt == "text" else ""
+    if fmt != "text" or output:  # machine formats stay parseable: which checker ran goes to stderr
+        for note in run.notes:
+            click.echo(note, err=True)
     _emit(render(run.diagnostics, fmt, run.files, header=header), output)
     raise click.exceptions.Exit(exit_code(run.diagnostics, config.fail_on))
 

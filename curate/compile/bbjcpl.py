@@ -94,6 +94,7 @@ class BbjcplChecker(Checker):
                     findings.append(Finding(source.name, 0, 0, UNSAFE_NAME, f"file name {source.name!r} would leave the private folder; not compiled"))
                     continue
                 text = source.text if source.text.endswith("\n") else source.text + "\n"
+                target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(text, "utf-8", errors="surrogateescape", newline="\n")
                 placed.append((source, target))
             names = frozenset(source.name for source, _ in placed)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from curate.diagnostics import Diagnostic, Severity
-from curate.example import CodeBlock, Example
+from curate.example import CodeBlock, Example, filename_problem
 
 BBJ_LANGUAGES = frozenset({"bbj"})
 MAX_NAME_BYTES = 200
@@ -58,27 +58,30 @@ def block_source(name: str, code: str, first_line: int) -> SourceFile:
 
 
 def name_problem(name: str) -> str | None:
-    """Why a `<!-- filename: X -->` name cannot be a file in the private folder, else None."""
-    if not name:
-        return "the name is empty"
-    if name in (".", ".."):
-        return "the name is a folder reference"
-    if "/" in name or "\\" in name:
-        return "the name contains a path separator; use a bare file name"
-    if ":" in name or any(ord(ch) < 32 or ch == "\x7f" for ch in name):
+    """Why a `<!-- filename: X -->` name cannot be a file in the private folder, else None.
+    Relative paths with subfolders (`lib/util.bbj`) are fine; the lint rule BBJ304 names the
+    same problems, this adds what a file system refuses."""
+    problem = filename_problem(name)
+    if problem:
+        return f"the name {problem}"
+    parts = name.split("/")
+    if any(part in ("", ".") for part in parts):
+        return "the name has an empty or '.' part"
+    if ":" in name or "\x7f" in name:
         return "the name contains ':' or a control character"
-    if len(name.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
-        return f"the name is longer than {MAX_NAME_BYTES} bytes"
+    if any(len(part.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES for part in parts):
+        return f"a part of the name is longer than {MAX_NAME_BYTES} bytes"
     return None
 
 
 def confined_path(folder: Path, name: str) -> Path | None:
-    """`folder / name` if the name is safe and resolves to a direct child of `folder`."""
+    """`folder / name` if the name is safe and resolves to a path inside `folder` (a symlink
+    planted there cannot lead out)."""
     if name_problem(name):
         return None
     root = folder.resolve()
     target = (root / name).resolve()
-    return target if target.parent == root else None
+    return target if target != root and target.is_relative_to(root) else None
 
 
 def programs_of_example(example: Example) -> tuple[list[Program], list[Diagnostic]]:

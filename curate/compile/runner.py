@@ -88,7 +88,7 @@ def to_diagnostics(program: Program, findings: list[Finding]) -> list[Diagnostic
 
 
 def open_cache(config: CurateConfig) -> VerdictCache:
-    return VerdictCache(config.cache_path() / "compile")
+    return VerdictCache(config.cache_subdir("compile"))
 
 
 def check_examples(run: CheckRun) -> None:

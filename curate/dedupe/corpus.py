@@ -96,7 +96,7 @@ def refresh(index: DedupeIndex, corpus_root: Path, config: CurateConfig, force: 
 def check_against_corpus(changed_paths: list[Path], corpus_root: Path, config: CurateConfig) -> list[Diagnostic]:
     """Diagnostics for every near-duplicate cluster a changed file belongs to (on each member
     but the keeper); the index is saved afterwards, so the next call starts from it."""
-    index = DedupeIndex.open(config.cache_path() / "dedupe", DedupeConfig(threshold=config.dedupe_threshold))
+    index = DedupeIndex.open(config.cache_subdir("dedupe"), DedupeConfig(threshold=config.dedupe_threshold))
     for warning in index.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     changed = {corpus_id(p, config.root): Path(p) for p in changed_paths if Path(p).is_file()}

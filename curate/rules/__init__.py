@@ -3,4 +3,4 @@
 Code families: BBJ0xx file (encoding, line ends), BBJ1xx structure, BBJ2xx front matter,
 BBJ3xx code conventions, BBJ4xx generation consistency, BBJ5xx compile/syntax, BBJ6xx duplicates."""
 
-from curate.rules import code_blocks, front_matter, generation, layout, loader, metadata, sections  # noqa: F401
+from curate.rules import code_blocks, front_matter, generation, layout, loader, metadata, producers, sections  # noqa: F401

@@ -8,14 +8,13 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from curate.diagnostics import Diagnostic
-from curate.example import FENCE_OPEN, CodeBlock, Example
+from curate.example import FENCE_OPEN, CodeBlock, Example, filename_problem
 from curate.rules.base import Rule, RuleContext
 from curate.rules.sections import CODE, OUTPUT_SECTIONS
 
 FIXABLE_LANGUAGES = frozenset({"", "basic", "vb", "vbnet"})
 OUTPUT_LANGUAGES = frozenset({"", "text"})
 REM_LINE = re.compile(r"^[ \t]*(?:[0-9]+[ \t]+)?rem\b", re.IGNORECASE)
-DRIVE_LETTER = re.compile(r"^[A-Za-z]:")
 
 
 def is_output(block: CodeBlock) -> bool:
@@ -126,23 +125,6 @@ class EmptyCodeBlock(Rule):
         for block in example.code_blocks:
             if block.closed and not block.code.strip():
                 yield self.diag(example, block.fence_line, "code block is empty")
-
-
-def filename_problem(name: str) -> str | None:
-    """Why a `<!-- filename: -->` value could escape the folder the program is written to."""
-    if not name:
-        return "is empty"
-    if "\\" in name:
-        return "contains a backslash; use '/'"
-    if DRIVE_LETTER.match(name):
-        return "starts with a drive letter"
-    if name.startswith("/"):
-        return "is absolute"
-    if ".." in name.split("/"):
-        return "contains '..'"
-    if any(ord(ch) < 32 for ch in name):
-        return "contains a control character"
-    return None
 
 
 class UnsafeFilename(Rule):

@@ -105,7 +105,7 @@ def test_multi_file_example_shares_one_private_folder(tmp_path: Path, fake_bbjcp
     assert run.diagnostics[0].message.startswith("Main.bbj: ")
 
 
-@pytest.mark.parametrize("name", ["../evil.bbj", "/tmp/evil.bbj", "sub/evil.bbj", "..", "a\\evil.bbj", "C:evil.bbj", ""])
+@pytest.mark.parametrize("name", ["../evil.bbj", "/tmp/evil.bbj", "sub/./evil.bbj", "sub//evil.bbj", "..", "a\\evil.bbj", "C:evil.bbj", ""])
 def test_unsafe_file_names_are_confined(name: str, tmp_path: Path, fake_bbjcpl: Path, compiler_log) -> None:  # type: ignore[no-untyped-def]
     text = example_text([f"<!-- filename: {name} -->\n```bbj\nprint 1\n```"])
     example = write_example(tmp_path / "data", "unsafe.md", text)
@@ -116,6 +116,17 @@ def test_unsafe_file_names_are_confined(name: str, tmp_path: Path, fake_bbjcpl: 
     (entry,) = compiler_log()
     assert entry["files"] == ["block1.bbj"]
     assert not (tmp_path / "evil.bbj").exists() and not Path("/tmp/evil.bbj").exists()
+
+
+def test_subfolder_names_are_placed_inside_the_private_folder(tmp_path: Path, fake_bbjcpl: Path, compiler_log) -> None:  # type: ignore[no-untyped-def]
+    blocks = ['<!-- filename: Main.bbj -->\n```bbj\ncall "lib/Util.bbj"\n```', "<!-- filename: lib/Util.bbj -->\n```bbj\nprint 1\n```"]
+    example = write_example(tmp_path / "data", "subfolder.md", example_text(blocks))
+    run = make_run([example], config_for(tmp_path, fake_bbjcpl))
+    check_examples(run)
+    assert run.diagnostics == []
+    main, util = compiler_log()
+    assert Path(util["argv"][-1]).parent == Path(main["argv"][-1]).parent / "lib"
+    assert util["files"] == ["Util.bbj"] and main["files"] == ["Main.bbj", "lib"]
 
 
 def test_migration_sides_are_separate_programs(tmp_path: Path, fake_bbjcpl: Path, compiler_log, bad_lines) -> None:  # type: ignore[no-untyped-def]

@@ -64,3 +64,25 @@ def test_rename_and_delete_keep_the_dedupe_index_right(consumer: Consumer) -> No
     consumer.write("training-data/strings/greet-someone.md", valid_example("Greet someone by name", "Ada"))
     result = consumer.commit("re-add similar example")
     assert result.returncode == 0, result.stdout
+
+
+def test_caches_never_become_part_of_the_commit(consumer: Consumer) -> None:
+    """The compile cache and dedupe index live in `.bbj-cache/`, which ignores itself: a
+    consumer without a .gitignore entry must not commit (and then see modified) cache files."""
+    consumer.write("training-data/strings/count-letters.md", valid_example("Count the letters of a word", "Grace"))
+    assert consumer.commit("add example").returncode == 0
+    assert (consumer.path / ".bbj-cache" / ".gitignore").is_file()
+    consumer.write("training-data/strings/spell-a-word.md", valid_example("Spell a word one letter per line", "Edsger"))
+    result = consumer.commit("another example")
+    assert result.returncode == 0, result.stdout
+    tracked = git(consumer.path, "ls-files").stdout.split("\n")
+    assert not [name for name in tracked if name.startswith(".bbj-cache")]
+    assert git(consumer.path, "status", "--porcelain").stdout == ""
+
+
+def test_missing_required_compiler_is_a_clear_error(consumer: Consumer) -> None:
+    consumer.write("pyproject.toml", '[tool.bbj-curate]\nchecker = "bbjcpl"\n')
+    consumer.write("training-data/strings/count-letters.md", valid_example("Count the letters of a word", "Grace"))
+    result = consumer.commit("add example", extra_env={"BBJ_HOME": ""})
+    assert result.returncode != 0
+    assert "bbjcpl not found" in result.stdout and "Traceback" not in result.stdout

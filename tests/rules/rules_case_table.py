@@ -75,6 +75,8 @@ class Case:
     path: str = "strings/greet-the-user.md"
     make: Callable[[Path], None] | None = None
     others: dict[str, str] = field(default_factory=dict)  # more files, for project rules
+    env: dict[str, str] = field(default_factory=dict)  # for the fake bbjcpl (BBJ520-523)
+    checker: str = "builtin"  # producer codes (BBJ5xx/6xx) run through `run_checks` with it
 
     @property
     def failing(self) -> bool:
@@ -88,6 +90,9 @@ def ok(code: str, id: str, content: str | bytes = "", **kw: object) -> Case:
 VALID = doc()
 CRLF = VALID.replace("\n", "\r\n")
 TWO_FILES = '## Code\n\n<!-- filename: main.bbj -->\n```bbj\nrem Main\ncall "util.bbj"\n```\n\n<!-- filename: {name} -->\n```bbj\nrem Util\nprint "util"\n```\n'
+
+NEAR = "{name} = 0\nfor i = 1 to 10\n{name} = {name} + i\nnext i\nprint \"The sum of one to ten is \", {name}"
+APPROVED_NEAR = gen("all", NEAR.format(name="sum")).replace("difficulty: basic", "difficulty: basic\nstatus: approved")
 
 CASES: list[Case] = [
     # BBJ0xx: the file itself
@@ -215,4 +220,37 @@ CASES: list[Case] = [
     ok("BBJ403", "no-parentheses", migration().replace("### Before (vpro5)", "### Before")),
     Case("BBJ402", "all-addwindow", gen("all", 'w! = BBjAPI().getSysGui().addWindow(10,10,200,100,"Hi")'), at="addWindow"),
     ok("BBJ402", "all-plain-print", gen("all", 'print "hello"')),
+    # BBJ5xx: the compile check, built-in checker (run through the real `bbj-curate check` steps)
+    Case("BBJ501", "missing-operator", gen("all", "total = price tax"), at="total = price tax"),
+    ok("BBJ501", "with-operator", gen("all", "total = price + tax")),
+    Case("BBJ502", "unclosed-paren", gen("all", "print str(x"), at="print str(x"),
+    ok("BBJ502", "closed-paren", gen("all", "print str(x)")),
+    Case("BBJ503", "unterminated", gen("all", 'print "hello'), at='print "hello'),
+    ok("BBJ503", "doubled-quotes", gen("all", 'print "Say ""hi"" now"')),
+    Case("BBJ504", "while-without-wend", gen("all", "x = 0\nwhile x < 10\nx = x + 1"), at="while x < 10"),
+    ok("BBJ504", "while-wend", gen("all", "x = 0\nwhile x < 10\nx = x + 1\nwend")),
+    Case("BBJ505", "wend-closes-for", gen("all", "for i = 1 to 3\nwend"), at="wend"),
+    ok("BBJ505", "next-closes-for", gen("all", "for i = 1 to 3\nnext i")),
+    Case("BBJ510", "console-log", gen("all", 'console.log("hi")'), at="console.log"),
+    ok("BBJ510", "print", gen("all", 'print "hi"')),
+    Case("BBJ511", "add-event-listener", gen("bbj-gui", 'b! = BBjAPI().getSysGui().addWindow(10,10,200,100,"Hi").addButton(1,10,10,80,25,"OK")\nb!.addEventListener("click", "x")'), at="addEventListener"),
+    ok("BBJ511", "set-callback", gen("bbj-gui", 'b! = BBjAPI().getSysGui().addWindow(10,10,200,100,"Hi").addButton(1,10,10,80,25,"OK")\nb!.setCallback(b!.ON_BUTTON_PUSH, "push")')),
+    Case("BBJ512", "nested-too-deep", gen("all", "x = " + "(" * 1001 + "1" + ")" * 1001), at="x = ((("),
+    ok("BBJ512", "nested-a-little", gen("all", "x = " + "(" * 50 + "1" + ")" * 50)),
+    Case("BBJ524", "parent-folder", doc(body=TWO_FILES.format(name="../util.bbj") + f"\n{EXPECTED}\n{EXPLAIN}"), at="filename: ../util"),
+    ok("BBJ524", "sub-folder", doc(body=TWO_FILES.format(name="lib/util.bbj") + f"\n{EXPECTED}\n{EXPLAIN}")),
+    # BBJ52x: the bbjcpl adapter, against the fake compiler (tests/compile/fake_bbjcpl)
+    Case("BBJ520", "bbjcpl-error", gen("all", "print x + "), at="print x + ", checker="bbjcpl", env={"FAKE_BBJCPL_BAD": '["print x +"]'}),
+    ok("BBJ520", "bbjcpl-clean", gen("all", 'print "hi"'), checker="bbjcpl"),
+    Case("BBJ521", "bbjcpl-hangs", at="rem Greet the user", checker="bbjcpl", env={"FAKE_BBJCPL_MODE": "sleep"}),
+    ok("BBJ521", "bbjcpl-returns", checker="bbjcpl"),
+    Case("BBJ522", "bbjcpl-crashes", at="rem Greet the user", checker="bbjcpl", env={"FAKE_BBJCPL_MODE": "crash"}),
+    ok("BBJ522", "bbjcpl-runs", checker="bbjcpl"),
+    Case("BBJ523", "bbjcpl-prints-a-stack-trace", at="rem Greet the user", checker="bbjcpl", env={"FAKE_BBJCPL_MODE": "garbage"}),
+    ok("BBJ523", "bbjcpl-prints-its-format", gen("all", "print x + "), checker="bbjcpl", env={"FAKE_BBJCPL_BAD": '["print x +"]'}),
+    # BBJ6xx: duplicates of another example (the approved one is kept, so this file is flagged)
+    Case("BBJ601", "one-word-of-prose-changed", gen("all", NEAR.format(name="sum")).replace("PRINT writes its", "PRINT shows its"), at="title:", others={"strings/sum-of-numbers.md": APPROVED_NEAR}),
+    ok("BBJ601", "different-program", gen("all", 'print "hello"'), others={"strings/sum-of-numbers.md": APPROVED_NEAR}),
+    Case("BBJ602", "prose-recased", gen("all", NEAR.format(name="sum")).replace("PRINT writes its", "print  writes its"), at="title:", others={"strings/sum-of-numbers.md": APPROVED_NEAR}),
+    ok("BBJ602", "near-but-not-exact", gen("all", NEAR.format(name="total")), others={"strings/sum-of-numbers.md": APPROVED_NEAR}),
 ]

@@ -4,11 +4,13 @@ the real loader (`load_example` -> `parse_example`) and the rule, asserting code
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
 from rules_case_table import CASES, Case
 
+from curate.checks import CheckOptions, run_checks
 from curate.config import CurateConfig
 from curate.diagnostics import Diagnostic
 from curate.discover import topic_of
@@ -16,6 +18,16 @@ from curate.example import Example, load_example
 from curate.rules.base import REGISTRY, CatalogueRule, ProjectRule, RuleContext, all_rules
 
 RULES = list(all_rules())
+FAKE_BBJCPL = Path(__file__).resolve().parents[1] / "compile" / "fake_bbjcpl" / "bbjcpl.py"
+
+
+def install_fake(folder: Path) -> Path:
+    """The compile tests' fake bbjcpl, as an executable whose shebang is this Python."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "bbjcpl"
+    target.write_text(f"#!{sys.executable}\n" + FAKE_BBJCPL.read_text("utf-8").split("\n", 1)[1], "utf-8")
+    target.chmod(0o755)
+    return target
 
 
 def write_case(case: Case, data_root: Path) -> Path:
@@ -31,11 +43,34 @@ def write_case(case: Case, data_root: Path) -> Path:
     return path
 
 
-def run_case(case: Case, tmp_path: Path) -> tuple[list[Diagnostic], str]:
+def is_producer_code(code: str) -> bool:
+    """BBJ5xx (compile check) and BBJ6xx (dedupe) come from `bbj-curate check`'s later steps."""
+    return code[3] in "56"
+
+
+def run_producer_case(case: Case, main: Path, config: CurateConfig, monkeypatch: pytest.MonkeyPatch) -> list[Diagnostic]:
+    """The case through the real check steps: lint, compile (built-in or the fake bbjcpl), dedupe."""
+    if case.checker == "bbjcpl":
+        config = config.replace(bbjcpl=str(install_fake(config.root / "bbj" / "bin")), compile_timeout=3.0)
+    for name in ("FAKE_BBJCPL_MODE", "FAKE_BBJCPL_BAD"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in case.env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(config.root)  # display paths are relative to the working folder
+    run = run_checks([Path(config.data_root)], config.replace(checker=case.checker), CheckOptions(jobs=1))
+    return list(run.diagnostics)
+
+
+def run_case(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch | None = None) -> tuple[list[Diagnostic], str]:
     """Diagnostics with the case's code, for the case's main file, and that file's display path."""
-    config = CurateConfig(root=tmp_path)
+    config = CurateConfig(root=tmp_path, cache_dir=str(tmp_path / "cache"))
     data_root = tmp_path / config.data_root
     main = write_case(case, data_root)
+    main_display = main.relative_to(tmp_path).as_posix()
+    if is_producer_code(case.code):
+        assert monkeypatch is not None, "producer cases set the environment and working folder"
+        found = run_producer_case(case, main, config, monkeypatch)
+        return [d for d in found if d.code == case.code and d.path == main_display], main_display
     rule = REGISTRY[case.code]()
     ctx = RuleContext(config)
     examples: list[Example] = []
@@ -49,7 +84,6 @@ def run_case(case: Case, tmp_path: Path) -> tuple[list[Diagnostic], str]:
             found.extend(rule.check(example, ctx))
     if isinstance(rule, ProjectRule):
         found.extend(rule.check_all(examples, ctx))
-    main_display = main.relative_to(tmp_path).as_posix()
     return [d for d in found if d.code == case.code and d.path == main_display], main_display
 
 
@@ -62,8 +96,8 @@ def expected_lines(case: Case) -> list[int]:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.code}-{c.id}" for c in CASES])
-def test_rule_case(case: Case, tmp_path: Path) -> None:
-    diags, display = run_case(case, tmp_path)
+def test_rule_case(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    diags, display = run_case(case, tmp_path, monkeypatch)
     assert sorted(d.line for d in diags) == expected_lines(case), [d.render() for d in diags]
     rule = REGISTRY[case.code]
     for diag in diags:

@@ -381,7 +381,6 @@ async def test_new_example_form_validates(review_data: Path) -> None:
 
 @sync
 async def test_resolve_a_duplicate(review_data: Path) -> None:
-    pytest.importorskip("curate.dedupe.cluster", reason="curate.dedupe (near-duplicate clusters) is not installed")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -46,5 +46,4 @@ def test_stats(review_data: Path, snap_compare) -> None:  # type: ignore[no-unty
 
 
 def test_duplicates(review_data: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
-    pytest.importorskip("curate.dedupe.cluster", reason="curate.dedupe (near-duplicate clusters) is not installed")
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=on_duplicates)

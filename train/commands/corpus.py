@@ -49,8 +49,6 @@ def corpus(
 
     if not sources and not example_paths:
         raise click.UsageError("give source folders, --from-examples, or both")
-    if syntax_filter and not _has_syntax_checker():
-        raise click.UsageError("--syntax-filter needs curate.bbjsyntax.check_source, which this build lacks")
     if split_dir is not None and not (split_dir / "test.jsonl").is_file():
         raise click.UsageError(f"--decontaminate {split_dir}: no test.jsonl there (give a folder written by `bbj-train split`)")
     result = CorpusResult()
@@ -90,10 +88,3 @@ def _input_entry(path: Path, documents: list) -> dict[str, object]:  # type: ign
     digest = digest_of((d.id, hashlib.sha256(d.text.encode("utf-8")).hexdigest()) for d in documents)
     return {"path": path.as_posix(), "documents": len(documents), "sha256": digest}
 
-
-def _has_syntax_checker() -> bool:
-    try:
-        import curate.bbjsyntax as bbjsyntax
-    except ImportError:
-        return False
-    return hasattr(bbjsyntax, "check_source")

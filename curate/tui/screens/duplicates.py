@@ -21,7 +21,6 @@ from curate.tui.widgets.diff_view import side_by_side, similarity
 if TYPE_CHECKING:
     from curate.tui.app import ReviewApp
 
-UNAVAILABLE = "Duplicate detection is not available in this build (curate.dedupe is missing)."
 
 
 @dataclass(frozen=True)
@@ -36,12 +35,10 @@ class ClusterView:
         return self.scores.get(frozenset((a, b)))
 
 
-def find_cluster_views(examples: list[Example], threshold: float) -> list[ClusterView] | None:
-    """Clusters from the dedupe detector, or None when the detector is not installed."""
-    try:
-        from curate.dedupe import DedupeConfig, find_clusters, items_from_examples
-    except ImportError:
-        return None
+def find_cluster_views(examples: list[Example], threshold: float) -> list[ClusterView]:
+    """Clusters from the dedupe detector, keeper first in each."""
+    from curate.dedupe import DedupeConfig, find_clusters, items_from_examples
+
     views = []
     for cluster in find_clusters(items_from_examples(examples), DedupeConfig(threshold=threshold)):
         members = [cluster.keeper, *(m for m in cluster.members if m != cluster.keeper)]
@@ -110,10 +107,7 @@ class DuplicatesScreen(Screen[None]):
         views = find_cluster_views(examples, app.config.dedupe_threshold)
         self.app.call_from_thread(self.show_clusters, views)
 
-    def show_clusters(self, views: list[ClusterView] | None) -> None:
-        if views is None:
-            self.query_one("#pair-head", Static).update(UNAVAILABLE)
-            return
+    def show_clusters(self, views: list[ClusterView]) -> None:
         self.clusters = views
         self.entries_changed(None)
 
