@@ -6,15 +6,25 @@ PIP := $(PY) -m pip
 PIP_FLAGS ?= -q
 TORCH_VERSION ?= 2.13.0
 
-.PHONY: venv dev demo test lint-data bench clean train
+BIN := $(VENV)/bin
+LEGACY ?=          # optional: legacy ChatML JSONL to import, clean and add to the split
+CORPUS_SOURCES ?=  # optional: folders of raw BBj source for the Stage 1 corpus
+
+.PHONY: venv dev demo data test bench clean train
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install $(PIP_FLAGS) --upgrade pip
 
-# Curation only: no torch. Used by `make demo`'s first steps and by the hooks.
+# Curation only (no torch): `make venv` for experts who only review and lint.
 $(VENV)/.core: $(VENV)/bin/python pyproject.toml
 	$(PIP) install $(PIP_FLAGS) -e .
+	touch $@
+
+# The training stack (CPU torch pinned first, see below): what `make demo` and `make data` need.
+$(VENV)/.train: $(VENV)/bin/python pyproject.toml
+	$(PIP) install $(PIP_FLAGS) torch==$(TORCH_VERSION)
+	$(PIP) install $(PIP_FLAGS) -e '.[train]'
 	touch $@
 
 # Everything the tests need: dev tools plus the CPU training stack (torch pinned first so
@@ -27,17 +37,28 @@ $(VENV)/.dev: $(VENV)/bin/python pyproject.toml
 venv: $(VENV)/.core
 dev: $(VENV)/.dev
 
-demo: $(VENV)/.core
-	$(VENV)/bin/bbj-curate check training-data
+# Curated examples (+ optional legacy set and raw sources) -> build/split and build/corpus.
+data: $(VENV)/.train
+	$(BIN)/bbj-curate check training-data
+	$(BIN)/bbj-train convert training-data --out build/examples
+	$(if $(strip $(LEGACY)),$(BIN)/bbj-train import-chatml $(LEGACY) --out build/legacy)
+	$(BIN)/bbj-train split build/examples $(if $(strip $(LEGACY)),build/legacy) --out build/split
+	$(BIN)/bbj-train corpus $(CORPUS_SOURCES) --from-examples training-data --decontaminate build/split --out build/corpus/corpus.jsonl
+
+# The whole path on CPU: check, convert, split, corpus, then Stage 1 and Stage 2 on a tiny
+# random Qwen2 model built locally (no download). A few minutes on two cores.
+demo: data
+	$(BIN)/bbj-train tiny-model --out build/tiny-model
+	$(BIN)/bbj-train run --config configs/tiny.toml
 
 test: $(VENV)/.dev
 	$(VENV)/bin/pytest -n 2 --dist loadfile -q
 
-# Release training on a GPU machine: Stage 1 + Stage 2 of configs/qwen2.5-coder-14b.toml, reading
-# build/corpus/corpus.jsonl and build/split/ (the data commands' outputs); see docs/training.md.
-train: $(VENV)/.dev
+# Release training on a GPU machine: the data steps, then Stage 1 + Stage 2 of
+# configs/qwen2.5-coder-14b.toml (unsloth when importable); see docs/training.md.
+train: data
 	$(PIP) install $(PIP_FLAGS) -e '.[train,gpu]'
-	$(VENV)/bin/bbj-train run --config configs/qwen2.5-coder-14b.toml
+	$(BIN)/bbj-train run --config configs/qwen2.5-coder-14b.toml
 
 bench: $(VENV)/.dev
 	@echo "see docs/benchmarks.md for each benchmark's command"
