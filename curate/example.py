@@ -59,8 +59,43 @@ class Section:
         return self.title.strip().lower()
 
 
+class MetaFields:
+    """Typed-enough reads of the raw front matter `meta`, tolerant of wrong types (rules and the
+    TUI must work on invalid files too): shared by `Example` and the TUI's fast `Entry`."""
+
+    meta: dict[str, Any]
+
+    @property
+    def title(self) -> str:
+        return str(self.meta.get("title", "") or "")
+
+    @property
+    def type(self) -> str:
+        return str(self.meta.get("type", "") or "")
+
+    @property
+    def status(self) -> str:
+        return str(self.meta.get("status", "") or "draft")
+
+    @property
+    def difficulty(self) -> str:
+        return str(self.meta.get("difficulty", "") or "")
+
+    @property
+    def generations(self) -> list[str]:
+        value = self.meta.get("generation")
+        if isinstance(value, list):
+            return [str(v) for v in value]
+        return [str(value)] if value else []
+
+    @property
+    def tags(self) -> list[str]:
+        value = self.meta.get("tags")
+        return [str(v) for v in value] if isinstance(value, list) else []
+
+
 @dataclass
-class Example:
+class Example(MetaFields):
     """One training example as read from disk; `meta` is the raw front matter mapping."""
 
     path: Path
@@ -103,25 +138,6 @@ class Example:
             if section.level == 2 and section.key == key:
                 return section
         return None
-
-    @property
-    def title(self) -> str:
-        return str(self.meta.get("title", "") or "")
-
-    @property
-    def type(self) -> str:
-        return str(self.meta.get("type", "") or "")
-
-    @property
-    def status(self) -> str:
-        return str(self.meta.get("status", "") or "draft")
-
-    @property
-    def generations(self) -> list[str]:
-        value = self.meta.get("generation")
-        if isinstance(value, list):
-            return [str(v) for v in value]
-        return [str(value)] if value else []
 
     def blocks_in(self, section_key: str) -> list[CodeBlock]:
         return [b for b in self.code_blocks if b.section.lower() == section_key]

@@ -1,8 +1,9 @@
 """Front matter split and safe YAML loading with line numbers for keys and errors.
 
-The `---` block is sliced here line for line (so YAML marks map to file lines exactly);
-PyYAML's safe loader (the C one when present) builds the mapping. Key lines are only composed
-on demand, since most files have no findings."""
+`ExampleYAMLHandler` is a python-frontmatter handler: it slices the `---` block line for line
+(python-frontmatter's own `parse` strips the text, which would shift every line), and loads it
+with PyYAML's safe loader (the C one when present) minus implicit timestamps. Key lines are only
+composed on demand, since most files have no findings."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import re
 from typing import Any
 
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -68,18 +70,41 @@ def _normalize(value: Any) -> Any:
     return value
 
 
+class ExampleYAMLHandler(YAMLHandler):
+    """python-frontmatter's YAML handler, made exact and safe for examples: the block must open
+    on line 1 and closes at the first `---` or `...` line; values load with the safe loader."""
+
+    def detect(self, text: str) -> bool:
+        return text.split("\n", 1)[0].rstrip() == "---"
+
+    def split(self, text: str) -> tuple[str, str]:
+        """(front matter, body), the front matter's lines untouched."""
+        fm_text, end = self.split_at(text)
+        return fm_text, "\n".join(text.split("\n")[end + 1 :])
+
+    def split_at(self, text: str) -> tuple[str, int]:
+        """(front matter, 0-based line of the closing `---`)."""
+        if not self.detect(text):
+            raise FrontMatterError("BBJ101", "missing front matter: the file must start with a '---' line")
+        lines = text.split("\n")
+        end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+        if end is None:
+            raise FrontMatterError("BBJ102", "unterminated front matter: no closing '---' line")
+        return "\n".join(lines[1:end]), end
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        kwargs.setdefault("Loader", _FrontMatterLoader)
+        return super().load(fm, **kwargs) if fm.strip() else {}
+
+
+HANDLER = ExampleYAMLHandler()
+
+
 def load_front_matter(text: str) -> tuple[dict[str, Any], str, int, int]:
     """Return (meta, front matter text, line of its first key, first body line)."""
-    first = text.split("\n", 1)[0].rstrip()
-    if first != "---":
-        raise FrontMatterError("BBJ101", "missing front matter: the file must start with a '---' line")
-    lines = text.split("\n")
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
-    if end is None:
-        raise FrontMatterError("BBJ102", "unterminated front matter: no closing '---' line")
-    fm_text = "\n".join(lines[1:end])
+    fm_text, end = HANDLER.split_at(text)
     try:
-        meta = yaml.load(fm_text, Loader=_FrontMatterLoader) if fm_text.strip() else {}
+        meta = HANDLER.load(fm_text)
         alias = _first_alias(fm_text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from curate.config import ConfigError, CurateConfig, load_config
@@ -52,3 +52,20 @@ def report(diags: list[Diagnostic], config: CurateConfig, hook: str) -> int:
 
 def is_error(diag: Diagnostic) -> bool:
     return diag.severity is Severity.ERROR
+
+
+Check = Callable[[list[Path], CurateConfig], list[Diagnostic]]
+
+
+def run_hook(argv: Sequence[str] | None, hook: str, description: str, check: Check) -> int:
+    """The shape of every hook: parse, load the config (2 on a bad one), keep the example
+    files among those passed (0 when none), check them, print findings, return the status."""
+    args = parse_args(argv, description)
+    config = load(args)
+    if config is None:
+        return 2
+    files = example_files(args.filenames, config)
+    if not files:
+        return 0
+    return report(check(files, config), config, hook)
+

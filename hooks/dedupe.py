@@ -4,22 +4,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
-from hooks._common import example_files, load, parse_args, report
+from curate.config import CurateConfig
+from curate.diagnostics import Diagnostic
+from hooks._common import run_hook
+
+
+def dedupe(files: list[Path], config: CurateConfig) -> list[Diagnostic]:
+    from curate.dedupe import check_against_corpus
+
+    return check_against_corpus(files, config.root / config.data_root, config)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv, "Reject examples that nearly duplicate one already in the corpus.")
-    config = load(args)
-    if config is None:
-        return 2
-    files = example_files(args.filenames, config)
-    if not files:
-        return 0
-    from curate.dedupe import check_against_corpus
-
-    diags = check_against_corpus(files, config.root / config.data_root, config)
-    return report(diags, config, "bbj-dedupe")
+    return run_hook(argv, "bbj-dedupe", "Reject examples that nearly duplicate one already in the corpus.", dedupe)
 
 
 if __name__ == "__main__":

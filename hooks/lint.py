@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
+from curate.config import CurateConfig
+from curate.diagnostics import Diagnostic
 from curate.lint import lint_paths
-from hooks._common import example_files, load, parse_args, report
+from hooks._common import run_hook
+
+
+def lint(files: list[Path], config: CurateConfig) -> list[Diagnostic]:
+    return lint_paths(files, config).diagnostics
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv, "Run the bbj-curate lint rules on example files.")
-    config = load(args)
-    if config is None:
-        return 2
-    files = example_files(args.filenames, config)
-    if not files:
-        return 0
-    return report(lint_paths(files, config).diagnostics, config, "bbj-lint")
+    return run_hook(argv, "bbj-lint", "Run the bbj-curate lint rules on example files.", lint)
 
 
 if __name__ == "__main__":

@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
+from curate.config import CurateConfig
+from curate.diagnostics import Diagnostic
 from curate.lint import lint_paths
-from hooks._common import example_files, load, parse_args, report
+from hooks._common import run_hook
 
 SCHEMA_CODES = ("BBJ0", "BBJ1", "BBJ2")
 
 
+def validate(files: list[Path], config: CurateConfig) -> list[Diagnostic]:
+    return lint_paths(files, config.replace(select=list(SCHEMA_CODES))).diagnostics
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv, "Validate example front matter against schema/example.schema.json.")
-    config = load(args)
-    if config is None:
-        return 2
-    files = example_files(args.filenames, config)
-    if not files:
-        return 0
-    config = config.replace(select=list(SCHEMA_CODES))
-    return report(lint_paths(files, config).diagnostics, config, "bbj-validate")
+    return run_hook(argv, "bbj-validate", "Validate example front matter against schema/example.schema.json.", validate)
 
 
 if __name__ == "__main__":

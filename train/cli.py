@@ -3,10 +3,11 @@ commands never import torch; only `run`, `tiny-model` and the export steps do.""
 
 from __future__ import annotations
 
-import importlib
 import sys
 
 import click
+
+from curate.lazy_cli import lazy_group, run_cli
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "convert": ("train.commands.convert:convert", "Convert curated examples to ChatML training records."),
@@ -18,22 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-class LazyGroup(click.Group):
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(COMMANDS)
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name not in COMMANDS:
-            return None
-        module, attr = COMMANDS[name][0].split(":")
-        return getattr(importlib.import_module(module), attr)
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        with formatter.section("Commands"):
-            formatter.write_dl([(name, COMMANDS[name][1]) for name in sorted(COMMANDS)])
-
-
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=lazy_group(COMMANDS), context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="bbj-coder-toolkit")
 def cli() -> None:
     """Build training data from curated examples and train the BBj code model."""
@@ -41,22 +27,7 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: 0 success, 1 a failed check (e.g. leakage), 2 usage or internal error."""
-    try:
-        result = cli.main(args=argv, prog_name="bbj-train", standalone_mode=False)
-        return result if isinstance(result, int) else 0
-    except click.exceptions.Exit as exc:
-        return int(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        return 2
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        return 2
-    except KeyboardInterrupt:
-        return 2
-    except Exception as exc:  # noqa: BLE001 - report, never a traceback
-        click.echo(f"bbj-train: internal error: {exc.__class__.__name__}: {exc}", err=True)
-        return 2
+    return run_cli(cli, "bbj-train", argv)
 
 
 if __name__ == "__main__":

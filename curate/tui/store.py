@@ -14,7 +14,7 @@ from typing import Any
 from curate.config import CurateConfig
 from curate.diagnostics import Diagnostic, Severity
 from curate.discover import Target, discover
-from curate.example import MAX_FILE_BYTES
+from curate.example import MAX_FILE_BYTES, MetaFields
 from curate.frontmatter_yaml import FrontMatterError, load_front_matter
 from curate.schema import DIFFICULTIES, STATUSES
 
@@ -26,7 +26,7 @@ def digest(data: bytes) -> str:
 
 
 @dataclass
-class Entry:
+class Entry(MetaFields):
     """One example as the browser sees it; `digest` is the hash of the bytes it was read from."""
 
     path: Path
@@ -39,31 +39,7 @@ class Entry:
 
     @property
     def title(self) -> str:
-        return str(self.meta.get("title", "") or "") or self.path.stem
-
-    @property
-    def type(self) -> str:
-        return str(self.meta.get("type", "") or "")
-
-    @property
-    def status(self) -> str:
-        return str(self.meta.get("status", "") or "draft")
-
-    @property
-    def difficulty(self) -> str:
-        return str(self.meta.get("difficulty", "") or "")
-
-    @property
-    def generations(self) -> list[str]:
-        value = self.meta.get("generation")
-        if isinstance(value, list):
-            return [str(v) for v in value]
-        return [str(value)] if value else []
-
-    @property
-    def tags(self) -> list[str]:
-        value = self.meta.get("tags")
-        return [str(v) for v in value] if isinstance(value, list) else []
+        return MetaFields.title.fget(self) or self.path.stem  # type: ignore[attr-defined]
 
     @property
     def unreviewed(self) -> bool:
