@@ -96,7 +96,9 @@ class StageConfig(_Strict):
     max_steps: int | None = Field(
         None, ge=1, description="Stop after this many optimizer steps (demo and benchmarks); overrides epochs."
     )
-    micro_batch_size: int = Field(4, ge=1, description="Sequences per forward pass.")
+    micro_batch_size: int = Field(
+        4, ge=1, description="Sequences per forward pass (Stage 2 with packing: x max_seq_len = its token budget)."
+    )
     gradient_accumulation: int = Field(8, ge=1, description="Micro-batches per optimizer step.")
     eval_steps: int = Field(50, ge=1, description="Validation loss and a checkpoint every N optimizer steps.")
     logging_steps: int = Field(5, ge=1, description="Training loss logged every N optimizer steps.")
@@ -121,7 +123,9 @@ class CptConfig(StageConfig):
 class SftConfig(StageConfig):
     learning_rate: float = Field(2e-4, gt=0.0, le=1e-2, description="Peak learning rate of Stage 2.")
     packing: bool = Field(
-        True, description="Pack conversations into max_seq_len rows (best-fit, padding-free, no cross-attention)."
+        True,
+        description="Group conversations by length into micro-batches of up to micro_batch_size x max_seq_len "
+        "tokens, right-padded, without an attention mask; false: micro_batch_size conversations per padded batch.",
     )
 
 

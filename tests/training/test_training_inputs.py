@@ -1,9 +1,12 @@
 """Inputs of the stages: missing files and folders are named, bad lines point at their line,
-Stage 1 packing fills whole blocks, the general-code mix hits its share."""
+Stage 1 packing fills whole blocks, Stage 2 grouping keeps its token budget with little padding,
+the general-code mix hits its share."""
 
 from __future__ import annotations
 
 import json
+import math
+import random
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,7 +16,7 @@ from training_helpers import bbj_train, config_text, offline_env
 
 from train.config import load_config
 from train.training.errors import TrainingError
-from train.training.packing import pack_blocks, pack_stats, split_held_out
+from train.training.packing import group_by_length, group_stats, pack_blocks, pack_stats, split_held_out
 from train.training.records import mix_in, read_conversations, read_texts, stage_inputs
 
 
@@ -102,6 +105,57 @@ def test_packing_fills_whole_blocks(lengths: list[int], block: int) -> None:
     stats = pack_stats(blocks, block)
     assert stats.real_tokens == len(stream)
     assert stats.fill == pytest.approx(len(stream) / (len(blocks) * block))
+
+
+def _lognormal_lengths(count: int, cap: int, seed: int) -> list[int]:
+    """Conversation lengths as real data has them: many short, a long tail, a few cut at the cap."""
+    rng = random.Random(seed)
+    return [max(20, min(cap, int(rng.lognormvariate(math.log(500), 0.8)))) for _ in range(count)]
+
+
+@pytest.mark.parametrize(
+    ("lengths", "budget"),
+    [([5, 3, 9, 1], 9), ([10], 10), ([4] * 7, 8), ([1, 2, 3, 4, 5, 6, 7, 8], 12),
+     (_lognormal_lengths(400, 2048, 1), 8192)],
+)
+def test_grouping_keeps_the_token_budget(lengths: list[int], budget: int) -> None:
+    groups = group_by_length(lengths, budget, seed=5)
+    assert sorted(i for g in groups for i in g) == list(range(len(lengths))), "every example in exactly one group"
+    for group in groups:
+        longest = max(lengths[i] for i in group)
+        assert len(group) * longest <= budget
+        in_group = [lengths[i] for i in group]
+        assert in_group[0] == longest and in_group == sorted(in_group, reverse=True), "longest first"
+    assert group_by_length(lengths, budget, seed=5) == groups, "deterministic for a seed"
+    stats = group_stats(lengths, groups, budget)
+    real = sum(lengths)
+    padded = sum(len(g) * max(lengths[i] for i in g) for g in groups)
+    counts = (stats.micro_batches, stats.examples, stats.real_tokens, stats.padded_tokens)
+    assert counts == (len(groups), len(lengths), real, padded)
+    assert stats.non_padding_share == pytest.approx(real / padded)
+    assert stats.fill == pytest.approx(real / (len(groups) * budget))
+
+
+def test_grouping_pads_little_and_shuffles_by_seed() -> None:
+    lengths = _lognormal_lengths(2000, 2048, 2)
+    budget = 4 * 2048
+    groups = group_by_length(lengths, budget, seed=1)
+    stats = group_stats(lengths, groups, budget)
+    assert stats.non_padding_share >= 0.97, stats  # sorting by length: neighbours are nearly as long
+    assert stats.fill >= 0.85, stats
+    assert max(len(g) for g in groups) > 4 * min(len(g) for g in groups), "short conversations: many rows"
+    other = group_by_length(lengths, budget, seed=2)
+    assert other != groups and sorted(map(sorted, other)) == sorted(map(sorted, groups)), "same groups, other order"
+    # a greedy pass over the sorted lengths: no two neighbouring groups could have been merged
+    by_size = sorted(groups, key=lambda g: -lengths[g[0]])
+    for first, second in zip(by_size, by_size[1:], strict=False):
+        assert (len(first) + 1) * lengths[first[0]] > budget
+
+
+@pytest.mark.parametrize(("lengths", "budget"), [([5, 10], 9), ([0, 3], 9), ([3], 0)])
+def test_grouping_refuses_what_cannot_fit(lengths: list[int], budget: int) -> None:
+    with pytest.raises(ValueError):
+        group_by_length(lengths, budget, seed=0)
 
 
 @pytest.mark.parametrize(("count", "share", "held"), [(100, 0.02, 2), (10, 0.02, 1), (1, 0.5, 0), (5, 0.0, 0)])

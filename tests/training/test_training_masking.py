@@ -1,7 +1,9 @@
 """Stage 2 trains on assistant tokens only: labels are -100 on every system, user and template
 token (the `<|im_start|>assistant\\n` header included) and equal the input ids on every assistant
 content token and the reply's closing `<|im_end|>`; checked on the batches TRL's trainer really
-feeds the model, with packing on and off, plus packed rows never attending across sequences."""
+feeds the model, with packing on (length-grouped, right-padded, no attention mask) and off (padded,
+masked), plus: a right-padded batch without a mask gives the real tokens the same logits and loss
+as with the mask, and packed rows never attend across sequences."""
 
 from __future__ import annotations
 
@@ -111,7 +113,7 @@ def peft_model(tiny_model: Path, inputs: dict[str, Path], tmp_path_factory: pyte
 def test_trainer_batches_are_masked(peft_model, tokenizer, tmp_path: Path, packing: bool) -> None:
     from train.training.backends import Backend
     from train.training.metrics import StepClock
-    from train.training.stages import build_trainer, sft_data
+    from train.training.stages import REAL_TOKENS, build_trainer, sft_data
 
     config, model = peft_model
     config = config.model_copy(update={"sft": config.sft.model_copy(update={"packing": packing})})
@@ -120,21 +122,91 @@ def test_trainer_batches_are_masked(peft_model, tokenizer, tmp_path: Path, packi
     expected = {tuple(row["input_ids"]): row["labels"] for row in data.train}
     trainer = build_trainer("sft", config, model, tokenizer, data, tmp_path, Backend("hf", "cpu", "test"),
                             StepClock(), [])
-    seen = 0
+    budget = config.sft.micro_batch_size * config.max_seq_len
+    pad = tokenizer.pad_token_id
+    seen, batches = [], 0
     for batch in trainer.get_train_dataloader():
         ids, labels = batch["input_ids"], batch["labels"]
+        batches += 1
         if packing:
-            assert "attention_mask" not in batch and ids.shape[0] == 1
-            starts = (batch["position_ids"][0] == 0).nonzero().flatten().tolist() + [ids.shape[1]]
-            segments = [(ids[0, a:b].tolist(), labels[0, a:b].tolist()) for a, b in itertools.pairwise(starts)]
+            # right-padded rows, no mask (and no positions): rows x longest within the token budget
+            assert "attention_mask" not in batch and "position_ids" not in batch
+            assert ids.numel() <= budget
+            lengths = [int((row != pad).nonzero().max()) + 1 for row in ids]
+            assert max(lengths) == ids.shape[1] and batch[REAL_TOKENS] == sum(lengths)
+            for row, length in enumerate(lengths):
+                assert (ids[row, length:] == pad).all() and (labels[row, length:] == IGNORE_INDEX).all()
+            segments = [(ids[r, :n].tolist(), labels[r, :n].tolist()) for r, n in enumerate(lengths)]
         else:
             mask = batch["attention_mask"].bool()
             assert (labels[~mask] == IGNORE_INDEX).all()
             segments = [(ids[r][mask[r]].tolist(), labels[r][mask[r]].tolist()) for r in range(ids.shape[0])]
         for segment_ids, segment_labels in segments:
             assert segment_labels == expected[tuple(segment_ids)]
-            seen += 1
-    assert seen == len(data.train)
+            assert segment_labels == expected_labels(tokenizer, segment_ids), "the oracle agrees"
+            seen.append(tuple(segment_ids))
+    assert sorted(seen) == sorted(expected), "every conversation exactly once per epoch"
+    if packing:
+        assert batches < len(data.train) / config.sft.micro_batch_size, "short conversations share micro-batches"
+        assert trainer.batch_stats["train"].micro_batches == batches
+
+
+def test_grouped_rows_keep_trl_packed_format(peft_model, tokenizer, tmp_path: Path) -> None:
+    """A grouped row is TRL's packed-row format (input_ids, labels, seq_lengths), so Unsloth leaves it
+    uncut (it truncated such rows to max_length before evaluation under another column name), and the
+    collator refuses a row whose lengths no longer add up instead of training on shifted rows."""
+    from train.training.backends import Backend
+    from train.training.metrics import StepClock
+    from train.training.stages import ROW_LENGTHS, build_trainer, sft_data
+
+    config, model = peft_model
+    data = sft_data(config, tokenizer)
+    trainer = build_trainer("sft", config, model, tokenizer, data, tmp_path, Backend("hf", "cpu", "test"),
+                            StepClock(), [])
+    assert ROW_LENGTHS == "seq_lengths"
+    for dataset in (trainer.train_dataset, trainer.eval_dataset):
+        assert sorted(dataset.column_names) == ["input_ids", "labels", "seq_lengths"]
+        for row in dataset:
+            assert sum(row["seq_lengths"]) == len(row["input_ids"]) == len(row["labels"])
+    assert max(len(row) for row in trainer.train_dataset["input_ids"]) > config.max_seq_len, "rows span conversations"
+    row = max(trainer.train_dataset, key=lambda r: len(r["input_ids"]))
+    cut = {**row, "input_ids": row["input_ids"][: config.max_seq_len], "labels": row["labels"][: config.max_seq_len]}
+    with pytest.raises(ValueError, match="something cut the grouped row"):
+        trainer.data_collator([cut])
+
+
+@pytest.mark.parametrize("positions", [False, True], ids=["no-positions", "plain-positions"])
+def test_right_padded_batch_needs_no_mask(peft_model, tokenizer, positions: bool) -> None:
+    """Per-token logits and the loss on real tokens are the same with and without the attention
+    mask when padding is on the right: a real token never attends to a later position. Plain
+    0..n-1 position ids (the hf backend on CUDA gets them) change nothing."""
+    from train.training.stages import REAL_TOKENS, ROW_LENGTHS, GroupedBatchCollator
+
+    _, model = peft_model
+    rng = random.Random(9)
+    rows = [tokenize_conversation(tokenizer, conversation(rng, i, turns=1 + i % 3)["messages"]) for i in range(5)]
+    lengths = [len(ids) for ids, _ in rows]
+    assert len(set(lengths)) > 1
+    flat = {"input_ids": [t for ids, _ in rows for t in ids], "labels": [t for _, labels in rows for t in labels],
+            ROW_LENGTHS: lengths}  # fmt: skip
+    batch = GroupedBatchCollator(tokenizer.pad_token_id, position_ids=positions)([flat])
+    assert batch.pop(REAL_TOKENS) == sum(lengths) and "attention_mask" not in batch
+    assert ("position_ids" in batch) == positions
+    mask = torch.zeros_like(batch["input_ids"])
+    for row, length in enumerate(lengths):
+        mask[row, :length] = 1
+    model.eval()
+    with torch.no_grad():
+        maskless = model(**batch)
+        masked = model(input_ids=batch["input_ids"], labels=batch["labels"], attention_mask=mask)
+        for row, (ids, _) in enumerate(rows):
+            alone = model(input_ids=torch.tensor([ids])).logits[0]
+            torch.testing.assert_close(maskless.logits[row, : len(ids)], alone, atol=1e-4, rtol=1e-4)
+    model.train()
+    real = mask.bool()
+    torch.testing.assert_close(maskless.logits[real], masked.logits[real], atol=1e-4, rtol=1e-4)
+    torch.testing.assert_close(maskless.loss, masked.loss, atol=1e-5, rtol=1e-5)
+    assert torch.isfinite(maskless.loss)
 
 
 def test_packed_rows_do_not_attend_across_sequences(peft_model, tokenizer) -> None:

@@ -19,7 +19,15 @@ from train.config import RunConfig
 from train.training.backends import Backend
 from train.training.chat import END_OF_TEXT, IGNORE_INDEX, tokenize_conversation
 from train.training.metrics import MetricsLog, StepClock
-from train.training.packing import label_rows, pack_blocks, pack_stats, split_held_out
+from train.training.packing import (
+    GroupStats,
+    group_by_length,
+    group_stats,
+    label_rows,
+    pack_blocks,
+    pack_stats,
+    split_held_out,
+)
 from train.training.records import mix_in, read_conversations, read_texts, require_some
 from train.training.rundir import RunDir
 
@@ -89,21 +97,59 @@ def sft_data(config: RunConfig, tokenizer: Any) -> StageData:
     return StageData(train_set, validation_set, stats)
 
 
+REAL_TOKENS = "real_tokens"  # collator key: real (non-pad) tokens of the batch, removed before the forward pass
+# Grouped dataset column: the lengths of the conversations concatenated in a row. TRL's own name for
+# the document lengths of a packed row: Unsloth then leaves such rows uncut (it truncated a row of
+# concatenated conversations to max_length before evaluation when the column had another name).
+ROW_LENGTHS = "seq_lengths"
+
+
+def group_dataset(dataset: Any, budget: int, seed: int) -> tuple[Any, GroupStats]:
+    """One row per micro-batch: the conversations of a `group_by_length` group, their input_ids and
+    labels concatenated with their lengths in `seq_lengths` (TRL's packed-row format; flat, so every
+    library that scans `input_ids` for token ids, as Unsloth's untrained-token check does, reads
+    plain ids). The collator splits them again into right-padded rows."""
+    from datasets import Dataset
+
+    ids, labels = dataset["input_ids"], dataset["labels"]
+    lengths = [len(row) for row in ids]
+    groups = group_by_length(lengths, budget, seed)
+    columns: dict[str, list] = {"input_ids": [], "labels": [], ROW_LENGTHS: []}
+    for group in groups:
+        columns["input_ids"].append([token for i in group for token in ids[i]])
+        columns["labels"].append([label for i in group for label in labels[i]])
+        columns[ROW_LENGTHS].append([lengths[i] for i in group])
+    return Dataset.from_dict(columns), group_stats(lengths, groups, budget)
+
+
 def build_trainer(stage: str, config: RunConfig, model: Any, tokenizer: Any, data: StageData, output_dir: Path,
                   backend: Backend, clock: StepClock, callbacks: list) -> Any:  # fmt: skip
-    """The stage's SFTTrainer on pre-tokenized input_ids + labels: TRL truncates and, in Stage 2 with
-    packing on, packs best-fit into max_seq_len rows trained padding-free (no cross-sequence attention)."""
+    """The stage's SFTTrainer on pre-tokenized input_ids + labels. Stage 1: full blocks, no mask.
+    Stage 2 with packing on: conversations grouped by length into token-budget micro-batches (one
+    dataset row each, so the trainer's own seeded sampler orders them and a resume stays exact),
+    right-padded and fed WITHOUT an attention mask (see packing.py); packing off: plain padded batches.
+    `trainer.batch_stats` holds the Stage 2 grouping statistics (train, validation) when grouped."""
     from transformers.trainer_callback import PrinterCallback
     from trl import SFTConfig, SFTTrainer
 
     settings = config.stage(stage)
     has_eval = data.validation is not None
     on_cuda = backend.device == "cuda"
-    packing = stage == "sft" and config.sft.packing
+    grouped = stage == "sft" and config.sft.packing
+    own_loss = not on_cuda or backend.name == "unsloth"
+    train_set, validation_set, batch_stats = data.train, data.validation, None
+    if grouped:
+        budget = settings.micro_batch_size * config.max_seq_len
+        train_set, train_stats = group_dataset(data.train, budget, config.seed)
+        validation_stats = None
+        if has_eval:
+            validation_set, validation_stats = group_dataset(data.validation, budget, config.seed)
+        batch_stats = {"train": train_stats, "validation": validation_stats}
+    batch_size = 1 if grouped else settings.micro_batch_size  # a grouped dataset row IS a micro-batch
     args = SFTConfig(
         output_dir=str(output_dir),
-        per_device_train_batch_size=settings.micro_batch_size,
-        per_device_eval_batch_size=settings.micro_batch_size,
+        per_device_train_batch_size=batch_size,
+        per_device_eval_batch_size=batch_size,
         gradient_accumulation_steps=settings.gradient_accumulation,
         learning_rate=settings.learning_rate,
         num_train_epochs=settings.epochs,
@@ -126,9 +172,10 @@ def build_trainer(stage: str, config: RunConfig, model: Any, tokenizer: Any, dat
         fp16=on_cuda and config.quantization.compute_dtype == "float16",
         **_no_trainer_checkpointing(SFTConfig),
         max_length=config.max_seq_len,
-        packing=packing,
-        packing_strategy="bfd",
-        padding_free=packing,  # explicit: Unsloth would switch it on for Stage 1's full rows too
+        packing=False,  # Stage 2 grouping is ours (TRL's bfd packing trains padding-free: one long masked row)
+        padding_free=False,  # explicit: Unsloth would switch it on otherwise
+        dataset_kwargs={"skip_prepare_dataset": True} if grouped else None,
+        remove_unused_columns=not grouped,  # the grouped rows' seq_lengths reach the collator
         assistant_only_loss=False,  # our labels already mask everything but the replies
         completion_only_loss=False,
         report_to="none",
@@ -137,22 +184,25 @@ def build_trainer(stage: str, config: RunConfig, model: Any, tokenizer: Any, dat
         dataloader_pin_memory=on_cuda,
         optim="adamw_torch",
     )
-    own_loss = not on_cuda or backend.name == "unsloth"
     collator = None
     if stage == "cpt" and own_loss:  # TRL's fused loss wants the mask; transformers' SDPA skips an all-ones one
         from trl.trainer.sft_trainer import DataCollatorForLanguageModeling
 
         collator = _FullRowCollator(DataCollatorForLanguageModeling(pad_token_id=tokenizer.pad_token_id))
+    if grouped:
+        pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+        collator = GroupedBatchCollator(pad_id, position_ids=not own_loss)
     trainer = _counting_trainer(SFTTrainer, clock, own_loss)(
         model=model,
         args=args,
-        train_dataset=data.train,
-        eval_dataset=data.validation,
+        train_dataset=train_set,
+        eval_dataset=validation_set,
         processing_class=tokenizer,
         data_collator=collator,
         callbacks=callbacks,
     )
     trainer.remove_callback(PrinterCallback)
+    trainer.batch_stats = batch_stats
     return trainer
 
 
@@ -161,16 +211,25 @@ def run_stage(stage: str, config: RunConfig, model: Any, tokenizer: Any, data: S
     """Train one stage to its end (or from `resume_from` to its end); save and return its summary."""
     from train.training.callbacks import MetricsCallback, ProgressCallback
 
-    packing = stage == "cpt" or config.sft.packing
     clock = StepClock()
     log = MetricsLog(run.metrics_path)
     metrics = MetricsCallback(log, stage, clock)
     callbacks = [metrics, ProgressCallback(stage, metrics, console)]
     trainer = build_trainer(stage, config, model, tokenizer, data, run.stage_dir(stage), backend, clock, callbacks)
-    rows = trainer.train_dataset["input_ids"]
-    fill = sum(len(row) for row in rows) / (len(rows) * config.max_seq_len)
-    run.log(f"{stage}: {len(rows)} rows of up to {config.max_seq_len} tokens, fill {fill:.1%} "
-            f"(packing {'on' if packing else 'off'}); data {data.stats}")  # fmt: skip
+    grouping = trainer.batch_stats
+    if grouping is not None:
+        train = grouping["train"]
+        fill = train.fill
+        data.stats["grouping"] = {name: stats.to_json() for name, stats in grouping.items() if stats is not None}
+        run.log(f"{stage}: {train.examples} conversations in {train.micro_batches} length-grouped micro-batches of "
+                f"up to {train.budget} tokens (rows x longest), right-padded, no attention mask: non-padding "
+                f"{train.non_padding_share:.1%}, budget fill {fill:.1%}; data {data.stats}")  # fmt: skip
+    else:
+        rows = trainer.train_dataset["input_ids"]
+        fill = sum(len(row) for row in rows) / (len(rows) * config.max_seq_len)
+        how = "full blocks" if stage == "cpt" else "packing off: padded batches"
+        run.log(f"{stage}: {len(rows)} rows of up to {config.max_seq_len} tokens, fill {fill:.1%} ({how}); "
+                f"data {data.stats}")  # fmt: skip
     result = trainer.train(resume_from_checkpoint=str(resume_from) if resume_from else None)
     adapter = run.stage_dir(stage) / "adapter"
     trainer.save_model(str(adapter))
@@ -190,6 +249,49 @@ def run_stage(stage: str, config: RunConfig, model: Any, tokenizer: Any, data: S
     run.mark_stage_done(stage, summary)
     run.log(f"{stage}: done after {summary['steps']} steps; best eval loss {summary['best_eval_loss']}")
     return summary
+
+
+class GroupedBatchCollator:
+    """Stage 2 with packing on: a dataset row is one pre-grouped micro-batch (several conversations
+    of similar length, concatenated, with their `seq_lengths`). Unwraps it into a right-padded
+    batch: pads get `pad_token_id` and label -100, and there is NO attention mask. With right
+    padding and causal attention no real token attends to a pad (pads come after it), so every
+    real token's logits equal the masked batch's, and without a mask attention takes the fast
+    causal kernel (SDPA's flash path) on both backends.
+
+    `real_tokens` (tokens without pads, for honest tokens/s) is removed by the trainer before the
+    forward pass. `position_ids` (0..n-1 on every row, which transformers reads as unpacked rows)
+    only where TRL's own loss needs a mask or positions: the hf backend on CUDA."""
+
+    def __init__(self, pad_token_id: int, position_ids: bool = False) -> None:
+        self.pad_token_id = pad_token_id
+        self.position_ids = position_ids
+
+    def __call__(self, examples: list[dict[str, Any]]) -> dict[str, Any]:
+        import torch
+
+        ids, labels = [], []
+        for example in examples:
+            start = 0
+            for length in example[ROW_LENGTHS]:
+                ids.append(example["input_ids"][start : start + length])
+                labels.append(example["labels"][start : start + length])
+                start += length
+            if start != len(example["input_ids"]):
+                total = len(example["input_ids"])
+                raise ValueError(f"{ROW_LENGTHS} add up to {start}, not to the row's {total} tokens "
+                                 "(something cut the grouped row)")
+        longest = max(len(row) for row in ids)
+        input_ids = torch.full((len(ids), longest), self.pad_token_id, dtype=torch.long)
+        label_ids = torch.full((len(ids), longest), IGNORE_INDEX, dtype=torch.long)
+        for index, (row, row_labels) in enumerate(zip(ids, labels, strict=True)):
+            input_ids[index, : len(row)] = torch.tensor(row, dtype=torch.long)
+            label_ids[index, : len(row)] = torch.tensor(row_labels, dtype=torch.long)
+        batch: dict[str, Any] = {"input_ids": input_ids, "labels": label_ids}
+        if self.position_ids:
+            batch["position_ids"] = torch.arange(longest, dtype=torch.long).repeat(len(ids), 1)
+        batch[REAL_TOKENS] = sum(len(row) for row in ids)
+        return batch
 
 
 class _FullRowCollator:
@@ -224,9 +326,16 @@ def _counting_trainer(base: type, clock: StepClock, own_loss: bool) -> type:
     class CountingTrainer(base):
         def training_step(self, model, inputs, *args, **kwargs):
             ids = inputs["input_ids"]
-            mask = inputs.get("attention_mask")
-            clock.count(int(mask.sum()) if mask is not None else ids.numel(), ids.numel())
+            real = inputs.pop(REAL_TOKENS, None)
+            if real is None:
+                mask = inputs.get("attention_mask")
+                real = int(mask.sum()) if mask is not None else ids.numel()
+            clock.count(int(real), ids.numel())
             return super().training_step(model, inputs, *args, **kwargs)
+
+        def prediction_step(self, model, inputs, *args, **kwargs):
+            inputs.pop(REAL_TOKENS, None)
+            return super().prediction_step(model, inputs, *args, **kwargs)
 
         def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
             if own_loss:
