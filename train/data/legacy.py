@@ -86,19 +86,25 @@ def read_lines(path: Path) -> Iterator[tuple[int, bytes]]:
             yield number, raw.rstrip(b"\n").rstrip(b"\r")
 
 
-def decode_line(raw: bytes, options: ImportOptions) -> Any:
-    """The JSON value of one line, or Dropped with the reason it cannot be read."""
+def decode_line(raw: bytes, options: ImportOptions) -> tuple[Any, list[str]]:
+    """The JSON value of one line and the fixes made to read it, or Dropped with the reason it
+    cannot be read. Bytes that are not UTF-8 are read as Windows-1252 (what legacy exports on
+    Windows wrote; it covers Latin-1's letters), falling back to Latin-1, which reads any byte."""
     if len(raw) > options.max_line_bytes:
         raise Dropped(f"line-too-long:{len(raw)}-bytes")
     raw = raw.removeprefix(BOM)
+    fixes: list[str] = []
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise Dropped("invalid-utf8") from None
+        try:
+            text, fixes = raw.decode("cp1252"), ["decoded-cp1252"]
+        except UnicodeDecodeError:
+            text, fixes = raw.decode("latin-1"), ["decoded-latin1"]
     if not text.strip():
         raise Dropped("blank-line")
     try:
-        return json.loads(text)
+        return json.loads(text), fixes
     except (ValueError, RecursionError):
         raise Dropped("malformed-json") from None
 
@@ -114,7 +120,7 @@ def raw_turns(value: Any) -> tuple[list[tuple[str, str]], list[str]]:
             raise Dropped("messages-not-list")
         if not messages:
             raise Dropped("empty-messages")
-        return _message_turns(messages), []
+        return _message_turns(messages)
     if "text" in value:
         if not isinstance(value["text"], str):
             raise Dropped("text-not-string")
@@ -126,15 +132,25 @@ def raw_turns(value: Any) -> tuple[list[tuple[str, str]], list[str]]:
     raise Dropped("no-messages")
 
 
-def _message_turns(messages: list[Any]) -> list[tuple[str, str]]:
+def _message_turns(messages: list[Any]) -> tuple[list[tuple[str, str]], list[str]]:
+    """(role, content) pairs and the fixes made: content given as a list of text parts
+    (`[{"type": "text", "text": ...}]`, the OpenAI form) is joined into one string."""
     turns: list[tuple[str, str]] = []
     problems: list[str] = []
+    fixes: list[str] = []
     for message in messages:
         if not isinstance(message, dict):
             problems.append("message-not-object")
             continue
         role = message.get("role", message.get("from"))
         content = message.get("content", message.get("value"))
+        if isinstance(content, list):
+            joined = _joined_text_parts(content)
+            if joined is None:
+                problems.append("content-part-not-text")
+                continue
+            content = joined
+            fixes.append("content-parts")
         if not isinstance(role, str):
             problems.append("message-without-role" if role is None else "role-not-string")
         elif content is None:
@@ -145,7 +161,21 @@ def _message_turns(messages: list[Any]) -> list[tuple[str, str]]:
             turns.append((role, content))
     if problems:
         raise Dropped(*dict.fromkeys(problems))
-    return turns
+    return turns, fixes
+
+
+def _joined_text_parts(parts: list[Any]) -> str | None:
+    """The text of `[{"type": "text", "text": "..."}, ...]` (or plain strings), else None:
+    an image or audio part cannot become a training turn."""
+    texts = []
+    for part in parts:
+        if isinstance(part, str):
+            texts.append(part)
+        elif isinstance(part, dict) and part.get("type", "text") == "text" and isinstance(part.get("text"), str):
+            texts.append(part["text"])
+        else:
+            return None
+    return "\n".join(texts)
 
 
 def clean_content(content: str) -> tuple[str, list[str]]:
@@ -253,9 +283,10 @@ def _check_dialogue(dialogue: list[tuple[str, str]]) -> None:
 
 def parse_line(number: int, raw: bytes, options: ImportOptions) -> Candidate:
     """One input line to a repaired candidate, or Dropped."""
-    turns, fixes = raw_turns(decode_line(raw, options))
+    value, decoding = decode_line(raw, options)
+    turns, fixes = raw_turns(value)
     messages, more = normalize_turns(turns, options)
-    return Candidate(number, messages, list(dict.fromkeys(fixes + more)))
+    return Candidate(number, messages, list(dict.fromkeys(decoding + fixes + more)))
 
 
 def exact_key(messages: list[dict[str, str]]) -> str:
