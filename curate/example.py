@@ -83,7 +83,12 @@ class MetaFields:
 
     @property
     def generations(self) -> list[str]:
-        value = self.meta.get("generation")
+        return self.generations_of("generation")
+
+    def generations_of(self, key: str) -> list[str]:
+        """`generation`, `from_generation` or `to_generation` as a list (a key may hold one
+        name or a list of names)."""
+        value = self.meta.get(key)
         if isinstance(value, list):
             return [str(v) for v in value]
         return [str(value)] if value else []

@@ -25,7 +25,7 @@ class ExampleMeta(BaseModel):
     description: str | None = None
     requires_version: Annotated[str, Field(pattern=r"^[0-9]{1,2}\.[0-9]{2}$")] | None = None
     from_generation: GenerationName | None = None
-    to_generation: GenerationName | None = None
+    to_generation: GenerationName | list[GenerationName] | None = None
     status: Literal["draft", "in-review", "approved", "needs-work", "rejected"] | None = None
     reviewer: str | None = None
     reviewed: Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")] | None = None
@@ -42,11 +42,11 @@ class ExampleMeta(BaseModel):
             raise ValueError("null is not allowed: give a value or remove the key")
         return value
 
-    @field_validator("generation")
+    @field_validator("generation", "to_generation")
     @classmethod
     def _unique_non_empty(cls, value: Any) -> Any:
         if isinstance(value, list) and (not value or len(set(value)) != len(value)):
-            raise ValueError("generation list must be non-empty and without repeats")
+            raise ValueError("a generation list must be non-empty and without repeats")
         return value
 
     @field_validator("reviewed")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from curate.diagnostics import Diagnostic, Severity
@@ -14,6 +15,7 @@ from curate.rules.sections import CODE
 from curate.schema import GENERATIONS
 
 SIDE_KEYS = {"before": "from_generation", "after": "to_generation"}
+HEADING_NAMES = re.compile(r"\s*(?:,|/|&|\+|\band\b)\s*", re.IGNORECASE)  # "### After (bbj-gui, dwc)"
 
 
 def labelled_blocks(example: Example) -> Iterator[tuple[CodeBlock, list[str], str]]:
@@ -23,9 +25,9 @@ def labelled_blocks(example: Example) -> Iterator[tuple[CodeBlock, list[str], st
     if example.type == "migration":
         for block in example.blocks_in(CODE):
             key = SIDE_KEYS.get(block.migration_side or "")
-            label = example.meta.get(key) if key else None
-            if isinstance(label, str) and label in GENERATIONS:
-                yield block, [label], key or ""
+            labels = example.generations_of(key) if key else []
+            if labels and all(label in GENERATIONS for label in labels):
+                yield block, labels, key or ""
         return
     generations = example.generations
     if generations and "all" not in generations and all(g in GENERATIONS for g in generations):
@@ -108,7 +110,8 @@ class GenerationAllWithSpecificCode(Rule):
 class MigrationHeadingMismatch(Rule):
     """A migration's `### Before (<name>)` / `### After (<name>)` heading names a generation
     other than its `from_generation` / `to_generation` (compared case-insensitively; the name
-    must be written as in the front matter).
+    must be written as in the front matter). With a list `to_generation: [bbj-gui, dwc]` the
+    After heading may name any of them, or several: `### After (bbj-gui, dwc)`.
 
     Bad:
         from_generation: vpro5
@@ -131,7 +134,7 @@ class MigrationHeadingMismatch(Rule):
             if not match or match.group(2) is None:
                 continue
             key = SIDE_KEYS[match.group(1).lower()]
-            expected = example.meta.get(key)
-            named = match.group(2).strip().lower()
-            if isinstance(expected, str) and expected in GENERATIONS and named != expected:
-                yield self.diag(example, section.line, f"heading names '{match.group(2).strip()}' but {key} is {expected}")
+            expected = example.generations_of(key)
+            named = [name.strip().lower() for name in HEADING_NAMES.split(match.group(2)) if name.strip()]
+            if expected and all(g in GENERATIONS for g in expected) and not set(named) <= set(expected):
+                yield self.diag(example, section.line, f"heading names '{match.group(2).strip()}' but {key} is {', '.join(expected)}")

@@ -63,7 +63,7 @@ class MissingMigrationGeneration(Rule):
 
 
 class SameMigrationGeneration(Rule):
-    """A migration whose `from_generation` equals its `to_generation` migrates nothing.
+    """A migration whose `to_generation` is (or lists) its `from_generation` migrates nothing.
 
     Bad:
         from_generation: bbj-gui
@@ -75,12 +75,12 @@ class SameMigrationGeneration(Rule):
 
     code = "BBJ206"
     name = "same-migration-generation"
-    summary = "Migration's from_generation equals its to_generation"
+    summary = "Migration's to_generation is or lists its from_generation"
 
     def check(self, example: Example, ctx: RuleContext) -> Iterable[Diagnostic]:
-        source, target = (example.meta.get(key) for key in MIGRATION_KEYS)
-        if isinstance(source, str) and source == target and source in GENERATIONS:
-            yield self.diag(example, example.line_of_key("to_generation"), f"from_generation and to_generation are both '{source}'")
+        source, targets = example.meta.get("from_generation"), example.generations_of("to_generation")
+        if isinstance(source, str) and source in GENERATIONS and source in targets:
+            yield self.diag(example, example.line_of_key("to_generation"), f"to_generation names from_generation '{source}' itself")
 
 
 class UnknownLintIgnoreCode(Rule):

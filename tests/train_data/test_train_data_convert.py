@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import INVALID, REPO, VALID, bbj_train, read_jsonl, write_examples
+from conftest import INVALID, MIGRATION, REPO, VALID, bbj_train, read_jsonl, write_examples
 
 from curate.config import load_config
 from train.cli import main
@@ -135,3 +135,15 @@ def test_many_examples_scale(tmp_path: Path) -> None:
     records = convert(data, tmp_path / "out")
     assert len(records) == 300
     assert len({r["messages"][1]["content"] for r in records}) == 300
+
+
+def test_migration_to_several_generations(tmp_path: Path) -> None:
+    """`to_generation` may list several targets (as the upstream format allows)."""
+    text = MIGRATION.replace("generation: [character, bbj-gui]", "generation: [character, bbj-gui, dwc]")
+    text = text.replace("to_generation: bbj-gui", "to_generation: [bbj-gui, dwc]").replace("### After (bbj-gui)", "### After (bbj-gui, dwc)")
+    data = write_examples(tmp_path / "project", {"gui/character-prompt-to-window.md": text})
+    (record,) = convert(data, tmp_path / "out")
+    system, user = record["messages"][0]["content"], record["messages"][1]["content"]
+    assert "Target UI generations: BBj GUI" in system and "DWC" in system
+    assert "BBj GUI" in user and "DWC" in user
+    assert record["meta"]["to_generation"] == ["bbj-gui", "dwc"]

@@ -197,9 +197,9 @@ def example_record(example: Example, root: Path | None = None) -> dict[str, Any]
         if not before or not after:
             raise ValueError(MIGRATION_SIDES)
         source_generation = str(example.meta.get("from_generation") or "")
-        to_generation = str(example.meta.get("to_generation") or generations[0])
-        generations = [to_generation]
-        user = user_prompt(kind, example.id, code=_render_blocks(before), target=generation_label(to_generation), source=generation_label(source_generation or "all"))
+        generations = example.generations_of("to_generation") or generations[:1]
+        target_label = " and ".join(generation_label(g) for g in generations)
+        user = user_prompt(kind, example.id, code=_render_blocks(before), target=target_label, source=generation_label(source_generation or "all"))
         assistant = append_expected(f"{_render_blocks(after)}\n\n{explanation}", behavior, output)
     else:
         user = user_prompt(kind, example.id, task=_task(example), target=target)
