@@ -15,7 +15,26 @@ from curate.rules.sections import CODE
 from curate.schema import GENERATIONS
 
 SIDE_KEYS = {"before": "from_generation", "after": "to_generation"}
-HEADING_NAMES = re.compile(r"\s*(?:,|/|&|\+|\band\b)\s*", re.IGNORECASE)  # "### After (bbj-gui, dwc)"
+# How headings name generations: the front matter's names and the human ones upstream uses
+# ("### Before (Character Mode)", "### After (BBj GUI/DWC)"). Longest first, so "Visual PRO/5"
+# is one name and not "Visual PRO" and "5".
+HEADING_ALIASES = {
+    "character mode": "character", "character": "character", "terminal": "character",
+    "visual pro/5": "vpro5", "visual pro5": "vpro5", "visual pro 5": "vpro5", "vpro/5": "vpro5", "vpro5": "vpro5", "pro/5": "vpro5",
+    "bbj gui": "bbj-gui", "bbj-gui": "bbj-gui", "bbjgui": "bbj-gui", "gui": "bbj-gui",
+    "dynamic web client": "dwc", "dwc": "dwc", "browser": "dwc",
+}  # fmt: skip
+HEADING_NAME = re.compile(
+    r"(?<![\w-])(" + "|".join(re.escape(a) for a in sorted(HEADING_ALIASES, key=len, reverse=True)) + r")(?![\w-])", re.IGNORECASE
+)
+HEADING_GLUE = re.compile(r"^(?:[\s,/&+]|\band\b|\bor\b)*$", re.IGNORECASE)
+
+
+def heading_generations(text: str) -> list[str] | None:
+    """The generations a Before/After heading names, or None when it names something else too."""
+    names = [HEADING_ALIASES[m.group(1).lower()] for m in HEADING_NAME.finditer(text)]
+    rest = HEADING_NAME.sub(" ", text)
+    return names if names and HEADING_GLUE.match(rest) else None
 
 
 def labelled_blocks(example: Example) -> Iterator[tuple[CodeBlock, list[str], str]]:
@@ -109,9 +128,10 @@ class GenerationAllWithSpecificCode(Rule):
 
 class MigrationHeadingMismatch(Rule):
     """A migration's `### Before (<name>)` / `### After (<name>)` heading names a generation
-    other than its `from_generation` / `to_generation` (compared case-insensitively; the name
-    must be written as in the front matter). With a list `to_generation: [bbj-gui, dwc]` the
-    After heading may name any of them, or several: `### After (bbj-gui, dwc)`.
+    other than its `from_generation` / `to_generation`. Names are compared case-insensitively
+    and may be the front matter's (`vpro5`) or the usual human ones (`Visual PRO/5`,
+    `Character Mode`, `BBj GUI`, `DWC`). With a list `to_generation: [bbj-gui, dwc]` the After
+    heading may name any of them, or several: `### After (BBj GUI/DWC)`.
 
     Bad:
         from_generation: vpro5
@@ -135,6 +155,6 @@ class MigrationHeadingMismatch(Rule):
                 continue
             key = SIDE_KEYS[match.group(1).lower()]
             expected = example.generations_of(key)
-            named = [name.strip().lower() for name in HEADING_NAMES.split(match.group(2)) if name.strip()]
-            if expected and all(g in GENERATIONS for g in expected) and not set(named) <= set(expected):
+            named = heading_generations(match.group(2))
+            if expected and all(g in GENERATIONS for g in expected) and (named is None or not set(named) <= set(expected)):
                 yield self.diag(example, section.line, f"heading names '{match.group(2).strip()}' but {key} is {', '.join(expected)}")
