@@ -7,7 +7,6 @@ as with the mask, and packed rows never attend across sequences."""
 
 from __future__ import annotations
 
-import itertools
 import random
 from pathlib import Path
 
