@@ -30,10 +30,13 @@ NOT_SHARED = {"ListBehavior", "Separator", "SysGuiBatchAgent", "WrappedJComponen
               "FormBuilderWrappedJComponent"}
 WINDOWS = {"BBjTopLevelWindow", "BBjChildWindow", "BBjDialogWindow"}
 EXTRA_PARENTS = {
+    # The javadoc lists some window methods (addMenuBar, addStatusBar, ...) only under the MDI
+    # window interface; real programs call them on every window, so windows inherit that list.
+    "BBjWindow": ["MDIWindowIF"],
     "BBjCheckBox": ["BBjToggleButton"], "BBjRadioButton": ["BBjToggleButton"],
     "BBjToolButton": ["BBjButton", "BBjToggleButton"], "BBjMenuButton": ["BBjButton"],
-    "BBjListBox": ["ListBehavior"], "BBjListButton": ["BBjListBox", "ListBehavior"],
-    "BBjListEdit": ["BBjListBox", "ListBehavior"], "BBjListSpinner": ["BBjSpinner", "ListBehavior"],
+    "BBjListBox": ["ListBehavior"], "BBjListButton": ["BBjListBox", "BBjComboBox", "ListBehavior"],
+    "BBjListEdit": ["BBjListBox", "BBjComboBox", "ListBehavior"], "BBjListSpinner": ["BBjSpinner", "ListBehavior"],
     "BBjInputD": ["BBjInput"], "BBjInputE": ["BBjInput"], "BBjInputN": ["BBjInput"], "BBjInputT": ["BBjInput"],
     "BBjInputDSpinner": ["BBjInputD", "BBjSpinner"], "BBjInputESpinner": ["BBjInputE", "BBjSpinner"],
     "BBjInputNSpinner": ["BBjInputN", "BBjSpinner"], "BBjInputTSpinner": ["BBjInputT", "BBjSpinner"],
@@ -60,6 +63,19 @@ FACTORY_EXTRAS = {
 FACTORY_OWNERS = ("BBjAPI", "BBjSysGui", "BBjWindow", "BBjControl", "BBjMenuBar", "BBjMenu", "BBjPopupMenu")
 
 
+def _complete_add_get(own: dict[str, set[str]]) -> None:
+    """The javadoc lists some control accessors of a window only one way round (getDrawPanel
+    without addDrawPanel): where a window has addX or getX for a class BBjX, give it both."""
+    for owner in ("BBjWindow",):
+        methods = own.get(owner, set())
+        extra = set()
+        for meth in methods:
+            for have, want in (("add", "get"), ("get", "add")):
+                if meth.startswith(have) and "BBj" + meth[3:] in own:
+                    extra.add(want + meth[3:])
+        methods |= extra
+
+
 def build(api_dir: Path) -> dict[str, object]:
     """Compact data: classes (own methods), parents (inheritance), factories (method -> class)."""
     own: dict[str, set[str]] = {}
@@ -70,6 +86,7 @@ def build(api_dir: Path) -> dict[str, object]:
             own.setdefault(cls["name"], set()).update(m["name"] for m in cls["methods"])
             if name == SOURCES[0]:
                 sysgui.add(cls["name"])
+    _complete_add_get(own)
     interfaces = sorted(c for c in sysgui if not c.startswith("BBj") and c not in NOT_SHARED)
     parents: dict[str, list[str]] = {}
     for cls in sorted(own):

@@ -4,6 +4,11 @@ We follow variables from where their class is certain (BBjAPI(), getSysGui(), ad
 addButton(), DECLARE, typed METHOD parameters and FIELDs) and flag `obj!.name(...)` when the
 class and all its ancestors lack `name`. A type learnt from a factory call is exact; a declared
 type may hold a subclass, so its descendants' methods count too. Unknown stays unknown.
+
+The javadoc data is not complete (interfaces are missing, some classes list a dozen methods),
+and a false BBJ511 on compiling code is worse than a missed one, so two rules over-approximate:
+an accessor pair counts as soon as one half is listed, and classes known to be incomplete
+(UNCHECKED, with their subclasses) are not checked at all.
 """
 
 from __future__ import annotations
@@ -17,6 +22,15 @@ from .lexer import Tok
 
 _DATA = Path(__file__).with_name("bbj_api_methods.json")
 OBJECT_METHODS = frozenset(["tostring", "equals", "hashcode", "getclass", "notify", "notifyall", "wait"])
+# Classes whose method lists in the javadoc data are known to be incomplete: the grids also
+# extend interfaces the data lacks (CommonGrid, MouseWheelEnabled), and the menu classes list
+# only a dozen methods (no setCallback/setText/setEnabled). Calls on them, or on their
+# subclasses, are never reported: the class is not certain enough to call a method missing.
+UNCHECKED = frozenset(["bbjgrid", "bbjmenuitem", "bbjmenubar"])
+# Accessor families: where the data has one of a pair, BBj (almost) always has the other.
+_PAIRS = (("set", ("get", "is")), ("get", ("set",)), ("is", ("set",)),
+          ("add", ("remove", "get")), ("remove", ("add",)), ("insert", ("remove", "delete", "add")),
+          ("delete", ("insert",)))
 _EVENT_HINT = frozenset(["addeventlistener", "addactionlistener", "addlistener", "onclick", "on",
                          "setonclick", "setonaction", "addclicklistener", "bind"])
 
@@ -44,6 +58,9 @@ class ApiData:
             todo = [cls]
             if not exact:
                 todo += self._descendants(cls)
+            if self._unchecked(cls):
+                got = self._cache[key] = OBJECT_METHODS
+                return got
             out: set[str] = set(OBJECT_METHODS)
             while todo:
                 c = todo.pop()
@@ -52,8 +69,20 @@ class ApiData:
                 seen.add(c)
                 out |= self.own.get(c, frozenset())
                 todo.extend(self.parents.get(c, ()))
-            got = self._cache[key] = frozenset(out)
+            got = self._cache[key] = frozenset(out | _counterparts(out))
         return got
+
+    def _unchecked(self, cls: str) -> bool:
+        """True when cls or one of its ancestors has an incomplete method list."""
+        todo, seen = [cls], set()
+        while todo:
+            c = todo.pop()
+            if c in UNCHECKED:
+                return True
+            if c not in seen:
+                seen.add(c)
+                todo.extend(self.parents.get(c, ()))
+        return False
 
     def _descendants(self, cls: str) -> list[str]:
         out: list[str] = []
@@ -64,6 +93,17 @@ class ApiData:
                 out.append(c)
                 todo.extend(self.children.get(c, ()))
         return out
+
+
+def _counterparts(names: set[str]) -> set[str]:
+    """getX/isX for every setX, setX for every getX, removeX for every addX, ..."""
+    out: set[str] = set()
+    for name in names:
+        for have, wants in _PAIRS:
+            if name.startswith(have) and len(name) > len(have):
+                rest = name[len(have):]
+                out.update(w + rest for w in wants)
+    return out
 
 
 @lru_cache(maxsize=1)

@@ -171,8 +171,10 @@ def parse_on(p: StatementParser, i: int, n: int, in_if: int) -> int:
 
 
 def parse_return(p: StatementParser, i: int, n: int, in_if: int) -> int:
-    """RETURN takes a value only inside a multi-line DEF FN."""
-    if p.def_depth == 0 and i + 1 < n and p.toks[i + 1][1] != ";" \
+    """RETURN takes a value inside a multi-line DEF FN. Inside a METHOD body BASIS's compiler
+    accepts `RETURN expr` too (published plugins contain `return 0` in a method), so only a
+    value on a RETURN outside both is reported."""
+    if p.def_depth == 0 and not p.in_method and i + 1 < n and p.toks[i + 1][1] != ";" \
             and p.toks[i + 1][3] not in ("else", "fi", "endif"):
         p.problem(i + 1, "RETURN takes no value outside DEF FN (a METHOD returns with METHODRET)")
         return n

@@ -60,6 +60,7 @@ def parse_class(p: StatementParser, i: int, n: int, in_if: int) -> int:
         p.problem(min(i, n - 1), f"{kind.upper()} needs a name")
         p.event("open", kind, head)
         return n
+    p.in_method = False
     p.tracker.new_class(toks[i][1])
     i += 1
     while i < n and toks[i][1] != ";":
@@ -120,6 +121,7 @@ def parse_method(p: StatementParser, i: int, n: int, in_if: int) -> int:
         p.problem(j + 1, f"unexpected '{toks[j + 1][1]}' after the METHOD header")
         return n
     p.event("open", "method", head)
+    p.in_method = True
     p.tracker.new_method()
     for name, typ in params:
         p.tracker.declare(name, typ)
@@ -127,8 +129,11 @@ def parse_method(p: StatementParser, i: int, n: int, in_if: int) -> int:
 
 
 def parse_field(p: StatementParser, i: int, n: int, in_if: int) -> int:
-    """FIELD [modifiers] Type name [= expr]"""
+    """FIELD [modifiers] Type name [= expr] (class member), or the FIELD verb that sets a
+    field of a templated string by name: FIELD rec$,"NAME"{,index}=value."""
     toks = p.toks
+    if i + 2 < n and toks[i + 1][0] == "id" and toks[i + 2][1] == ",":
+        return p.generic(i + 1, n)
     i = _modifiers(toks, i + 1, n)
     j = parse_type(toks, i, n)
     if j < 0 or j >= n or toks[j][0] != "id":

@@ -17,10 +17,12 @@ BINARY_OPS = frozenset(
     ["+", "-", "*", "/", "^", "=", "<", ">", "<=", ">=", "<>", "=<", "=>", ":", "++", "--"]
 )
 WORD_OPS = frozenset(["and", "or"])
-# Keywords that end an expression (IF ... THEN, FOR ... TO ... STEP, SELECT ... FROM ...).
-STOP_WORDS = frozenset(
-    ["then", "else", "fi", "endif", "to", "step", "from", "where", "sortby", "limit", "except"]
-)
+# Reserved words that end an expression (IF ... THEN, FOR ... TO ... STEP).
+STOP_WORDS = frozenset(["then", "else", "fi", "endif", "to", "step"])
+# Clause words of SELECT ... FROM ... WHERE ... SORTBY ... LIMIT and BEGIN/CLEAR EXCEPT: they only
+# separate the items of a verb's argument list (scan_items) and stay ordinary names elsewhere,
+# so `limit = 10` or `x = from + 1` are plain assignments.
+CLAUSE_WORDS = frozenset(["from", "where", "sortby", "limit", "except"])
 UNARY_OPS = frozenset(["-", "+", "!", "--", "++"])
 _OPERAND_KINDS = frozenset(["num", "str", "hex", "mn"])
 _STARTS_OPERAND = frozenset(["id", "num", "str", "hex", "mn", "fp"])
@@ -146,7 +148,7 @@ def scan_items(toks: list[Tok], i: int, n: int) -> tuple[int, Problem]:
             low = t[3]
             if low in ("else", "fi", "endif", "then"):
                 return i, None
-            if low in STOP_WORDS:
+            if low in STOP_WORDS or low in CLAUSE_WORDS:
                 i += 1
                 continue
         elif v == ",":
