@@ -90,8 +90,8 @@ def programs_of_example(example: Example) -> tuple[list[Program], list[Diagnosti
     groups: dict[str, list[tuple[int, CodeBlock]]] = {}
     number = 0
     for block in example.code_blocks:
-        if block.language not in BBJ_LANGUAGES:
-            continue
+        if block.language not in BBJ_LANGUAGES or not block.closed:
+            continue  # an unclosed fence swallows the prose after it: BBJ110 reports it instead
         number += 1
         groups.setdefault(block.migration_side or "", []).append((number, block))
     programs: list[Program] = []

@@ -109,3 +109,10 @@ def test_collect_sources_reports_what_cannot_be_read(tmp_path: Path) -> None:
         ("missing.bbj", "BBJ001", "no such file or directory"),
         ("pipe.bbj", "BBJ001", "not a regular file"),
     ]
+
+
+def test_unclosed_fence_is_not_compiled(tmp_path: Path) -> None:
+    """BBJ110 reports the fence; compiling the prose it swallowed would only add noise."""
+    text = example_text(["```bbj\nprint 1\n\n## Explanation\n\nThe prose after an unclosed fence."])
+    programs, problems = programs_of_example(write_example(tmp_path, "unclosed.md", text))
+    assert programs == [] and problems == []
