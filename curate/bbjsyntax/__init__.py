@@ -13,13 +13,13 @@ Usage::
 Codes (stable):
 
 BBJ501  unexpected token or invalid statement (operator without operand, `a = b c`,
-        `RETURN x` outside DEF FN, METHOD outside CLASS, characters BBj does not use, ...)
+        a malformed RETURN value, METHOD outside CLASS, characters BBj does not use, ...)
 BBJ502  unbalanced bracket or parenthesis (brackets never span logical lines)
 BBJ503  unterminated string literal
 BBJ504  unclosed block, reported at its opener: CLASS without CLASSEND, METHOD without
         METHODEND, FOR without NEXT, WHILE without WEND, REPEAT without UNTIL, SWITCH
-        without SWEND, multi-line IF without FI/ENDIF, INTERFACE without INTERFACEEND,
-        DEF without FNEND
+        without SWEND, multi-line IF without FI/ENDIF, INTERFACE without INTERFACEEND
+        (a multi-line DEF needs no FNEND: BASIS's compiler accepts it)
 BBJ505  block end without opener, or closing the wrong block (WEND while a FOR is
         innermost, ELSE without IF, CASE outside SWITCH)
 BBJ510  fabricated JavaScript/Java/VB/Python construct: function, { }, // and /* */,

@@ -46,6 +46,10 @@ EXTRA_PARENTS = {
     "BBjBarChart": ["BBjChart", "BBjCommonChart"], "BBjLineChart": ["BBjChart", "BBjCommonChart"],
     "BBjPieChart": ["BBjChart", "BBjCommonChart"], "BBjGenericChart": ["BBjChart", "BBjCommonChart"],
     "BBjCheckableMenuItem": ["BBjMenuItem"], "BBjMenu": ["BBjMenuItem"], "BBjPopupMenu": ["BBjMenu"],
+    # The MDI object gets its closing callbacks, closeAll, borders and window methods from the
+    # three MDI interfaces, which the javadoc data lists apart from BBjMDI's own 8 methods.
+    "BBjMDI": ["MDIWindowIF", "MDIInfraStructureIF", "MDIBorderManagementIF"],
+    "BBjFormatMappingAction": ["BBjMappingAction"],
 }
 FACTORY_EXTRAS = {
     "getsysgui": "BBjSysGui", "opensysgui": "BBjSysGui", "addwindow": "BBjTopLevelWindow",

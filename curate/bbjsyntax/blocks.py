@@ -11,7 +11,9 @@ NEXT without an open FOR and a surplus FI are accepted (both compile); NEXT insi
 block that sits in a FOR acts like CONTINUE; a METHOD with no body statements before the next
 METHOD/CLASSEND is a declaration; CASE/SWEND silently close IF blocks left open inside a
 SWITCH case; an IF ... THEN whose next line is not indented deeper is an empty one-line IF
-when nothing closes it.
+when nothing closes it; a multi-line DEF needs no FNEND (BASIS's compiler accepts a function
+body that runs on to the next DEF, a CLASS or the end of the file, as AddonSoftware's
+std_functions include does).
 """
 
 from __future__ import annotations
@@ -92,6 +94,8 @@ class _Matcher:
             return  # a METHOD with no body: a declaration, accepted like the language server
         if entry.kind == "if" and ev.body <= ev.ind:
             return  # IF ... THEN with an unindented (or no) body: an empty one-line IF
+        if entry.kind == "def":
+            return  # a DEF body may run on without FNEND (to the next DEF, a unit or the end)
         where = " before the end of the file" if at is None else ""
         self.issues.append(
             (ev.pos, UNCLOSED, f"{_name(entry.kind)} is never closed: missing {END_OF[entry.kind].upper()}{where}")
@@ -165,6 +169,11 @@ class _Matcher:
             if cls < 0:
                 self.issues.append((ev.pos, UNEXPECTED, "METHOD outside of a CLASS"))
             self._pop_to(cls, ev)
+        elif kind == "def":
+            unit = next((i for i in range(len(stack) - 1, -1, -1) if stack[i].kind in UNITS), -1)
+            if unit >= 0 and stack[unit].kind == "def":
+                self._pop_to(unit, ev)  # blocks left open inside the previous function
+                stack.pop()  # a DEF without FNEND ends where the next DEF begins
         return self._push(kind, ev)
 
     def _close(self, ev: Ev) -> None:

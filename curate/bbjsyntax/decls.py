@@ -60,7 +60,6 @@ def parse_class(p: StatementParser, i: int, n: int, in_if: int) -> int:
         p.problem(min(i, n - 1), f"{kind.upper()} needs a name")
         p.event("open", kind, head)
         return n
-    p.in_method = False
     p.tracker.new_class(toks[i][1])
     i += 1
     while i < n and toks[i][1] != ";":
@@ -121,7 +120,6 @@ def parse_method(p: StatementParser, i: int, n: int, in_if: int) -> int:
         p.problem(j + 1, f"unexpected '{toks[j + 1][1]}' after the METHOD header")
         return n
     p.event("open", "method", head)
-    p.in_method = True
     p.tracker.new_method()
     for name, typ in params:
         p.tracker.declare(name, typ)
@@ -202,5 +200,4 @@ def parse_def(p: StatementParser, i: int, n: int, in_if: int) -> int:
             return n
         return j
     p.event("open", "def", head)
-    p.def_depth += 1
     return _end(p, i, n, "DEF header")

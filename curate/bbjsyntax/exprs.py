@@ -19,6 +19,9 @@ BINARY_OPS = frozenset(
 WORD_OPS = frozenset(["and", "or"])
 # Reserved words that end an expression (IF ... THEN, FOR ... TO ... STEP).
 STOP_WORDS = frozenset(["then", "else", "fi", "endif", "to", "step"])
+# TO and STEP are also ordinary variable names to BASIS's compiler (`STEP=1`): assigned at the
+# start of an expression they are a name, not the end of a FOR limit.
+NAME_STOP_WORDS = frozenset(["to", "step"])
 # Clause words of SELECT ... FROM ... WHERE ... SORTBY ... LIMIT and BEGIN/CLEAR EXCEPT: they only
 # separate the items of a verb's argument list (scan_items) and stay ordinary names elsewhere,
 # so `limit = 10` or `x = from + 1` are plain assignments.
@@ -46,7 +49,8 @@ def scan_expr(toks: list[Tok], i: int, n: int, juxt: bool = False) -> tuple[int,
         if operand:
             if k == "id":
                 low = t[3]
-                if low in STOP_WORDS and not stack:
+                if low in STOP_WORDS and not stack and not (
+                        i == start and low in NAME_STOP_WORDS and i + 1 < n and toks[i + 1][1] == "="):
                     return i, (i, f"missing operand before '{v}'") if i > start else None
                 if low != "new":
                     operand = False

@@ -56,7 +56,6 @@ BARE_VERBS = frozenset(
 PYTHON_BLOCK_WORDS = frozenset(["else", "elif", "try", "except", "finally"])
 CLOSERS = {"wend": "wend", "swend": "swend", "fi": "fi", "endif": "fi", "fnend": "fnend",
            "methodend": "methodend", "classend": "classend", "interfaceend": "interfaceend"}
-UNIT_ENDS = frozenset(["methodend", "classend", "interfaceend"])
 LABEL_VERBS = frozenset("goto gosub exitto seterr setesc".split())
 
 
@@ -69,8 +68,6 @@ class StatementParser:
         self.issues: list[RawIssue] = []
         self.tracker = TypeTracker()
         self.stmt = 0
-        self.def_depth = 0
-        self.in_method = False  # inside a METHOD body (RETURN may carry a value there)
         self.toks: list[Tok] = []
         self.quiet = False
         self.indent = 0
@@ -162,10 +159,6 @@ class StatementParser:
             return handler(self, i, n, in_if)
         if low in CLOSERS:
             self.event("close", CLOSERS[low], i)
-            if low == "fnend":
-                self.def_depth = max(0, self.def_depth - 1)
-            elif low in UNIT_ENDS:
-                self.in_method = False
             return self.bare(i + 1, n, t[1])
         if low in BARE_VERBS:
             if low == "repeat":
