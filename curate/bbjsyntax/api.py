@@ -117,7 +117,7 @@ Typ = tuple[str, bool] | None
 Report = Callable[[int, str], None]
 
 
-def _close_paren(toks: list[Tok], i: int, end: int) -> int:
+def close_paren(toks: list[Tok], i: int, end: int) -> int:
     """Index of the ')' matching toks[i] == '(' (or end)."""
     depth = 0
     for j in range(i, end):
@@ -223,7 +223,7 @@ class TypeTracker:
                         report(i + 1, f"{api.names.get(cls, cls)} has no method '{name[1]}'{hint}")
                     made = api.factories.get(low)
                     typ = (made, made not in api.children) if made is not None else None
-                i = _close_paren(toks, i + 2, end) + 1
+                i = close_paren(toks, i + 2, end) + 1
             else:
                 typ = None
                 i += 2

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .api import TypeTracker
+from .api import TypeTracker, close_paren
 from .blocks import Ev, RawIssue
 from .control import (
     parse_case,
@@ -249,16 +249,8 @@ class StatementParser:
 
 def _juxtaposed_after_parens(toks: list[Tok], i: int, n: int) -> bool:
     """True for `(...)` directly followed by an operand, as in `VERB (ch)"text"`."""
-    depth = 0
-    for j in range(i, n):
-        v = toks[j][1]
-        if v == "(":
-            depth += 1
-        elif v == ")":
-            depth -= 1
-            if depth == 0:
-                return j + 1 < n and toks[j + 1][0] in ("id", "num", "str", "hex", "mn", "fp")
-    return False
+    j = close_paren(toks, i, n)
+    return j + 1 < n and toks[j + 1][0] in ("id", "num", "str", "hex", "mn", "fp")
 
 
 def _skip_stmt(toks: list[Tok], i: int, n: int) -> int:
