@@ -10,6 +10,7 @@ from pathlib import Path
 from curate.compile.program import Program, SourceFile, name_problem
 from curate.diagnostics import Diagnostic, Severity
 from curate.discover import display_path
+from curate.source_text import decode_source
 
 SOURCE_SUFFIXES = (".bbj", ".src", ".bbl", ".aon")
 MAX_SOURCE_BYTES = 8_000_000  # the built-in checker's own limit (8,000,000 characters)
@@ -66,11 +67,7 @@ def read_source(path: Path) -> tuple[Program | None, Diagnostic | None]:
     if b"\x00" in raw:
         line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
         return None, _problem(path, "BBJ002", "binary content (NUL bytes): not a BBj source file", line)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text, _ = decode_source(raw)
     lines = text.count("\n") + 1
     name = path.name if name_problem(path.name) is None else "source.bbj"
     return Program(display_path(path), (SourceFile(name, text, range(1, lines + 1)),)), None

@@ -92,12 +92,10 @@ def items_from_chatml(records: list[dict], ids: list[str] | None = None) -> list
 
 
 def read_source(path: Path) -> str:
-    """BBj source as text: UTF-8 when it decodes, else Latin-1 (older BBj files)."""
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
+    """BBj source as text (`curate.source_text.decode_source`)."""
+    from curate.source_text import decode_source
+
+    return decode_source(path.read_bytes())[0]
 
 
 def items_from_sources(paths: list[Path]) -> list[Item]:

@@ -8,17 +8,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from curate.source_text import decode_source
+
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "bbj-corpus"
 SKIP_REASON = "../shared/bbj-corpus not present (reference data lives outside the repo)"
 
 
 def read_text(path: Path) -> str:
-    """utf-8, else latin-1 (old BBj sources)."""
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+    return decode_source(path.read_bytes())[0]
 
 
 def corpus_files() -> list[Path]:

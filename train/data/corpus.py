@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from curate.source_text import decode_source
 from train.data.card import reason_key
 from train.data.chatml import SPECIAL_TOKEN, fenced_blocks
 from train.data.fim import FIM_MARKERS, maybe_fim
@@ -43,15 +44,6 @@ class CorpusResult:
 
     def drop(self, doc_id: str, reason: str) -> None:
         self.dropped.append({"id": doc_id, "reason": reason})
-
-
-def decode_source(raw: bytes) -> tuple[str, str]:
-    """(text with LF line ends and no BOM, encoding): UTF-8 when it decodes, else Latin-1."""
-    try:
-        text, encoding = raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        text, encoding = raw.decode("latin-1"), "latin-1"
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), encoding
 
 
 def collect_sources(roots: list[Path], extensions: tuple[str, ...], result: CorpusResult) -> list[Document]:
