@@ -139,20 +139,33 @@ class TypeTracker:
         self.vars: dict[str, tuple[str, bool]] = {}
         self.fields: dict[str, tuple[str, bool]] = {}
         self.user_classes: set[str] = set()
+        # declared class per name in the current scope; None once two declarations disagree
+        self.declared: dict[str, str | None] = {}
 
     def new_method(self) -> None:
         self.vars = {}
+        self.declared = {k: v for k, v in self.declared.items() if k.startswith("#")}
 
     def new_class(self, name: str) -> None:
         self.vars = {}
         self.fields = {}
+        self.declared = {}
         self.user_classes.add(name.lower())
 
     def declare(self, name: str, type_name: str, field: bool = False) -> None:
-        """DECLARE / typed parameter / FIELD: the class may also be a subclass."""
+        """DECLARE / typed parameter / FIELD: the class may also be a subclass. A name declared
+        twice in one scope with different classes (`DECLARE BBjDrawer d!` then `DECLARE
+        BBjChildWindow d!`, or a parameter re-declared in the body) has no certain class."""
         cls = type_name.rsplit(".", 1)[-1].lower()
         table = self.fields if field else self.vars
         key = ("#" if field else "") + name.lower()
+        seen = self.declared.get(key, cls)
+        if seen != cls:
+            seen = None
+        self.declared[key] = seen
+        if seen is None:
+            table.pop(key, None)
+            return
         if cls in self.api.own and cls not in self.user_classes:
             table[key] = (cls, False)
         else:

@@ -38,6 +38,10 @@ OPENER_OF = {
 END_OF = {v: k for k, v in OPENER_OF.items()}
 END_OF["if"] = "FI/ENDIF"
 UNITS = frozenset(["class", "interface", "method", "def"])
+# FI/ELSE inside a SWITCH never belongs to an IF opened before the SWITCH: a stray one there
+# (`FOR ... ENDIF` typed for `FOR ... NEXT` in a CASE arm) is judged as surplus, so the real
+# slip (the FOR never closed) is reported once instead of a cascade over every later CASE.
+_IF_BARRIER = UNITS | frozenset(["switch"])
 
 
 class Ev(NamedTuple):
@@ -186,6 +190,8 @@ class _Matcher:
             idx = self._find(target, ev, frozenset(["class", "interface"]))
         elif kind == "fnend":
             idx = self._find(target, ev, frozenset(["class", "interface", "method"]))
+        elif kind == "fi":
+            idx = self._find(target, ev, _IF_BARRIER)
         else:
             idx = self._find(target, ev, UNITS)
         if idx < 0:
@@ -202,7 +208,7 @@ class _Matcher:
 
     def _mid(self, ev: Ev) -> None:
         if ev.kind == "else":
-            idx = self._find("if", ev, UNITS)
+            idx = self._find("if", ev, _IF_BARRIER)
             if idx < 0:
                 self._stray(ev, "ELSE without an open multi-line IF")
                 return

@@ -91,11 +91,15 @@ def parse_for(p: StatementParser, i: int, n: int, in_if: int) -> int:
             p.problem(min(i, n - 1), "FOR without TO")
             i = n
     p.event("open", "for", head, var)
+    if in_if:
+        p.line_fors.append(var)  # a NEXT later in this one-line IF closes it
     return i
 
 
 def parse_next(p: StatementParser, i: int, n: int, in_if: int) -> int:
-    """NEXT [var {, var}]; inside a one-line IF it closes nothing (legacy 'continue')."""
+    """NEXT [var {, var}]; inside a one-line IF it closes nothing (legacy 'continue'), unless
+    the FOR it ends was opened earlier in the same one-line IF (GUIBuilder's end-of-job code:
+    `IF forms THEN FOR i=1 TO forms; PRINT ...; NEXT i`)."""
     toks = p.toks
     head = i
     names = []
@@ -108,6 +112,11 @@ def parse_next(p: StatementParser, i: int, n: int, in_if: int) -> int:
     if not in_if:
         for var in names or [""]:
             p.event("close", "next", head, var)
+    elif p.line_fors:
+        for var in names or [p.line_fors[-1]]:
+            if var in p.line_fors:
+                del p.line_fors[p.line_fors.index(var):]
+                p.event("close", "next", head, var)
     return p.bare(i, n, "NEXT")
 
 

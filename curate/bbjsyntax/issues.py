@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 CHECKER_NAME = "bbj-builtin"
-CHECKER_VERSION = "1.2"
+CHECKER_VERSION = "1.3"
 
 # Stable codes: callers filter and count by these, so never renumber them.
 UNEXPECTED = "BBJ501"  # unexpected token / invalid statement

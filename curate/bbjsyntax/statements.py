@@ -72,6 +72,7 @@ class StatementParser:
         self.quiet = False
         self.indent = 0
         self.pending: list[int] = []  # open events waiting for the next line's indentation
+        self.line_fors: list[str] = []  # FOR variables opened inside a one-line IF on this line
 
     # -- reporting / events -------------------------------------------------------------------
     def problem(self, idx: int, msg: str, code: str = UNEXPECTED) -> None:
@@ -99,6 +100,8 @@ class StatementParser:
         self.toks = toks
         self.quiet = quiet
         self.indent = -1  # computed on demand: most lines open no block
+        if self.line_fors:
+            self.line_fors = []
         if self.pending:
             events = self.events
             indent = self.col_of(toks[0][2])
