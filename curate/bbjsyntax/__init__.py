@@ -18,10 +18,12 @@ BBJ502  unbalanced bracket or parenthesis (brackets never span logical lines)
 BBJ503  unterminated string literal
 BBJ504  unclosed block, reported at its opener: CLASS without CLASSEND, METHOD without
         METHODEND, FOR without NEXT, WHILE without WEND, REPEAT without UNTIL, SWITCH
-        without SWEND, multi-line IF without FI/ENDIF, INTERFACE without INTERFACEEND
-        (a multi-line DEF needs no FNEND: BASIS's compiler accepts it)
+        without SWEND, INTERFACE without INTERFACEEND (a multi-line DEF needs no FNEND:
+        BASIS's compiler accepts it)
 BBJ505  block end without opener, or closing the wrong block (WEND while a FOR is
         innermost, ELSE without IF, CASE outside SWITCH)
+BBJ506  WARNING: multi-line IF never closed with FI/ENDIF; BASIS's compiler accepts it (shipped
+        programs have such IFs), so it is reported as a warning (`SyntaxIssue.severity`)
 BBJ510  fabricated JavaScript/Java/VB/Python construct: function, { }, // and /* */,
         == === != !==, && ||, & | % ~ \\, x++, +=, =>, var/const, console.log, alert(,
         End If, Dim x As, Sub, MsgBox "x", import, try/catch, ELSEIF, typed declarations
@@ -37,6 +39,6 @@ See docs/syntax-conformance.md for the accepted language and the measured accura
 from __future__ import annotations
 
 from .checker import check_source
-from .issues import CHECKER_NAME, CHECKER_VERSION, CODES, SyntaxIssue
+from .issues import CHECKER_NAME, CHECKER_VERSION, CODES, WARNING_CODES, SyntaxIssue, severity_of
 
-__all__ = ["CHECKER_NAME", "CHECKER_VERSION", "CODES", "SyntaxIssue", "check_source"]
+__all__ = ["CHECKER_NAME", "CHECKER_VERSION", "CODES", "WARNING_CODES", "SyntaxIssue", "check_source", "severity_of"]

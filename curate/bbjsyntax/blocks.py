@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .issues import LIMIT, STRAY_END, UNCLOSED, UNEXPECTED
+from .issues import LIMIT, STRAY_END, UNCLOSED, UNCLOSED_IF, UNEXPECTED
 
 MAX_DEPTH = 1000
 
@@ -64,11 +64,15 @@ RawIssue = tuple[int, str, str]
 
 
 class _Entry:
-    __slots__ = ("ev", "kind")
+    """An open block; `continued` is set on a FOR whose body holds a NEXT for it that closes
+    nothing (inside a one-line IF or an IF block: the legacy "continue" idiom)."""
+
+    __slots__ = ("continued", "ev", "kind")
 
     def __init__(self, kind: str, ev: Ev) -> None:
         self.kind = kind
         self.ev = ev
+        self.continued = False
 
 
 def _name(kind: str) -> str:
@@ -96,10 +100,15 @@ class _Matcher:
         ev = entry.ev
         if silent_empty and entry.kind == "method" and at is not None and at.stmt - ev.stmt <= 1:
             return  # a METHOD with no body: a declaration, accepted like the language server
-        if entry.kind == "if" and ev.body <= ev.ind:
-            return  # IF ... THEN with an unindented (or no) body: an empty one-line IF
+        if entry.kind == "if":
+            if ev.body > ev.ind:  # else: IF ... THEN with an unindented (or no) body, an empty one-line IF
+                self.issues.append((ev.pos, UNCLOSED_IF, "IF block is never closed with FI/ENDIF (BASIS's "
+                                    "compiler accepts it; the block runs on to the next end of an enclosing block)"))
+            return
         if entry.kind == "def":
             return  # a DEF body may run on without FNEND (to the next DEF, a unit or the end)
+        if entry.kind == "for" and entry.continued:
+            return  # its only NEXT sits in an IF (`IF a$(i,1)=" " THEN NEXT i`): the loop ends there
         where = " before the end of the file" if at is None else ""
         self.issues.append(
             (ev.pos, UNCLOSED, f"{_name(entry.kind)} is never closed: missing {END_OF[entry.kind].upper()}{where}")
@@ -153,6 +162,8 @@ class _Matcher:
                     return self.issues
             elif ev.op == "close":
                 self._close(ev)
+            elif ev.op == "continue":
+                self._continue(ev)
             else:
                 self._mid(ev)
         while self.stack:
@@ -166,8 +177,8 @@ class _Matcher:
             while stack:
                 self._unclosed(stack.pop(), ev)
         elif kind == "method":
-            unit = next((e.kind for e in reversed(stack) if e.kind in UNITS), None)
-            if unit == "interface":
+            unit_kind = next((e.kind for e in reversed(stack) if e.kind in UNITS), None)
+            if unit_kind == "interface":
                 return True  # interface methods are declarations without a body
             cls = next((i for i in range(len(stack) - 1, -1, -1) if stack[i].kind == "class"), -1)
             if cls < 0:
@@ -202,9 +213,16 @@ class _Matcher:
             self._stray(ev, f"{_name(kind)} without a matching {_name(target)}{extra}")
             return
         if kind == "next" and stack[-1].kind == "if" and idx < len(stack) - 1:
+            stack[idx].continued = True
             return  # NEXT inside an IF block of a FOR body acts like CONTINUE
         self._pop_to(idx, ev, soft_if=(kind == "swend"))
         stack.pop()
+
+    def _continue(self, ev: Ev) -> None:
+        """A NEXT inside a one-line IF: it closes nothing, but its FOR has a NEXT."""
+        idx = self._find("for", ev, UNITS)
+        if idx >= 0:
+            self.stack[idx].continued = True
 
     def _mid(self, ev: Ev) -> None:
         if ev.kind == "else":

@@ -60,6 +60,8 @@ def parse_if(p: StatementParser, i: int, n: int, in_if: int) -> int:
             i += 1
         else:
             i = p.statements(i, n, in_if + 1)
+    elif i >= n and not in_if:
+        p.defer_if(head)  # an ELSE starting the next line still belongs to this IF
     if i < n and toks[i][3] in ("fi", "endif"):
         i += 1
     return i
@@ -112,11 +114,13 @@ def parse_next(p: StatementParser, i: int, n: int, in_if: int) -> int:
     if not in_if:
         for var in names or [""]:
             p.event("close", "next", head, var)
-    elif p.line_fors:
-        for var in names or [p.line_fors[-1]]:
+    else:
+        for var in names or [p.line_fors[-1] if p.line_fors else ""]:
             if var in p.line_fors:
                 del p.line_fors[p.line_fors.index(var):]
                 p.event("close", "next", head, var)
+            else:
+                p.event("continue", "next", head, var)
     return p.bare(i, n, "NEXT")
 
 

@@ -32,6 +32,21 @@ def parse_type(toks: list[Tok], i: int, n: int) -> int:
     return i
 
 
+def _array_suffix(toks: list[Tok], i: int, n: int) -> int:
+    """Skip the array marks after a parameter name: `name[]`, `name$[ALL]`, `name[,]`
+    (BBj passes whole arrays to methods as `Type name[ALL]`)."""
+    while i < n and toks[i][1] == "[":
+        j = i + 1
+        if j < n and toks[j][3] == "all":
+            j += 1
+        while j < n and toks[j][1] == ",":
+            j += 1
+        if j >= n or toks[j][1] != "]":
+            return i
+        i = j + 1
+    return i
+
+
 def _type_name(toks: list[Tok], i: int, j: int) -> str:
     return "".join(t[1] for t in toks[i:j] if t[0] == "id" or t[1] == ".")
 
@@ -105,9 +120,7 @@ def parse_method(p: StatementParser, i: int, n: int, in_if: int) -> int:
             p.problem(min(max(k, j), n - 1), "METHOD parameters are written 'Type name'")
             return n
         params.append((toks[k][1], _type_name(toks, j, k)))
-        j = k + 1
-        while j + 1 < n and toks[j][1] == "[" and toks[j + 1][1] == "]":
-            j += 2  # Type name[]: array brackets after the name
+        j = _array_suffix(toks, k + 1, n)
         if j < n and toks[j][1] == ",":
             j += 1
         elif j < n and toks[j][1] != ")":

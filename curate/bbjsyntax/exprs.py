@@ -67,9 +67,11 @@ def scan_expr(toks: list[Tok], i: int, n: int, juxt: bool = False) -> tuple[int,
                     if i + 1 >= n or toks[i + 1][1] != "(":
                         return i, (i, "'@' must be followed by '(' (cursor position @(col,row))")
                 elif v == "*":
-                    # *NEXT / *BREAK symbolic label, or a lone '*' (null field in I/O lists)
-                    if i + 1 >= n or toks[i + 1][0] != "id":
-                        operand = False
+                    # *NEXT / *ENDIF / *BREAK symbolic label (one operand, even when the word is
+                    # reserved elsewhere: `ERR=*ENDIF`), or a lone '*' (null field in I/O lists)
+                    operand = False
+                    if i + 1 < n and toks[i + 1][0] == "id":
+                        i += 1
                 elif stack and (v == ")" or v == "]"):
                     prev = toks[i - 1][1] if i > start else ""
                     if v != stack[-1]:

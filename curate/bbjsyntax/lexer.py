@@ -2,7 +2,8 @@
 
 Why one regex: the checker must read >= 1 MB/s on one core, so the per-character work is left
 to `re` and Python only touches whole tokens. A logical line is a physical line plus any
-following lines that start with ':' (BBj's line continuation); REM comments are dropped here.
+following lines that start with ':' (BBj's line continuation; in line-numbered code the
+continuation line keeps its number, `0760:,B$`); REM comments are dropped here.
 """
 
 from __future__ import annotations
@@ -35,10 +36,10 @@ _MASTER = re.compile(
       (?P<id>(?!(?<![.\#\w])[Rr][Ee][Mm](?![\w$%!@]))[A-Za-z_][A-Za-z0-9_]*(?:[$%!]|@(?!\())?)
     | (?P<op>[(),\[\];\#?^@]|\.(?!\d)|=(?![=<>])|\+(?![+=])|-(?![-=])|\*(?!=)|/(?![/*=])|<(?![>=])
              |>(?!=)|:(?!:)|!(?!=)|<>|<=|>=|=<|::(?![^\r\n"]+?::))
-    | (?P<cont>(?:\r\n|\r|\n)[ \t\f\v]*:(?!:))
+    | (?P<cont>(?:\r\n|\r|\n)[ \t\f\v]*(?:\d+)?:(?!:))
     | (?P<nl>\r\n|\r|\n)
-    | (?P<str>"[^"\r\n]*(?:(?:""|(?:\r\n|\r|\n)[ \t\f\v]*:(?!:))[^"\r\n]*)*")
-    | (?P<ustr>"[^"\r\n]*(?:(?:""|(?:\r\n|\r|\n)[ \t\f\v]*:(?!:))[^"\r\n]*)*)
+    | (?P<str>"[^"\r\n]*(?:(?:""|(?:\r\n|\r|\n)[ \t\f\v]*(?:\d+)?:(?!:))[^"\r\n]*)*")
+    | (?P<ustr>"[^"\r\n]*(?:(?:""|(?:\r\n|\r|\n)[ \t\f\v]*(?:\d+)?:(?!:))[^"\r\n]*)*)
     | (?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?:\.\d+)*)
     | (?P<rem>(?<![.\#\w])[Rr][Ee][Mm](?![\w$%!@])[^\r\n]*)
     | (?P<js>//[^\r\n]*|/\*[\s\S]*?(?:\*/|\Z))

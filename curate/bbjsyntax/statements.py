@@ -57,6 +57,8 @@ PYTHON_BLOCK_WORDS = frozenset(["else", "elif", "try", "except", "finally"])
 CLOSERS = {"wend": "wend", "swend": "swend", "fi": "fi", "endif": "fi", "fnend": "fnend",
            "methodend": "methodend", "classend": "classend", "interfaceend": "interfaceend"}
 LABEL_VERBS = frozenset("goto gosub exitto seterr setesc".split())
+# Words that end the branch of a one-line IF.
+IF_PARTS = frozenset(["else", "fi", "endif"])
 
 
 class StatementParser:
@@ -73,6 +75,10 @@ class StatementParser:
         self.indent = 0
         self.pending: list[int] = []  # open events waiting for the next line's indentation
         self.line_fors: list[str] = []  # FOR variables opened inside a one-line IF on this line
+        # A one-line IF without ELSE that ended the previous line: real programs put its ELSE
+        # branch on the next line (`IF a THEN b=1` / `ELSE` / block), which BASIS's compiler
+        # accepts; the IF's open event is only recorded when such an ELSE follows.
+        self.deferred_if: Ev | None = None
 
     # -- reporting / events -------------------------------------------------------------------
     def problem(self, idx: int, msg: str, code: str = UNEXPECTED) -> None:
@@ -90,6 +96,12 @@ class StatementParser:
         if self.indent < 0:
             self.indent = self.col_of(self.toks[0][2])
         self.events.append(Ev(op, kind, pos, self.col_of(pos), var, self.stmt, self.indent))
+
+    def defer_if(self, idx: int) -> None:
+        """Remember the one-line IF at toks[idx] in case the next line starts with ELSE."""
+        pos = self.toks[idx][2]
+        indent = self.col_of(self.toks[0][2])
+        self.deferred_if = Ev("open", "if", pos, self.col_of(pos), "", self.stmt, indent, indent + 1)
 
     def _api_report(self, idx: int, msg: str) -> None:
         self.issues.append((self.toks[idx][2], NO_METHOD, msg))
@@ -117,15 +129,23 @@ class StatementParser:
             if toks[i][3] in PYTHON_BLOCK_WORDS and not quiet:
                 self.problem(i, f"Python-style '{toks[i][1]}:' block: not BBj", FABRICATED)
             i += 2  # label
+        deferred = self.deferred_if
+        if deferred is not None:
+            self.deferred_if = None
+            if i < n and toks[i][3] == "else":
+                self.events.append(deferred)
         self.statements(i, n, 0)
 
     def statements(self, i: int, n: int, in_if: int) -> int:
         """Parse ';'-separated statements; inside a one-line IF stop at ELSE/FI/ENDIF."""
         toks = self.toks
         while i < n:
-            if toks[i][1] == ";":
+            t = toks[i]
+            if t[1] == ";":
                 i += 1
                 continue
+            if in_if and t[3] in IF_PARTS:
+                return i  # `IF a THEN b=1; ELSE c=2`: the ELSE after ';' still belongs to the IF
             i = self.statement(i, n, in_if)
             if i >= n:
                 break
@@ -133,7 +153,7 @@ class StatementParser:
             if t[1] == ";":
                 i += 1
                 continue
-            if in_if and t[0] == "id" and t[3] in ("else", "fi", "endif"):
+            if in_if and t[3] in IF_PARTS:
                 return i
             self.problem(i, f"unexpected '{t[1]}'")
             return n

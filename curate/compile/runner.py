@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
+from curate.bbjsyntax.issues import WARNING_CODES
 from curate.compile.cache import VerdictCache, verdict_key
 from curate.compile.checkers import TRANSIENT_CODES, BuiltinChecker, Checker
 from curate.compile.program import Finding, Program, programs_of_example
@@ -83,7 +84,8 @@ def to_diagnostics(program: Program, findings: list[Finding]) -> list[Diagnostic
         source = by_name.get(finding.file, program.files[0])
         line = source.report_line(finding.line)
         message = f"{finding.file}: {finding.message}" if several else finding.message
-        out.append(Diagnostic(program.path, line, max(finding.col, 1), finding.code, Severity.ERROR, message))
+        severity = Severity.WARNING if finding.code in WARNING_CODES else Severity.ERROR
+        out.append(Diagnostic(program.path, line, max(finding.col, 1), finding.code, severity, message))
     return out
 
 

@@ -5,6 +5,7 @@ keep their own constants, and a test checks that both agree."""
 
 from __future__ import annotations
 
+from curate.diagnostics import Severity
 from curate.rules.base import CatalogueRule
 
 
@@ -81,6 +82,28 @@ class SyntaxStrayBlockEnd(CatalogueRule):
     code = "BBJ505"
     name = "syntax-stray-block-end"
     summary = "Block end without opener, or closing the wrong block (built-in checker)"
+
+
+class SyntaxUnclosedIf(CatalogueRule):
+    """A multi-line IF is never closed with FI/ENDIF. BASIS's compiler accepts it (shipped
+    AddonSoftware programs have such IFs: the block runs on to the end of the enclosing loop,
+    subroutine or file), so this is a warning, not an error.
+
+    Bad:
+        if qty > 0
+            total = total + qty
+        wend
+    Good:
+        if qty > 0
+            total = total + qty
+        fi
+        wend
+    """
+
+    code = "BBJ506"
+    name = "syntax-unclosed-if"
+    summary = "Multi-line IF never closed with FI/ENDIF; compiles, so a warning (built-in checker)"
+    severity = Severity.WARNING
 
 
 class FabricatedSyntax(CatalogueRule):

@@ -373,3 +373,88 @@ def test_switch_inside_a_multi_line_if_is_unaffected() -> None:
         "endif\n"
     )
     assert _codes(code) == []
+
+
+# == fifth sample (issue 17) ==================================================================
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # whole arrays passed to a method: `Type name[ALL]` (and `name[]`, `name[,]`)
+        "class public Strings\n"
+        "    method public static BBjString glue(BBjString words$[all], BBjString sep$)\n"
+        "        methodret \"\"\n"
+        "    methodend\n"
+        "    method public static void fill(BBjNumber grid[,], BBjInt size%)\n"
+        "    methodend\n"
+        "classend\n",
+        # `ERR=*ENDIF` ends a verb's options; its arguments go on over ':' lines
+        "if found then\n"
+        "    call \"lookup.aon\",err=*endif,\n"
+        ":       code$,\n"
+        ":       name$\n"
+        "endif\n",
+        # line-numbered code continued on a line that keeps its number: `0120:,B$[ALL]`
+        "0100 DIM A$[5],B$[5]\n"
+        "0110 CALL \"fill.aon\",A$[ALL],\n"
+        "0120:,B$[ALL],C$\n"
+        "0130 END\n",
+        # one-line IFs nested in a one-line IF, `FI;` and `; ELSE IF` on the same line
+        "if n < 0 then if strict then n = 0 fi; else if n > 99 then n = 99\nprint n\n",
+        "if (v < 0) v = 0; else if (v > 255) v = 255\n",
+        # ELSE on the line after a one-line IF ... THEN statement, then a block
+        "if len(name$) then label$ = name$\n"
+        "else\n"
+        "    label$ = \"?\"\n"
+        "    missing = missing + 1\n"
+        "fi\n"
+        "print label$\n",
+        # a FOR whose only NEXT is inside a one-line IF (scan while blank)
+        "for p = 1 to len(text$)\n"
+        "    if text$(p, 1) = \" \" then next p\n"
+        "first$ = text$(p)\n",
+        # an IF block with a NEXT inside: the loop's real NEXT may sit in a never-closed IF
+        "for p = 1 to 9\n"
+        "    if skip(p) then\n"
+        "        next p\n"
+        "    fi\n"
+        "    print p\n"
+        "next p\n",
+    ],
+)
+def test_fifth_sample_shapes_are_valid(code: str) -> None:
+    assert _codes(code) == []
+
+
+@pytest.mark.parametrize(
+    ("code", "opener"),
+    [
+        # an IF without THEN whose block runs on to the enclosing WEND
+        ("while more\n    if qty > 0\n        total = total + qty\n    read more\nwend\n", 2),
+        # ... to a label and a RETURN (a subroutine), then the end of the file
+        ("gosub tally\nstop\ntally:\n    if qty\n        total = total + qty\n    return\n", 4),
+        # an IF ... THEN block left open before METHODEND
+        ("class public Cart\n    field public BBjNumber n\n    method public void add(BBjNumber q)\n"
+         "        if q > 0 then\n            #n = #n + q\n    methodend\nclassend\n", 4),
+    ],
+)
+def test_unclosed_if_block_is_only_a_warning(code: str, opener: int) -> None:
+    issues = check_source(code)
+    assert [(i.line, i.code, i.severity) for i in issues] == [(opener, "BBJ506", "warning")]
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("class public A\n    method public void m()\n        print 1\nclassend\n", (2, "BBJ504")),
+        ("class public A\n    method public void m()\n        print 1\n    methodend\n", (1, "BBJ504")),
+        ("while more\n    read more\n", (1, "BBJ504")),
+        ("for i = 1 to 3\n    print i\nprint \"done\"\n", (1, "BBJ504")),
+        ("while more\n    for i = 1 to 3\n        print i\nwend\n", (2, "BBJ504")),
+        ("if a then b = 1; else if c then d = 2\nelse\n", (2, "BBJ505")),
+    ],
+)
+def test_model_slips_stay_errors(code: str, expected: tuple[int, str]) -> None:
+    issues = check_source(code)
+    assert expected in [(i.line, i.code) for i in issues]
+    assert all(i.severity == "error" for i in issues)

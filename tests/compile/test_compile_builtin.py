@@ -51,6 +51,15 @@ def test_lint_ignore_silences_a_compile_code(tmp_path: Path) -> None:
     assert [d.code for d in run.diagnostics] == []
 
 
+def test_unclosed_if_is_a_warning_and_a_missing_next_an_error(tmp_path: Path) -> None:
+    """BBJ506 (an IF block without FI, which BASIS's compiler accepts) reaches the report as a
+    warning, so hooks and gates that block on errors let it through; BBJ504 stays an error."""
+    code = "while more\n    if qty > 0\n        total = total + qty\nwend\nfor i = 1 to 3\n    print i\n"
+    run = make_run([write_example(tmp_path, "x.md", example_text([bbj_block(code)]))], builtin_config(tmp_path))
+    check_examples(run)
+    assert sorted((d.code, d.severity.value) for d in run.diagnostics) == [("BBJ504", "error"), ("BBJ506", "warning")]
+
+
 def programs(count: int) -> list[Program]:
     made = []
     for n in range(count):

@@ -127,7 +127,7 @@ def _syntax_filter(documents: list[Document], result: CorpusResult) -> list[Docu
 
     kept = []
     for doc in documents:
-        issues = check_source(doc.text)
+        issues = [issue for issue in check_source(doc.text) if issue.severity == "error"]
         if issues:
             first = issues[0]
             more = f" (+{len(issues) - 1} more)" if len(issues) > 1 else ""
