@@ -13,8 +13,9 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from curate.vocabulary import NON_EXAMPLE_FILES
+
 DEFAULT_TOPICS = ["gui", "database", "strings", "file-io", "control-flow", "oop", "dwc"]
-DEFAULT_EXCLUDE = ["README.md", "FORMAT.md", "CONTRIBUTING.md", "CHANGELOG.md", "LICENSE.md"]
 SEVERITIES = ("error", "warning", "info")
 
 
@@ -30,7 +31,7 @@ class CurateConfig:
     ignore: list[str] = field(default_factory=list)  # rule codes or prefixes to skip
     severity: dict[str, str] = field(default_factory=dict)  # per-code severity overrides
     topics: list[str] = field(default_factory=lambda: list(DEFAULT_TOPICS))  # known topic folders
-    exclude: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))  # Markdown that is not an example
+    exclude: list[str] = field(default_factory=list)  # more Markdown that is not an example (NON_EXAMPLE_FILES always are)
     data_root: str = "training-data"  # folder holding <topic>/*.md
     fail_on: str = "error"  # error | warning | info | never
     checker: str = "auto"  # auto | bbjcpl | builtin | none
@@ -46,7 +47,11 @@ class CurateConfig:
 
     def is_excluded(self, path: Path) -> bool:
         rel = relative_to_root(path, self.root)
-        return any(fnmatch.fnmatch(path.name, pat) or fnmatch.fnmatch(rel, pat) for pat in self.exclude)
+        return any(fnmatch.fnmatch(path.name, pat) or fnmatch.fnmatch(rel, pat) for pat in self.exclude_patterns())
+
+    def exclude_patterns(self) -> list[str]:
+        """The non-example files every command skips, then the configured extra patterns."""
+        return [*NON_EXAMPLE_FILES, *self.exclude]
 
     def cache_path(self) -> Path:
         path = Path(self.cache_dir)

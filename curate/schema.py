@@ -9,10 +9,10 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-GENERATIONS = ("character", "vpro5", "bbj-gui", "dwc")
-TYPES = ("completion", "comprehension", "migration", "explanation")
-DIFFICULTIES = ("basic", "intermediate", "advanced")
-STATUSES = ("draft", "in-review", "approved", "needs-work", "rejected")
+from curate.vocabulary import DIFFICULTIES, GENERATIONS, STATUSES, TYPES
+
+__all__ = ["DIFFICULTIES", "GENERATIONS", "STATUSES", "TYPES", "schema_document", "schema_errors", "schema_validator"]
+
 
 @cache
 def schema_document() -> dict[str, Any]:

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from curate.diagnostics import Diagnostic, Severity
 from curate.example import CodeBlock, Example, filename_problem
+from curate.rules.code_blocks import is_output
+from curate.vocabulary import is_bbj_fence
 
-BBJ_LANGUAGES = frozenset({"bbj"})
 MAX_NAME_BYTES = 200
 UNSAFE_NAME = "BBJ524"
 
@@ -90,7 +91,7 @@ def programs_of_example(example: Example) -> tuple[list[Program], list[Diagnosti
     groups: dict[str, list[tuple[int, CodeBlock]]] = {}
     number = 0
     for block in example.code_blocks:
-        if block.language not in BBJ_LANGUAGES or not block.closed:
+        if not block.closed or not is_bbj_fence(block.language, is_output(block)):
             continue  # an unclosed fence swallows the prose after it: BBJ110 reports it instead
         number += 1
         groups.setdefault(block.migration_side or "", []).append((number, block))

@@ -48,7 +48,7 @@ def corpus_files(corpus_root: Path, config: CurateConfig) -> Iterator[tuple[str,
     """(corpus id, path, fingerprint) of every example file under `corpus_root`: the same files
     `discover` finds (hidden folders skipped, `exclude` honoured), with one stat each and no
     per-file path resolution (`discover` takes 3 s for 10,000 files, this 0.1 s)."""
-    excluded = re.compile("|".join(fnmatch.translate(p) for p in config.exclude) or r"(?!)").match
+    excluded = re.compile("|".join(fnmatch.translate(p) for p in config.exclude_patterns()) or r"(?!)").match
     root = os.path.abspath(config.root)
     prefix = root + os.sep
     folders = [os.path.abspath(corpus_root)]

@@ -11,9 +11,9 @@ from curate.diagnostics import Diagnostic
 from curate.example import FENCE_OPEN, CodeBlock, Example, filename_problem
 from curate.rules.base import Rule, RuleContext
 from curate.rules.sections import CODE, OUTPUT_SECTIONS
+from curate.vocabulary import BBJ_FENCE, OUTPUT_FENCE_LANGUAGES, is_bbj_fence
 
 FIXABLE_LANGUAGES = frozenset({"", "basic", "vb", "vbnet"})
-OUTPUT_LANGUAGES = frozenset({"", "text"})
 REM_LINE = re.compile(r"^[ \t]*(?:[0-9]+[ \t]+)?rem\b", re.IGNORECASE)
 
 
@@ -47,10 +47,10 @@ class FenceLanguageNotBbj(Rule):
             if not block.closed:
                 continue  # BBJ110 reports it; its "language" may be a stray closing fence
             if is_output(block):
-                if block.language not in OUTPUT_LANGUAGES:
+                if block.language not in OUTPUT_FENCE_LANGUAGES:
                     diag = self.diag(example, block.fence_line, f"output block has language '{block.language}'; use ```text")
                     yield replace(diag, fixable=False)
-            elif block.language != "bbj":
+            elif block.language != BBJ_FENCE:
                 shown = block.language or "(none)"
                 diag = self.diag(example, block.fence_line, f"code block language is {shown}; use ```bbj")
                 yield diag if block.language in FIXABLE_LANGUAGES else replace(diag, fixable=False)
@@ -97,7 +97,7 @@ class MissingRemHeader(Rule):
 
     def check(self, example: Example, ctx: RuleContext) -> Iterable[Diagnostic]:
         for block in example.blocks_in(CODE):
-            if not block.closed or (block.language != "bbj" and block.language not in FIXABLE_LANGUAGES):
+            if not block.closed or not is_bbj_fence(block.language):
                 continue
             first = first_code_line(block)
             if first and not REM_LINE.match(first[1]):

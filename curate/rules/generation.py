@@ -1,5 +1,5 @@
 """BBJ401-403: the `generation` label against the code, using the table in
-`curate.rules.generation_patterns`. Warnings: a pattern is strong evidence, not proof."""
+`curate.vocabulary.generation_table`. Warnings: a pattern is strong evidence, not proof."""
 
 from __future__ import annotations
 
@@ -10,29 +10,20 @@ from curate.diagnostics import Diagnostic, Severity
 from curate.example import MIGRATION_SIDE, CodeBlock, Example
 from curate.rules.base import Rule, RuleContext
 from curate.rules.code_blocks import is_output
-from curate.rules.generation_patterns import GenerationPattern, pattern_hits
 from curate.rules.sections import CODE
-from curate.schema import GENERATIONS
+from curate.vocabulary import GENERATION_ALIASES, GENERATIONS
+from curate.vocabulary.generation_table import GenerationPattern, pattern_hits
 
 SIDE_KEYS = {"before": "from_generation", "after": "to_generation"}
-# How headings name generations: the front matter's names and the human ones upstream uses
-# ("### Before (Character Mode)", "### After (BBj GUI/DWC)"). Longest first, so "Visual PRO/5"
-# is one name and not "Visual PRO" and "5".
-HEADING_ALIASES = {
-    "character mode": "character", "character": "character", "terminal": "character",
-    "visual pro/5": "vpro5", "visual pro5": "vpro5", "visual pro 5": "vpro5", "vpro/5": "vpro5", "vpro5": "vpro5", "pro/5": "vpro5",
-    "bbj gui": "bbj-gui", "bbj-gui": "bbj-gui", "bbjgui": "bbj-gui", "gui": "bbj-gui",
-    "dynamic web client": "dwc", "dwc": "dwc", "browser": "dwc",
-}  # fmt: skip
 HEADING_NAME = re.compile(
-    r"(?<![\w-])(" + "|".join(re.escape(a) for a in sorted(HEADING_ALIASES, key=len, reverse=True)) + r")(?![\w-])", re.IGNORECASE
+    r"(?<![\w-])(" + "|".join(re.escape(a) for a in sorted(GENERATION_ALIASES, key=len, reverse=True)) + r")(?![\w-])", re.IGNORECASE
 )
 HEADING_GLUE = re.compile(r"^(?:[\s,/&+]|\band\b|\bor\b)*$", re.IGNORECASE)
 
 
 def heading_generations(text: str) -> list[str] | None:
     """The generations a Before/After heading names, or None when it names something else too."""
-    names = [HEADING_ALIASES[m.group(1).lower()] for m in HEADING_NAME.finditer(text)]
+    names = [GENERATION_ALIASES[m.group(1).lower()] for m in HEADING_NAME.finditer(text)]
     rest = HEADING_NAME.sub(" ", text)
     return names if names and HEADING_GLUE.match(rest) else None
 

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from curate.rules.base import all_rules
-from curate.rules.generation_patterns import GENERATION_PATTERNS
+from curate.vocabulary.generation_table import GENERATION_PATTERNS
 from curate.schema import GENERATIONS
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "rules.md"

@@ -12,7 +12,7 @@ from rules_case_table import gen
 from curate.config import CurateConfig
 from curate.example import load_example
 from curate.rules.base import REGISTRY, RuleContext
-from curate.rules.generation_patterns import GENERATION_PATTERNS, pattern_hits
+from curate.vocabulary.generation_table import GENERATION_PATTERNS, pattern_hits
 from curate.schema import GENERATIONS
 
 LABELS = [*GENERATIONS, "all"]

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from curate.config import DEFAULT_EXCLUDE, CurateConfig
+from curate.config import CurateConfig
+from curate.vocabulary import NON_EXAMPLE_FILES
 from curate.example import parse_example
 from curate.lint import lint_paths
 
 REPO = Path(__file__).resolve().parents[2]
-STARTERS = sorted(p for p in (REPO / "training-data").glob("*/*.md") if p.name not in DEFAULT_EXCLUDE)
+STARTERS = sorted(p for p in (REPO / "training-data").glob("*/*.md") if p.name not in NON_EXAMPLE_FILES)
 Corruption = Callable[[list[str], Path], tuple[str, int] | None]  # edits lines in place -> (code, 1-based line)
 
 

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from curate.example import FENCE_OPEN, FILENAME_COMMENT
+from curate.vocabulary import BBJ_FENCE, GENERATION_DESCRIPTIONS, is_bbj_fence
 
 IM_START = "<|im_start|>"
 IM_END = "<|im_end|>"
@@ -28,21 +29,8 @@ DEFAULT_SYSTEM_PROMPT = (
     "You write correct, idiomatic BBj code and explain it clearly."
 )
 
-GENERATION_LABELS = {
-    "character": "character mode, terminal screens with PRINT @(x,y) and INPUT",
-    "vpro5": "Visual PRO/5 GUI, built with PRINT (sysgui) mnemonics",
-    "bbj-gui": "BBj GUI (BBjSysGui)",
-    "dwc": "DWC, the browser-based Dynamic Web Client",
-    "all": "any UI generation (portable BBj)",
-}
-
-BBJ_FENCE_ALIASES = frozenset(
-    {"", "bbj", "bbx", "basic", "vb", "vba", "vbnet", "vb.net", "pro5", "vpro5", "visualpro5", "bbasic", "businessbasic"}
-)
-
-
 def generation_label(generation: str) -> str:
-    return GENERATION_LABELS.get(generation, generation)
+    return GENERATION_DESCRIPTIONS.get(generation, generation)
 
 
 def system_prompt(generations: list[str], from_generation: str | None = None) -> str:
@@ -167,17 +155,19 @@ def text_outside_blocks(content: str) -> str:
 
 
 def retag_bbj_fences(content: str) -> tuple[str, list[str]]:
-    """Opening fences tagged `basic`, `vb`, ... or untagged become ```bbj; returns the old tags."""
+    """Legacy records only: opening fences tagged `basic`, `vb`, ... or untagged become ```bbj;
+    returns the old tags. The import then compile-checks every such block, so a retagged
+    block is gated like any other (curated examples are never retagged on export)."""
     lines = content.split("\n")
     changed: list[str] = []
     for block in fenced_blocks(content):
         line = lines[block.start]
         opener = FENCE_OPEN.match(line)
-        if opener is None or block.language not in BBJ_FENCE_ALIASES or opener.group(3) == "bbj":
+        if opener is None or not is_bbj_fence(block.language) or opener.group(3) == BBJ_FENCE:
             continue
         indent, marker, tag = opener.group(1), opener.group(2), opener.group(3)
         rest = line[len(indent) + len(marker) :].lstrip(" \t")[len(tag) :]
-        lines[block.start] = f"{indent}{marker}bbj{rest}"
+        lines[block.start] = f"{indent}{marker}{BBJ_FENCE}{rest}"
         changed.append(tag or "none")
     return ("\n".join(lines), changed) if changed else (content, [])
 
@@ -188,7 +178,7 @@ def fence_for(code: str) -> str:
     return "`" * max(3, longest + 1)
 
 
-def render_code_block(code: str, filename: str | None = None, language: str = "bbj") -> str:
+def render_code_block(code: str, filename: str | None = None, language: str = BBJ_FENCE) -> str:
     fence = fence_for(code)
     block = f"{fence}{language}\n{code}\n{fence}"
     return f"<!-- filename: {filename} -->\n{block}" if filename else block

@@ -16,8 +16,8 @@ from curate.diagnostics import Diagnostic, Severity
 from curate.discover import Target, discover
 from curate.example import CodeBlock, Example, load_example
 from curate.schema import schema_errors
+from curate.vocabulary import schema_error_code
 from train.data.chatml import (
-    BBJ_FENCE_ALIASES,
     append_expected,
     generation_label,
     render_code_block,
@@ -76,8 +76,8 @@ def _schema_problems(example: Example) -> list[Diagnostic]:
         pass
     problems = []
     for key, message in schema_errors(example.meta):
-        code = "BBJ201" if not key else "BBJ202" if message.startswith("unknown key") else "BBJ203"
-        problems.append(Diagnostic(example.display_path, example.line_of_key(key) if key else 1, 1, code, Severity.ERROR, message))
+        line = example.line_of_key(key) if key else 1
+        problems.append(Diagnostic(example.display_path, line, 1, schema_error_code(key, message), Severity.ERROR, message))
     return problems
 
 
@@ -154,7 +154,9 @@ def _first_paragraph(text: str) -> str:
 
 
 def _render_blocks(blocks: list[CodeBlock]) -> str:
-    return "\n\n".join(render_code_block(b.code, b.filename, "bbj" if b.language in BBJ_FENCE_ALIASES else b.language) for b in blocks)
+    """Each block under its own fence label: a label is never rewritten to `bbj`, so only code
+    the compile check saw as BBj reaches training as BBj."""
+    return "\n\n".join(render_code_block(b.code, b.filename, b.language) for b in blocks)
 
 
 def _section_text(example: Example, key: str) -> str:

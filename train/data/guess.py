@@ -1,5 +1,7 @@
 """Guesses for imported records that carry no metadata: UI generation, example type, topic and
-title, each from content patterns, each with a short reason so a reviewer can judge it."""
+title, each from content patterns, each with a short reason so a reviewer can judge it. The
+generation comes from the same table as BBJ401 (`curate.vocabulary.guess_generation`), so a
+draft never carries a generation the linter rejects."""
 
 from __future__ import annotations
 
@@ -8,15 +10,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from curate.vocabulary import guess_generation
 from train.data.chatml import fenced_blocks, text_outside_blocks
-
-# Most specific first: DWC programs also use BBjAPI() and getSysGui().
-GENERATION_PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
-    ("dwc", re.compile(r"getWebManager|executeAsyncScript|BBjWebManager|injectStyle|\bDWC\b"), "getWebManager/executeAsyncScript/DWC"),
-    ("bbj-gui", re.compile(r"BBjAPI\s*\(|getSysGui|addWindow|BBjSysGui|setCallback|process_events", re.IGNORECASE), "BBjAPI/getSysGui/addWindow"),
-    ("vpro5", re.compile(r"\(\s*sysgui\s*\)\s*'|\bctrl\s*\(\s*sysgui", re.IGNORECASE), "PRINT (sysgui)'...'/CTRL(sysgui"),
-    ("character", re.compile(r"@\(\s*[\w\d]|\binput\b", re.IGNORECASE), "PRINT @(x,y)/INPUT"),
-]
 
 MIGRATE_WORDS = re.compile(r"\b(migrat\w*|convert\w*|port(?:ing|ed)?|rewrite|rewriting|moderni[sz]\w*|upgrad\w*|translat\w*)\b", re.IGNORECASE)
 QUESTION_START = re.compile(r"^\s*(how|what|why|when|which|where|who|can|could|is|are|does|do|should|explain|describe|tell)\b", re.IGNORECASE)
@@ -44,13 +39,6 @@ class Guess:
     to_generation: str | None
     topic: str
     why: str
-
-
-def guess_generation(text: str) -> tuple[str, str]:
-    for name, pattern, clue in GENERATION_PATTERNS:
-        if pattern.search(text):
-            return name, clue
-    return "all", "no generation-specific API"
 
 
 def _code(content: str) -> str:

@@ -13,9 +13,9 @@ from textual.widgets import Static
 
 from curate.example import Example
 from curate.tui.bbj_lexer import BBjLexer
+from curate.vocabulary import is_bbj_fence
 
 CLOSING_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
-BBJ_LANGUAGES = ("bbj", "bbx", "basic", "")
 SYNTAX_THEME = "monokai"
 
 
@@ -62,7 +62,7 @@ def split_parts(example: Example) -> list[Part]:
 def render_part(text: str, part: Part, highlight: set[int]) -> Syntax:
     """Syntax over the whole file restricted to the part's lines: the gutter width is the same
     for every part and the numbers are the file's own line numbers."""
-    lexer: object = BBjLexer() if part.kind == "code" and part.language in BBJ_LANGUAGES else part.language or "text"
+    lexer: object = BBjLexer() if part.kind == "code" and is_bbj_fence(part.language) else part.language or "text"
     return Syntax(
         text,
         lexer,  # type: ignore[arg-type]
