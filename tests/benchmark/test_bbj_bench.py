@@ -14,6 +14,7 @@ import pytest
 from curate.bbjsyntax import check_source
 from curate.dedupe import Item, find_leaks, items_from_examples
 from curate.example import load_example
+from curate.vocabulary import NON_EXAMPLE_FILES
 from train.data.chatml import fenced_blocks
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -122,7 +123,7 @@ def test_matcher_needs_whole_tokens() -> None:
 
 
 def test_no_case_is_a_near_duplicate_of_a_training_example(cases: list[dict]) -> None:
-    paths = sorted(p for p in (ROOT / "training-data").rglob("*.md") if p.name not in {"FORMAT.md", "CONTRIBUTING.md", "README.md"})
+    paths = sorted(p for p in (ROOT / "training-data").rglob("*.md") if p.name not in NON_EXAMPLE_FILES)
     examples = [example for example, _ in map(load_example, paths) if example is not None]
     bench = [Item(id=c["id"], text=c["prompt"] + "\n\n" + c["reference"], kind="text") for c in cases]
     leaks = find_leaks(bench, items_from_examples(examples))
