@@ -9,6 +9,7 @@ from pathlib import Path
 
 from curate.config import CurateConfig, path_under
 from curate.diagnostics import Diagnostic, Severity
+from curate.safeio import printable
 
 EXAMPLE_SUFFIX = ".md"
 
@@ -21,10 +22,13 @@ class Target:
 
 
 def display_path(path: Path) -> str:
+    """The path as shown in diagnostics: relative to the working folder when absolute, and
+    printable (a name that is not UTF-8 is shown escaped)."""
     try:
-        return os.path.relpath(path, Path.cwd()) if path.is_absolute() else path.as_posix()
+        shown = os.path.relpath(path, Path.cwd()) if path.is_absolute() else path.as_posix()
     except ValueError:
-        return path.as_posix()
+        shown = path.as_posix()
+    return printable(shown)
 
 
 def topic_of(path: Path, config: CurateConfig) -> str | None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from curate.diagnostics import Diagnostic, Severity
 from curate.frontmatter_yaml import FrontMatterError, key_lines, load_front_matter
+from curate.safeio import UnsafeFile, read_guarded
 
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
 FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*([^\s`]*)[^`]*$")
@@ -160,22 +161,22 @@ def _file_error(path: str, code: str, message: str, line: int = 1, col: int = 1)
     return Diagnostic(path, line, col, code, Severity.ERROR, message)
 
 
+def read_example_bytes(path: Path, display: str) -> bytes:
+    """The raw bytes of one example file through the guarded reader (regular files only, size
+    cap before reading, symlinks confined to the repository)."""
+    try:
+        return read_guarded(path, MAX_FILE_BYTES)
+    except UnsafeFile as exc:
+        raise ExampleLoadError([_file_error(display, exc.code, exc.message, exc.line)]) from None
+
+
 def read_text(path: Path, display: str) -> tuple[str, list[Diagnostic]]:
     """Read and decode a file, turning every way it can be unreadable into a diagnostic."""
-    try:
-        if path.is_dir():
-            raise ExampleLoadError([_file_error(display, "BBJ001", "is a directory, not an example file")])
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ExampleLoadError(
-                [_file_error(display, "BBJ003", f"file is {size:,} bytes; examples are limited to {MAX_FILE_BYTES:,}")]
-            )
-        raw = path.read_bytes()
-    except ExampleLoadError:
-        raise
-    except OSError as exc:
-        reason = exc.strerror or exc.__class__.__name__
-        raise ExampleLoadError([_file_error(display, "BBJ001", f"cannot read file: {reason}")]) from None
+    return decode_example(read_example_bytes(path, display), display)
+
+
+def decode_example(raw: bytes, display: str) -> tuple[str, list[Diagnostic]]:
+    """UTF-8 text with LF line ends and no BOM, and warnings for a BOM or CRLF (fixable)."""
     notes: list[Diagnostic] = []
     if b"\x00" in raw:
         raise ExampleLoadError([_file_error(display, "BBJ002", "binary content (NUL bytes): not a text file")])

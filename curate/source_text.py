@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from curate.safeio import UnsafeFile, read_guarded
+
+BINARY = "BBJ002"
+
 
 def decode_source(raw: bytes) -> tuple[str, str]:
     """(text with LF line ends and no BOM, encoding): UTF-8 when it decodes, else Latin-1 (older
@@ -11,3 +17,13 @@ def decode_source(raw: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         text, encoding = raw.decode("latin-1"), "latin-1"
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), encoding
+
+
+def read_source_file(path: Path, limit: int) -> tuple[str, str]:
+    """(text, encoding) of one BBj source file through the guarded reader; UnsafeFile (BBJ001
+    unreadable, BBJ002 binary, BBJ003 too large) when it cannot be read as source."""
+    raw = read_guarded(path, limit)
+    if b"\x00" in raw:
+        line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
+        raise UnsafeFile(BINARY, "binary content (NUL bytes): not a BBj source file", line)
+    return decode_source(raw)

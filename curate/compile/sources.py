@@ -10,7 +10,8 @@ from pathlib import Path
 from curate.compile.program import Program, SourceFile, name_problem
 from curate.diagnostics import Diagnostic, Severity
 from curate.discover import display_path
-from curate.source_text import decode_source
+from curate.safeio import UnsafeFile, check_file
+from curate.source_text import read_source_file
 
 SOURCE_SUFFIXES = (".bbj", ".src", ".bbl", ".aon")
 MAX_SOURCE_BYTES = 8_000_000  # the built-in checker's own limit (8,000,000 characters)
@@ -48,26 +49,19 @@ def collect_sources(paths: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
 
 def _not_a_file(path: Path) -> str | None:
     """Why `path` cannot be read as a source file (a FIFO or device would block), else None."""
-    if path.is_file():
-        return None
-    if os.path.islink(path):
-        return "broken symbolic link"
-    return "not a regular file" if path.exists() else "no such file or directory"
+    try:
+        check_file(path, None)
+    except UnsafeFile as exc:
+        return exc.message
+    return None
 
 
 def read_source(path: Path) -> tuple[Program | None, Diagnostic | None]:
     """One file as a one-file program, or the reason it cannot be checked."""
     try:
-        size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            return None, _problem(path, "BBJ003", f"file is {size:,} bytes; source files are limited to {MAX_SOURCE_BYTES:,}")
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, _problem(path, "BBJ001", f"cannot read file: {exc.strerror or exc.__class__.__name__}")
-    if b"\x00" in raw:
-        line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
-        return None, _problem(path, "BBJ002", "binary content (NUL bytes): not a BBj source file", line)
-    text, _ = decode_source(raw)
+        text, _ = read_source_file(path, MAX_SOURCE_BYTES)
+    except UnsafeFile as exc:
+        return None, _problem(path, exc.code, exc.message, exc.line)
     lines = text.count("\n") + 1
     name = path.name if name_problem(path.name) is None else "source.bbj"
     return Program(display_path(path), (SourceFile(name, text, range(1, lines + 1)),)), None

@@ -91,14 +91,17 @@ def items_from_chatml(records: list[dict], ids: list[str] | None = None) -> list
     return items
 
 
-def read_source(path: Path) -> str:
-    """BBj source as text (`curate.source_text.decode_source`)."""
-    from curate.source_text import decode_source
+MAX_SOURCE_BYTES = 8_000_000  # as the compile check: larger files are not BBj programs
 
-    return decode_source(path.read_bytes())[0]
+
+def read_source(path: Path) -> str:
+    """BBj source as text through the guarded source reader (`curate.source_text`)."""
+    from curate.source_text import read_source_file
+
+    return read_source_file(path, MAX_SOURCE_BYTES)[0]
 
 
 def items_from_sources(paths: list[Path]) -> list[Item]:
     """One item per source file, in the given order (`order` is the position); an unreadable
-    file raises OSError naming it."""
+    file raises `curate.safeio.UnsafeFile`."""
     return [Item(Path(p).as_posix(), read_source(Path(p)), "source", order=float(position)) for position, p in enumerate(paths)]

@@ -14,7 +14,12 @@ from typing import Any
 from curate.config import CurateConfig
 from curate.diagnostics import Diagnostic, Severity
 from curate.discover import Target, discover
-from curate.example import MAX_FILE_BYTES, MetaFields
+from curate.example import (
+    ExampleLoadError,
+    MetaFields,
+    decode_example,
+    read_example_bytes,
+)
 from curate.frontmatter_yaml import FrontMatterError, load_front_matter
 from curate.schema import DIFFICULTIES, STATUSES
 
@@ -67,16 +72,11 @@ class Entry(MetaFields):
 def read_entry(target: Target) -> Entry:
     """Read one file's front matter; an unreadable file becomes an entry with its problem."""
     try:
-        size = target.path.stat().st_size
-        data = target.path.read_bytes() if size <= MAX_FILE_BYTES else b""
-    except OSError as exc:
-        return _broken(target, b"", "BBJ001", f"cannot read file: {exc.strerror or exc.__class__.__name__}")
-    if size > MAX_FILE_BYTES:
-        return _broken(target, data, "BBJ003", f"file is {size:,} bytes; examples are limited to {MAX_FILE_BYTES:,}")
-    try:
-        text = data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
-    except UnicodeDecodeError:
-        return _broken(target, data, "BBJ002", "invalid UTF-8; save the file as UTF-8")
+        data = read_example_bytes(target.path, target.display)
+        text, _ = decode_example(data, target.display)
+    except ExampleLoadError as exc:
+        problem = exc.diagnostics[0]
+        return _broken(target, b"", problem.code, problem.message, problem.line)
     try:
         meta, *_ = load_front_matter(text)
     except FrontMatterError as exc:

@@ -105,9 +105,9 @@ def test_collect_sources_reports_what_cannot_be_read(tmp_path: Path) -> None:
     files, problems = collect_sources([tmp_path, tmp_path / "ok.bbj", tmp_path / "missing.bbj"])
     assert [f.name for f in files] == ["ok.bbj"]
     assert sorted((Path(d.path).name, d.code, d.message) for d in problems) == [
-        ("dangling.src", "BBJ001", "broken symbolic link"),
+        ("dangling.src", "BBJ001", "broken symbolic link (its target does not exist)"),
         ("missing.bbj", "BBJ001", "no such file or directory"),
-        ("pipe.bbj", "BBJ001", "not a regular file"),
+        ("pipe.bbj", "BBJ001", "a named pipe (FIFO), not a regular file: refused (it could block or never end)"),
     ]
 
 

@@ -11,13 +11,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from curate.source_text import decode_source
+from curate.safeio import UnsafeFile, printable_path
+from curate.source_text import BINARY, read_source_file
 from train.data.card import reason_key
 from train.data.chatml import SPECIAL_TOKEN, fenced_blocks
 from train.data.fim import FIM_MARKERS, maybe_fim
 
 DEFAULT_EXTENSIONS = (".bbj", ".src", ".bbl", ".aon")
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
+DROP_REASONS = {"BBJ001": "unreadable", BINARY: "binary", "BBJ003": "too-large"}
 MIN_CONTAINED_LINES = 3  # a test code block this long found verbatim in a source contaminates it
 
 
@@ -65,19 +67,12 @@ def collect_sources(roots: list[Path], extensions: tuple[str, ...], result: Corp
         paths.extend(sorted(found, key=lambda p: p.as_posix()))
     documents = []
     for path in paths:
-        doc_id = path.as_posix()
+        doc_id = printable_path(path)
         try:
-            if path.stat().st_size > MAX_SOURCE_BYTES:
-                result.drop(doc_id, f"too-large:{path.stat().st_size}-bytes")
-                continue
-            raw = path.read_bytes()
-        except OSError as exc:
-            result.drop(doc_id, f"unreadable:{exc.strerror or exc.__class__.__name__}")
+            text, encoding = read_source_file(path, MAX_SOURCE_BYTES)
+        except UnsafeFile as exc:
+            result.drop(doc_id, "binary" if exc.code == BINARY else f"{DROP_REASONS[exc.code]}:{exc.message}")
             continue
-        if b"\x00" in raw:
-            result.drop(doc_id, "binary")
-            continue
-        text, encoding = decode_source(raw)
         documents.append(Document(doc_id, text, {"source": doc_id, "encoding": encoding}))
     return documents
 

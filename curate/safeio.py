@@ -1,0 +1,242 @@
+"""The one guarded way to open files the tools did not write (examples, BBj sources, JSONL,
+caches) and to write outputs without destroying anything a person made.
+
+Reading: git stores symbolic links, so a pull request can plant an "example" that is a link
+to `/dev/zero`, a FIFO that blocks forever, or a link to a file outside the repository. A
+guarded open takes regular files only (checked with `stat` before opening, and again on the
+open descriptor), checks the size cap before reading a byte, and refuses a symbolic link
+whose target leaves the repository the link sits in. Every refusal is an `UnsafeFile` with a
+stable code (BBJ001 unreadable, BBJ003 too large) that callers turn into a diagnostic, a
+dropped record or a usage error.
+
+Writing: `OutputGuard` is the rule every command follows for the files it writes: an output
+that is one of the command's inputs is refused; an existing file is replaced only when this
+run created it, or a toolkit command of the same name wrote it earlier and nobody changed it
+since (recorded in the folder's `.bbj-outputs.json`), or with `--force`. Writes are atomic.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import stat
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import BinaryIO
+
+from curate.atomic import write_bytes_atomic
+
+UNREADABLE = "BBJ001"
+TOO_LARGE = "BBJ003"
+LEDGER = ".bbj-outputs.json"
+REPOSITORY_MARKERS = (".git", "pyproject.toml")
+
+
+class UnsafeFile(Exception):
+    """A file the guarded reader refuses; `code` is stable, `message` names the reason."""
+
+    def __init__(self, code: str, message: str, line: int = 1):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.line = line
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+@lru_cache(maxsize=4096)
+def repository_of(folder: str) -> str | None:
+    """The nearest folder at or above `folder` (an absolute, lexical path) that holds `.git`
+    or `pyproject.toml`, resolved; None outside any repository."""
+    current = folder
+    while True:
+        if any(os.path.lexists(os.path.join(current, marker)) for marker in REPOSITORY_MARKERS):
+            return os.path.realpath(current)
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def check_file(path: Path, limit: int | None, root: Path | None = None) -> os.stat_result:
+    """The `stat` of the regular file `path` leads to, or UnsafeFile saying why it is refused.
+    `root` is the repository a symlink must stay in (default: the one holding `path`)."""
+    lexical = os.path.abspath(path)
+    real = os.path.realpath(lexical)
+    try:
+        info = os.stat(real)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UnsafeFile(UNREADABLE, "symbolic link loop") from None
+        if exc.errno == errno.ENOENT and os.path.islink(lexical):
+            raise UnsafeFile(UNREADABLE, "broken symbolic link (its target does not exist)") from None
+        raise UnsafeFile(UNREADABLE, _os_reason(exc)) from None
+    linked = real != lexical
+    if stat.S_ISDIR(info.st_mode):
+        raise UnsafeFile(UNREADABLE, "is a directory, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        target = f"symbolic link to {real}, " if linked else ""
+        raise UnsafeFile(UNREADABLE, f"{target}{_kind(info.st_mode)}, not a regular file: refused (it could block or never end)")
+    if linked:
+        repository = os.path.realpath(root) if root is not None else repository_of(os.path.dirname(lexical))
+        if repository is not None and not _inside(real, repository):
+            raise UnsafeFile(UNREADABLE, f"symbolic link leads outside the repository (to {real}): refused")
+    if limit is not None and info.st_size > limit:
+        raise UnsafeFile(TOO_LARGE, f"file is {info.st_size:,} bytes; the limit is {limit:,}")
+    return info
+
+
+def open_guarded(path: Path, limit: int | None, root: Path | None = None) -> BinaryIO:
+    """A binary read handle on a checked regular file (never blocks: opened non-blocking and
+    re-checked on the descriptor, so a file swapped for a FIFO in between is caught)."""
+    check_file(path, limit, root)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise UnsafeFile(UNREADABLE, _os_reason(exc)) from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise UnsafeFile(UNREADABLE, f"{_kind(info.st_mode)}, not a regular file: refused")
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+def read_guarded(path: Path, limit: int, root: Path | None = None) -> bytes:
+    """The bytes of a checked regular file, never more than `limit` (a file that grows while
+    it is read is refused as too large)."""
+    with open_guarded(path, limit, root) as handle:
+        try:
+            data = handle.read(limit + 1)
+        except OSError as exc:
+            raise UnsafeFile(UNREADABLE, _os_reason(exc)) from None
+    if len(data) > limit:
+        raise UnsafeFile(TOO_LARGE, f"file is over {limit:,} bytes, the limit")
+    return data
+
+
+def _os_reason(exc: OSError) -> str:
+    if exc.errno == errno.ENOENT:
+        return "no such file or directory"
+    reason = exc.strerror or exc.__class__.__name__
+    return f"cannot read file: {reason[0].lower()}{reason[1:]}"
+
+
+def printable(text: str) -> str:
+    """`text` safe to print and to encode as UTF-8: a file name that is not valid UTF-8 comes
+    back from the OS with lone surrogates (PEP 383); its bytes are shown as `\\xNN`, any other
+    lone surrogate as `\\udNNN`."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def printable_path(path: Path) -> str:
+    return printable(Path(path).as_posix())
+
+
+class OutputRefused(Exception):
+    """An output path the guard will not write; the message says why and what to do."""
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class OutputGuard:
+    """The output rule of one command run (see the module doc). `inputs` are the files the
+    command reads: an output equal to one is refused even with `force`. `command` names the
+    writer in the folder ledgers."""
+
+    def __init__(self, command: str, inputs: Iterable[Path] = (), force: bool = False):
+        self.command = command
+        self.force = force
+        self._inputs = {os.path.realpath(p) for p in inputs}
+        self._created: dict[str, str] = {}  # real path -> role
+
+    def add_inputs(self, paths: Iterable[Path]) -> None:
+        """Inputs learnt while reading (the files found in an input folder)."""
+        self._inputs.update(os.path.realpath(p) for p in paths)
+
+    def claim(self, path: Path, role: str = "output") -> Path:
+        """Check `path` may receive output `role` (call it for every output before writing
+        anything, so a refusal leaves no half-written result); returns it."""
+        real = os.path.realpath(path)
+        if real in self._created:
+            if self._created[real] != role:
+                raise OutputRefused(f"{path}: the {role} would overwrite the {self._created[real]} of this run; choose another path")
+            return Path(path)
+        if real in self._inputs:
+            raise OutputRefused(f"{path}: is one of this command's inputs; choose another output path")
+        if os.path.lexists(path):
+            if os.path.isdir(path):
+                raise OutputRefused(f"{path}: is a folder; the {role} must be a file")
+            if not self.force and not self._ours(Path(path)):
+                raise OutputRefused(f"{path}: exists and was not written by `{self.command}`; choose another path or pass --force to replace it")
+        self._created[real] = role
+        return Path(path)
+
+    def write_bytes(self, path: Path, data: bytes, role: str = "output") -> None:
+        """Claim `path` (if not yet claimed) and write it atomically, recording it in the
+        folder's ledger so a later run of the same command may replace it."""
+        self.claim(path, role)
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(path, data)
+        self._record(path, _digest(data))
+
+    def write_text(self, path: Path, text: str, role: str = "output") -> None:
+        self.write_bytes(path, text.encode("utf-8"), role)
+
+    def _ours(self, path: Path) -> bool:
+        """Written by this command before and unchanged since (per the folder's ledger)."""
+        entry = _read_ledger(path.parent).get(path.name)
+        if not isinstance(entry, dict) or entry.get("command") != self.command:
+            return False
+        digest = hashlib.sha256()
+        try:
+            with open_guarded(path, None, path.parent) as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(chunk)
+        except (UnsafeFile, OSError):
+            return False
+        return digest.hexdigest() == entry.get("sha256")
+
+    def _record(self, path: Path, digest: str) -> None:
+        ledger = _read_ledger(path.parent)
+        ledger[path.name] = {"command": self.command, "sha256": digest}
+        try:
+            write_bytes_atomic(path.parent / LEDGER, (json.dumps(ledger, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+        except OSError:
+            pass  # without a ledger entry a later run asks for --force: the safe direction
+
+
+def _read_ledger(folder: Path) -> dict[str, object]:
+    try:
+        data = json.loads(read_guarded(folder / LEDGER, 1 << 24, folder))
+    except (UnsafeFile, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}

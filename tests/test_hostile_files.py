@@ -1,0 +1,145 @@
+"""Files a pull request can plant (git stores symlinks): a FIFO, a link to /dev/zero, a link
+out of the repository. Every command and hook refuses them through the one guarded reader,
+with BBJ001 and a message naming what the file is, instead of blocking or reading forever."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from curate.safeio import UnsafeFile, check_file, read_guarded
+
+REPO = Path(__file__).resolve().parents[1]
+VALID = (
+    "---\ntitle: Greet the user\ntype: completion\ngeneration: all\n---\n\n"
+    '## Code\n\n```bbj\nrem Greet the user\nprint "hello"\n```\n\n'
+    "## Expected Behavior\n\nPrints hello.\n\n## Explanation\n\nPRINT writes to the terminal.\n"
+)
+
+
+def run(cwd: Path, module: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """A real process with a timeout: a reader that blocks fails the test instead of hanging it."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-m", module, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=60, check=False)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "pyproject.toml").write_text("[tool.bbj-curate]\n", "utf-8")
+    (tmp_path / "training-data" / "strings").mkdir(parents=True)
+    (tmp_path / "training-data" / "strings" / "good.md").write_text(VALID, "utf-8")
+    return tmp_path
+
+
+def fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def dev_zero(path: Path) -> None:
+    path.symlink_to("/dev/zero")
+
+
+def outside(path: Path) -> None:
+    secret = path.parents[3] / "outside-secret.md"
+    secret.write_text(VALID, "utf-8")
+    path.symlink_to(secret)
+
+
+HOSTILE: list[tuple[str, Callable[[Path], None], str]] = [
+    ("fifo", fifo, "a named pipe (FIFO), not a regular file"),
+    ("dev-zero", dev_zero, "symbolic link to /dev/zero, a character device, not a regular file"),
+    ("outside", outside, "symbolic link leads outside the repository"),
+]
+# (module, arguments, whether it reports unreadable files: bbj-compile and bbj-dedupe leave
+# that to bbj-validate and only must not block or crash on them)
+COMMANDS = [
+    ("curate.cli", ["check", "--format", "json"], True),
+    ("curate.cli", ["lint", "--format", "json"], True),
+    ("hooks.validate", [], True),
+    ("hooks.lint", [], True),
+    ("hooks.compile", [], False),
+    ("hooks.dedupe", [], False),
+]
+
+
+@pytest.mark.parametrize(("make", "message"), [pytest.param(make, message, id=name) for name, make, message in HOSTILE])
+@pytest.mark.parametrize(("module", "args", "reports"), [pytest.param(m, a, r, id=f"{m}-{a[0] if a else 'hook'}") for m, a, r in COMMANDS])
+def test_planted_file_is_refused_not_read(project: Path, make: Callable[[Path], None], message: str, module: str, args: list[str], reports: bool) -> None:
+    make(project / "training-data" / "strings" / "planted.md")
+    result = run(project, module, *args, "training-data/strings/planted.md", "training-data/strings/good.md")
+    assert "Traceback" not in result.stderr, result.stderr
+    if not reports:
+        assert result.returncode == 0, (result.stdout, result.stderr)
+        return
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    if args and "json" in args:
+        findings = [f for f in json.loads(result.stdout) if f["path"].endswith("planted.md")]
+        assert [f["code"] for f in findings] == ["BBJ001"] and message in findings[0]["message"]
+    else:
+        assert "planted.md:1:1: BBJ001" in result.stdout and message in result.stdout
+
+
+def test_syntax_command_names_a_device_link_as_a_device(tmp_path: Path) -> None:
+    """`bbj-curate syntax` used to call a link to /dev/zero a "broken symbolic link"."""
+    (tmp_path / "zero.bbj").symlink_to("/dev/zero")
+    result = run(tmp_path, "curate.cli", "syntax", "zero.bbj")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "character device" in result.stdout and "broken" not in result.stdout
+
+
+def test_reader_checks_size_before_reading(tmp_path: Path) -> None:
+    big = tmp_path / "big.md"
+    with open(big, "wb") as handle:
+        handle.truncate(10_000_000)  # sparse: reading it would cost 10 MB
+    with pytest.raises(UnsafeFile) as caught:
+        read_guarded(big, 1000)
+    assert caught.value.code == "BBJ003"
+
+
+def test_link_inside_the_repository_is_followed(project: Path) -> None:
+    link = project / "training-data" / "strings" / "alias.md"
+    link.symlink_to("good.md")
+    assert read_guarded(link, 1 << 20) == VALID.encode("utf-8")
+
+
+def test_link_loop_and_broken_link(tmp_path: Path) -> None:
+    (tmp_path / "loop").symlink_to("loop")
+    (tmp_path / "gone").symlink_to("nowhere")
+    for name, message in [("loop", "symbolic link loop"), ("gone", "broken symbolic link")]:
+        with pytest.raises(UnsafeFile) as caught:
+            check_file(tmp_path / name, None)
+        assert message in caught.value.message and caught.value.code == "BBJ001"
+
+
+def test_output_guard_rule(tmp_path: Path) -> None:
+    """Inputs are never outputs; an existing file is replaced only when this run made it, the
+    same command wrote it before and nobody changed it since, or with force."""
+    from curate.safeio import OutputGuard, OutputRefused
+
+    source = tmp_path / "in.jsonl"
+    source.write_text("{}\n", "utf-8")
+    guard = OutputGuard("bbj-train demo", [source], force=True)
+    with pytest.raises(OutputRefused, match="one of this command's inputs"):
+        guard.claim(source)
+    guard.write_text(tmp_path / "out" / "a.jsonl", "1\n", "records")
+    guard.write_text(tmp_path / "out" / "a.jsonl", "2\n", "records")  # this run's own file
+    with pytest.raises(OutputRefused, match="would overwrite the records of this run"):
+        guard.claim(tmp_path / "out" / "a.jsonl", "report")
+    (tmp_path / "out" / "mine.md").write_text("a person's work\n", "utf-8")
+    rerun = OutputGuard("bbj-train demo", [source])
+    rerun.write_text(tmp_path / "out" / "a.jsonl", "3\n")  # written by this command before, unchanged
+    with pytest.raises(OutputRefused, match="not written by `bbj-train demo`"):
+        rerun.claim(tmp_path / "out" / "mine.md")
+    (tmp_path / "out" / "a.jsonl").write_text("edited by hand\n", "utf-8")
+    with pytest.raises(OutputRefused):
+        OutputGuard("bbj-train demo").claim(tmp_path / "out" / "a.jsonl")
+    with pytest.raises(OutputRefused):
+        OutputGuard("bbj-train other").claim(tmp_path / "out" / "mine.md")
+    OutputGuard("bbj-train other", force=True).write_text(tmp_path / "out" / "mine.md", "replaced\n")
+    assert (tmp_path / "out" / "mine.md").read_text("utf-8") == "replaced\n"
