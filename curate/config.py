@@ -13,14 +13,13 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from curate.errors import ConfigError
 from curate.vocabulary import NON_EXAMPLE_FILES
+
+__all__ = ["ConfigError", "CurateConfig", "load_config"]
 
 DEFAULT_TOPICS = ["gui", "database", "strings", "file-io", "control-flow", "oop", "dwc"]
 SEVERITIES = ("error", "warning", "info")
-
-
-class ConfigError(Exception):
-    """A bad configuration file; the message names the file and the key."""
 
 
 @dataclass(frozen=True)

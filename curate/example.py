@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from curate.diagnostics import Diagnostic, Severity
+from curate.errors import InputError
 from curate.frontmatter_yaml import FrontMatterError, key_lines, load_front_matter
 from curate.safeio import UnsafeFile, read_guarded
 
@@ -149,12 +150,11 @@ class Example(MetaFields):
         return [b for b in self.code_blocks if b.section.lower() == section_key]
 
 
-class ExampleLoadError(Exception):
+class ExampleLoadError(InputError):
     """Raised with the diagnostics that made a file unreadable as an example."""
 
     def __init__(self, diagnostics: list[Diagnostic]):
-        super().__init__("; ".join(d.render() for d in diagnostics))
-        self.diagnostics = diagnostics
+        super().__init__(diagnostics=diagnostics)
 
 
 def _file_error(path: str, code: str, message: str, line: int = 1, col: int = 1) -> Diagnostic:

@@ -14,13 +14,17 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from curate.errors import InputError
+
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class FrontMatterError(Exception):
+class FrontMatterError(InputError):
+    """Front matter that cannot be read, with the stable code and the place of the problem."""
+
     def __init__(self, code: str, message: str, line: int = 1, col: int = 1):
         super().__init__(message)
-        self.code, self.message, self.line, self.col = code, message, line, col
+        self.code, self.line, self.col = code, line, col
 
 
 class _FrontMatterLoader(SafeLoader):  # type: ignore[misc, valid-type]

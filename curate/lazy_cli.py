@@ -8,6 +8,8 @@ import importlib
 
 import click
 
+from curate.errors import CurateError, ExitCode
+
 Commands = dict[str, tuple[str, str]]  # name -> ("module:attribute", one-line help)
 
 
@@ -32,22 +34,27 @@ def lazy_group(commands: Commands) -> type[click.Group]:
 
 
 def run_cli(cli: click.Group, prog_name: str, argv: list[str] | None) -> int:
-    """0 success, 1 findings or a failed check, 2 usage or internal error (one line, no traceback)."""
+    """The `ExitCode` of the command: library errors (`CurateError`) and click's usage errors
+    become their status and one line each on stderr, anything else one line, never a traceback."""
     try:
         result = cli.main(args=argv, prog_name=prog_name, standalone_mode=False)
-        return result if isinstance(result, int) else 0
+        return result if isinstance(result, int) else ExitCode.OK
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
+    except CurateError as exc:
+        for line in exc.lines():
+            click.echo(line, err=True)
+        return exc.exit_code
     except click.ClickException as exc:
         exc.show()
-        return 2
+        return ExitCode.USAGE
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
-        return 2
+        return ExitCode.USAGE
     except SystemExit as exc:
-        return int(exc.code or 0) if isinstance(exc.code, int) else 2
+        return int(exc.code or 0) if isinstance(exc.code, int) else ExitCode.USAGE
     except KeyboardInterrupt:
-        return 2
-    except Exception as exc:  # noqa: BLE001 - last line of defence: report, never a traceback
+        return ExitCode.USAGE
+    except Exception as exc:  # last line of defence: report, never a traceback
         click.echo(f"{prog_name}: internal error: {exc.__class__.__name__}: {exc}", err=True)
-        return 2
+        return ExitCode.INTERNAL

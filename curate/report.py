@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from curate.diagnostics import Diagnostic, Severity
+from curate.errors import ExitCode
 
 FORMATS = ("text", "json", "github", "sarif")
 
@@ -81,8 +82,9 @@ def sarif(diags: list[Diagnostic], tool: str) -> dict[str, object]:
     }
 
 
-def exit_code(diags: list[Diagnostic], fail_on: str) -> int:
+def exit_code(diags: list[Diagnostic], fail_on: str) -> ExitCode:
+    """FINDINGS when any finding is at or above `fail_on`, else OK."""
     if fail_on == "never":
-        return 0
+        return ExitCode.OK
     threshold = Severity(fail_on).rank
-    return 1 if any(d.severity.rank >= threshold for d in diags) else 0
+    return ExitCode.FINDINGS if any(d.severity.rank >= threshold for d in diags) else ExitCode.OK

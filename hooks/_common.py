@@ -10,6 +10,7 @@ from pathlib import Path
 
 from curate.config import ConfigError, CurateConfig, load_config
 from curate.diagnostics import Diagnostic, Severity
+from curate.errors import CurateError, ExitCode
 from curate.report import exit_code
 
 SUPPRESS = "suppress with `lint_ignore: [{code}]` in the front matter, or skip the hook once: SKIP={hook} git commit"
@@ -63,9 +64,15 @@ def run_hook(argv: Sequence[str] | None, hook: str, description: str, check: Che
     args = parse_args(argv, description)
     config = load(args)
     if config is None:
-        return 2
+        return ExitCode.USAGE
     files = example_files(args.filenames, config)
     if not files:
-        return 0
-    return report(check(files, config), config, hook)
+        return ExitCode.OK
+    try:
+        diagnostics = check(files, config)
+    except CurateError as exc:  # e.g. checker = "bbjcpl" and none found
+        for line in exc.lines():
+            print(line, file=sys.stderr)
+        return exc.exit_code
+    return report(diagnostics, config, hook)
 

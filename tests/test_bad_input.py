@@ -95,7 +95,7 @@ def test_bad_input_in_every_format(project: Path, fmt: str) -> None:
     assert "BBJ103" in result.stdout
 
 
-def test_missing_path_is_a_diagnostic(project: Path) -> None:
+def test_missing_path_is_a_usage_error(project: Path) -> None:
     result = bbj_curate(project, "lint", "--format", "json", "training-data/strings/nowhere.md")
-    assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert [f["code"] for f in json.loads(result.stdout)] == ["BBJ001"]
+    assert result.returncode == 2 and "Traceback" not in result.stderr and result.stdout == ""
+    assert "no such file or directory: training-data/strings/nowhere.md" in result.stderr

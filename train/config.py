@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from curate.diagnostics import Diagnostic, Severity
+from curate.errors import ConfigError as CurateConfigError
 
 ALL_LINEAR = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 REAL_EFFECTIVE_BATCH = (32, 64)
@@ -28,12 +29,11 @@ REAL_SEQ_LEN = (2048, 4096)
 StageName = Literal["cpt", "sft"]
 
 
-class ConfigError(Exception):
-    """A config that cannot be used; carries one diagnostic per bad key."""
+class ConfigError(CurateConfigError):
+    """A run config that cannot be used; carries one diagnostic per bad key."""
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        super().__init__("\n".join(d.render() for d in diagnostics))
-        self.diagnostics = diagnostics
+        super().__init__(diagnostics=diagnostics)
 
 
 class _Strict(BaseModel):

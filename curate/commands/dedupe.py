@@ -12,7 +12,7 @@ from curate.commands.options import resolve_config
 
 
 @click.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), default=None, help="Jaccard threshold (default: dedupe-threshold from the config, 0.7).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False, exists=True), help="A pyproject.toml or a TOML file with the settings.")

@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from curate.config import ConfigError, CurateConfig, load_config
+from curate.config import CurateConfig, load_config
+from curate.errors import require_existing
 from curate.report import FORMATS
 
 
@@ -28,10 +29,10 @@ def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def resolve_config(paths: tuple[Path, ...], config_file: Path | None, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None) -> CurateConfig:
-    try:
-        config = load_config(list(paths) or None, config_file)
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
+    """The config for `paths` with the command line's overrides; a missing path or a bad config
+    raises a CurateError (exit 2)."""
+    require_existing(paths)
+    config = load_config(list(paths) or None, config_file)
     updates: dict[str, Any] = {}
     if select:
         updates["select"] = [s.upper() for s in select]

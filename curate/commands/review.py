@@ -23,9 +23,6 @@ def review(paths: tuple[Path, ...], config_file: Path | None, checker: str | Non
     from curate.tui.app import ReviewApp
 
     chosen = list(paths) or [Path("training-data")]
-    missing = [str(p) for p in chosen if not p.exists()]
-    if missing:
-        raise click.UsageError(f"no such file or directory: {', '.join(missing)}")
     config = resolve_config(tuple(chosen), config_file, (), (), None)
     options = CheckOptions(checker=checker, jobs=jobs, dedupe=not no_dedupe, compile=not no_compile)
     ReviewApp(chosen, config, options, reviewer=reviewer).run()

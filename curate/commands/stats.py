@@ -34,9 +34,11 @@ def stats(paths: tuple[Path, ...], fmt: str) -> None:
     """Count examples by generation x type, difficulty, topic and status."""
     from curate.config import load_config
     from curate.discover import discover
+    from curate.errors import require_existing
     from curate.example import load_example
 
     paths = paths or (Path("training-data"),)
+    require_existing(paths)
     config = load_config(list(paths))
     targets, _ = discover(list(paths), config)
     examples = [ex for t in targets if (ex := load_example(t.path, t.display, t.topic)[0]) is not None]

@@ -1,10 +1,9 @@
-"""The compile check's one usage error, in its own module so that importing the compile check
-does not import click (hooks must start fast); only raising or catching it does."""
+"""The compile check's one usage error."""
 
 from __future__ import annotations
 
-import click
+from curate.errors import UsageError
 
 
-class CheckerUnavailable(click.UsageError):
+class CheckerUnavailable(UsageError):
     """`--checker bbjcpl` without a bbjcpl: a usage error (exit 2) that says where we looked."""

@@ -13,6 +13,7 @@ from typing import Any
 
 from curate.atomic import write_bytes_atomic
 from curate.config import CurateConfig
+from curate.errors import CurateError
 from curate.tui.frontmatter_edit import update_front_matter
 from curate.tui.store import digest
 
@@ -43,7 +44,7 @@ def review_updates(status: str, reviewer: str, today: dt.date, note: str | None)
     return {"status": status, "reviewer": reviewer, "reviewed": today.isoformat(), "review_note": (note or "").strip() or None}
 
 
-class StaleFileError(Exception):
+class StaleFileError(CurateError):
     """The file on disk is not the one the reviewer saw; nothing was written."""
 
 

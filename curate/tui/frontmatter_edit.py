@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from curate.errors import CurateError
 from curate.frontmatter_yaml import FrontMatterError, SafeLoader, load_front_matter
 
 FENCE = "---"
@@ -19,7 +20,7 @@ CLOSERS = ("---", "...")
 UNLIMITED_WIDTH = 2**31 - 1
 
 
-class FrontMatterEditError(Exception):
+class FrontMatterEditError(CurateError):
     """The file's front matter cannot be edited safely; the message says why."""
 
 

@@ -82,10 +82,12 @@ def test_syntax_honours_fail_on_and_selection(extra: list[str], exit_code: int, 
     assert len(json.loads(capsys.readouterr().out)) == codes
 
 
-def test_syntax_reports_missing_paths_and_explicit_files(sources: Path, fake_on_bbj_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["syntax", "src/notes.txt", "nowhere.bbj", "--format", "json"]) == 1
+def test_syntax_checks_explicit_files_and_refuses_missing_paths(sources: Path, fake_on_bbj_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["syntax", "src/notes.txt", "--format", "json"]) == 1
     found = [(d["path"], d["line"], d["code"]) for d in json.loads(capsys.readouterr().out)]
-    assert found == [("nowhere.bbj", 1, "BBJ001"), ("src/notes.txt", 1, "BBJ520")]
+    assert found == [("src/notes.txt", 1, "BBJ520")]
+    assert main(["syntax", "src/notes.txt", "nowhere.bbj"]) == 2
+    assert "no such file or directory: nowhere.bbj" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("command", ["syntax", "check"])

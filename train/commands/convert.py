@@ -36,9 +36,6 @@ def convert(paths: tuple[Path, ...], out_dir: Path, statuses: tuple[str, ...], a
 
     chosen = chosen_statuses(statuses, all_statuses)
     roots = list(paths) or [Path("training-data")]
-    missing = [str(root) for root in roots if not root.exists()]
-    if missing:
-        raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
     config = resolve_config(roots, config_file)
     converted = convert_paths(roots, config, chosen, jobs)
     records, skipped = converted.records, converted.skipped

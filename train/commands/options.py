@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from curate.config import ConfigError, CurateConfig, load_config
+from curate.config import CurateConfig, load_config
+from curate.errors import require_existing
 from curate.schema import STATUSES
 
 
@@ -40,10 +41,10 @@ def config_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def resolve_config(paths: list[Path], config_file: Path | None) -> CurateConfig:
-    try:
-        return load_config(paths or None, config_file)
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
+    """The `[tool.bbj-curate]` config for `paths`; a missing path or a bad config raises a
+    CurateError (exit 2)."""
+    require_existing(paths)
+    return load_config(paths or None, config_file)
 
 
 def prepare_out_dir(out: Path) -> Path:

@@ -9,8 +9,6 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from curate.diagnostics import Diagnostic
-
 
 @click.command()
 @click.option("--config", "config_path", required=True, type=click.Path(path_type=Path, dir_okay=False),
@@ -21,24 +19,13 @@ from curate.diagnostics import Diagnostic
               help="Continue the newest unfinished run of this config (or RUN_DIR) from its last checkpoint.")
 def run(config_path: Path, stages: str | None, resume: str | None) -> int:  # fmt: skip
     """Train a QLoRA adapter: Stage 1 on the raw corpus, Stage 2 on the ChatML train split."""
-    from train.config import ConfigError, config_from_mapping, load_config
-    from train.training.errors import TrainingError
+    from train.config import config_from_mapping, load_config
+    from train.training.runner import run_training
 
-    console = Console(stderr=True)
-    try:
-        config = load_config(config_path)
-        if stages is not None:
-            chosen = [s.strip() for s in stages.split(",") if s.strip()]
-            config = config_from_mapping({**config.model_dump(mode="json"), "stages": chosen}, config_path)
-        from train.training.runner import run_training
-
-        run_training(config, config_path.read_text("utf-8"), [Path(sys.argv[0]).name, *sys.argv[1:]], resume, console)
-    except (ConfigError, TrainingError) as exc:
-        _report(exc.diagnostics)
-        return 2
+    # ConfigError and TrainingError are CurateErrors: run_cli prints their diagnostics, exit 2.
+    config = load_config(config_path)
+    if stages is not None:
+        chosen = [s.strip() for s in stages.split(",") if s.strip()]
+        config = config_from_mapping({**config.model_dump(mode="json"), "stages": chosen}, config_path)
+    run_training(config, config_path.read_text("utf-8"), [Path(sys.argv[0]).name, *sys.argv[1:]], resume, Console(stderr=True))
     return 0
-
-
-def _report(diagnostics: list[Diagnostic]) -> None:
-    for diagnostic in diagnostics:
-        click.echo(diagnostic.render(), err=True)

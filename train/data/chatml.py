@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from curate.errors import CurateError
 from curate.example import FENCE_OPEN, FILENAME_COMMENT
 from curate.vocabulary import BBJ_FENCE, GENERATION_DESCRIPTIONS, is_bbj_fence
 
@@ -49,7 +50,7 @@ def normalize_role(role: str) -> str | None:
     return ROLE_ALIASES.get(role.strip().lower())
 
 
-class ChatMLTextError(ValueError):
+class ChatMLTextError(CurateError, ValueError):
     """The text form cannot be read; `reason` is a stable drop reason."""
 
     def __init__(self, reason: str, message: str):

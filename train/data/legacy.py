@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from curate.config import DEFAULT_TOPICS
+from curate.errors import CurateError
 from train.data.card import reason_key
 from train.data.chatml import (
     DEFAULT_SYSTEM_PROMPT,
@@ -32,7 +33,7 @@ BOM = b"\xef\xbb\xbf"
 LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
 
 
-class Dropped(Exception):
+class Dropped(CurateError):
     """A line that cannot become a record; `reasons` are stable drop reasons."""
 
     def __init__(self, *reasons: str):

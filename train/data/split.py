@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from curate.errors import InputError
 from train.data.templates import stable_fraction
 
 SPLITS = ("train", "validation", "test")
@@ -21,7 +22,7 @@ DEFAULT_SALT = "bbj-split-v1"
 SPLIT_FILES = {name: f"{name}.jsonl" for name in SPLITS}
 
 
-class SplitInputError(ValueError):
+class SplitInputError(InputError):
     """Input records that cannot be split (unreadable line, missing or repeated id)."""
 
 

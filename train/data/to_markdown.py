@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from curate.atomic import write_text_atomic
+from curate.errors import CurateError
 from curate.templates import slugify, yaml_value
 from train.data.chatml import (
     FencedBlock,
@@ -28,7 +29,7 @@ NO_EXPECTED = "Not stated in the imported record; describe what the program does
 NO_EXPLANATION = "The imported answer had no explanation; add one before approving this example."
 
 
-class NotConvertible(ValueError):
+class NotConvertible(CurateError, ValueError):
     """A record that cannot make a valid example (e.g. an explanation without any code)."""
 
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from curate.diagnostics import Diagnostic, Severity
+from curate.errors import CurateError
 
 
-class TrainingError(Exception):
+class TrainingError(CurateError):
     """Stops a run before or between stages; the CLI renders the diagnostics and exits 2."""
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        super().__init__("\n".join(d.render() for d in diagnostics))
-        self.diagnostics = diagnostics
+        super().__init__(diagnostics=diagnostics)
 
 
 def fail(path: str, code: str, message: str, line: int = 0) -> TrainingError:
