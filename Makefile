@@ -31,7 +31,7 @@ $(VENV)/.train: $(VENV)/bin/python pyproject.toml
 # pip takes the CPU build on local disk instead of a multi-GB CUDA build).
 $(VENV)/.dev: $(VENV)/bin/python pyproject.toml
 	$(PIP) install $(PIP_FLAGS) torch==$(TORCH_VERSION)
-	$(PIP) install $(PIP_FLAGS) -e '.[dev,train]'
+	$(PIP) install $(PIP_FLAGS) -e '.[dev,train,mcp]'
 	touch $@
 
 venv: $(VENV)/.core

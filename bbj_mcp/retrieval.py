@@ -1,0 +1,287 @@
+"""Generation-aware retrieval over the curated examples and the BBj API data, for the prompt of
+`generate_bbj_code`.
+
+- Documents: every example under the data root (read through curate's loader) that is not
+  rejected or marked needs-work, and one document per API class.
+- Filter: an example fits a requested generation when its `generation` lists it or is `all`;
+  a request for `all` (portable code) takes only `all` examples. API classes that only the GUI
+  generations have (BBjSysGui and the controls it makes) are labelled like the
+  `bbjsysgui-api` / `bbjapi-control` entries of the generation-pattern table.
+- Rank: BM25 (`bm25s`), approved examples before the others.
+- Freshness: the folder is re-scanned at most every `refresh_interval` seconds; when a file's
+  size or time changed, its content hash decides, and the index is rebuilt only when the set of
+  content hashes changed. Unchanged files are never parsed twice.
+- Seam: `Ranker` is the one interface the index needs; an embedding model can replace or join
+  BM25 by implementing it (none is shipped: none can be downloaded here).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from curate.config import CurateConfig
+from curate.discover import discover
+from curate.example import Example, load_example
+from curate.rules.generation_patterns import GUI_OBJECTS
+from curate.schema import GENERATIONS
+
+log = logging.getLogger("bbj_mcp.retrieval")
+
+SKIPPED_STATUSES = frozenset({"rejected", "needs-work"})
+SNIPPET_CHARS = 3000
+WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9]+")
+CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased words, and the parts of camelCase and snake_case names too, so a query for
+    'button callback' finds `setCallback` and `addButton`."""
+    out: list[str] = []
+    for word in WORD.findall(text):
+        lower = word.lower()
+        out.append(lower)
+        parts = [p.lower() for p in CAMEL.findall(word)]
+        if len(parts) > 1:
+            out.extend(parts)
+    return out
+
+
+class Ranker(Protocol):
+    """Scores every document for a query (higher is better, 0 is 'no match'). BM25 is the
+    default; an embedding model (cosine similarity) or a hybrid fits the same two methods."""
+
+    def fit(self, texts: Sequence[str]) -> None: ...
+
+    def scores(self, query: str) -> Sequence[float]: ...
+
+
+class BM25Ranker:
+    """BM25 from the maintained `bm25s` library, over `tokens()`."""
+
+    def __init__(self) -> None:
+        self._model: object | None = None
+        self._size = 0
+        self._stopwords: frozenset[str] = frozenset()
+
+    def fit(self, texts: Sequence[str]) -> None:
+        import bm25s
+        from bm25s.stopwords import STOPWORDS_EN
+
+        self._stopwords = frozenset(STOPWORDS_EN)
+        self._size = len(texts)
+        model = bm25s.BM25()
+        if texts:
+            model.index([self._tokens(t) or [""] for t in texts], show_progress=False)
+        self._model = model
+
+    def _tokens(self, text: str) -> list[str]:
+        return [t for t in tokens(text) if t not in self._stopwords]
+
+    def scores(self, query: str) -> Sequence[float]:
+        import numpy as np
+
+        if self._model is None or not self._size:
+            return np.zeros(self._size)
+        ids = self._model.get_tokens_ids(self._tokens(query))  # type: ignore[attr-defined]
+        if not ids:
+            return np.zeros(self._size)
+        return self._model.get_scores(ids)  # type: ignore[attr-defined, no-any-return]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One retrievable thing: `text` is what is ranked, `snippet` what goes into the prompt."""
+
+    id: str
+    generations: frozenset[str]
+    approved: bool
+    text: str
+    snippet: str
+
+    def fits(self, generation: str) -> bool:
+        return generation in self.generations or (generation != "all" and "all" in self.generations)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    id: str
+    score: float
+    snippet: str
+
+
+def example_document(example: Example) -> Document | None:
+    """The example as a document, or None when it must not be retrieved (its reason is logged)."""
+    if example.status in SKIPPED_STATUSES:
+        return None
+    labels = example.generations or ["all"]
+    if not all(label == "all" or label in GENERATIONS for label in labels):
+        log.info("not indexed: %s: generation %s is not a known label", example.display_path, labels)
+        return None
+    from train.data.chatml import render_code_block
+
+    description = str(example.meta.get("description") or "")
+    prose = "\n".join(section.body for section in example.sections)
+    text = "\n".join([example.title, description, " ".join(example.tags), prose])
+    blocks = example.blocks_in("code") or example.code_blocks
+    code = "\n\n".join(render_code_block(b.code, b.filename, b.language or "bbj") for b in blocks)
+    snippet = f"Example {example.id} ({', '.join(labels)}): {example.title}\n\n{code}".strip()
+    if len(snippet) > SNIPPET_CHARS:
+        snippet = snippet[:SNIPPET_CHARS].rstrip() + "\n[...]"
+    return Document(example.id, frozenset(labels), example.status == "approved", text, snippet)
+
+
+def api_documents() -> list[Document]:
+    """One document per API class: its name, ancestry and methods (names split into words)."""
+    from bbj_mcp.api_lookup import ancestors, api_data
+
+    data = api_data()
+    products = {name.lower() for name in data["factories"].values()}
+    gui_roots = {"bbjsysgui", "bbjcontrol", "bbjwindow"}
+    docs = []
+    for name, methods in sorted(data["classes"].items()):
+        lineage = ancestors(name)
+        gui = name.lower() in products | gui_roots or any(a.lower() in gui_roots for a in lineage)
+        generations = GUI_OBJECTS if gui else frozenset({"all"})
+        inherited = f" (extends {', '.join(lineage[:4])})" if lineage else ""
+        snippet = f"BBj API class {name}{inherited}. Methods: {', '.join(methods)}"
+        if len(snippet) > SNIPPET_CHARS:
+            snippet = snippet[:SNIPPET_CHARS].rsplit(",", 1)[0] + ", ..."
+        docs.append(Document(f"api:{name}", frozenset(generations), True, f"{name} {' '.join(lineage)} {' '.join(methods)}", snippet))
+    return docs
+
+
+class Collection:
+    """Documents and their fitted ranker; `search` filters by generation and ranks. The
+    generation masks are computed once, so a query over 10,000 documents is a few array ops."""
+
+    def __init__(self, documents: list[Document], ranker: Ranker) -> None:
+        import numpy as np
+
+        self.documents = documents
+        self.ranker = ranker
+        ranker.fit([d.text for d in documents])
+        self._masks = {g: np.array([d.fits(g) for d in documents], dtype=bool) for g in (*GENERATIONS, "all")}
+        self._approved = np.array([d.approved for d in documents], dtype=bool)
+
+    def search(self, query: str, generation: str, k: int) -> list[Hit]:
+        import numpy as np
+
+        if k <= 0 or not self.documents:
+            return []
+        scores = np.asarray(self.ranker.scores(query), dtype=float)
+        candidates = np.flatnonzero((scores > 0) & self._masks[generation])
+        # approved first, then by score (ties by id, so results are deterministic)
+        order = sorted(candidates.tolist(), key=lambda i: (not self._approved[i], -scores[i], self.documents[i].id))
+        return [Hit(self.documents[i].id, float(scores[i]), self.documents[i].snippet) for i in order[:k]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    signature: tuple[int, int]  # size, mtime_ns
+    digest: str
+    document: Document | None
+
+
+class ExampleIndex:
+    """The curated examples of one folder, kept current with the files (thread-safe)."""
+
+    def __init__(
+        self, root: Path, config: CurateConfig, ranker: Callable[[], Ranker] = BM25Ranker, refresh_interval: float = 5.0
+    ) -> None:
+        self.root = root
+        self.config = config
+        self.make_ranker = ranker
+        self.refresh_interval = refresh_interval
+        self.fingerprint = ""
+        self.builds = 0
+        self._files: dict[str, _Seen] = {}
+        self._collection: Collection | None = None
+        self._checked = float("-inf")
+        self._lock = threading.Lock()
+
+    def search(self, query: str, generation: str, k: int) -> list[Hit]:
+        self.refresh()
+        collection = self._collection
+        return collection.search(query, generation, k) if collection else []
+
+    def refresh(self, force: bool = False) -> bool:
+        """Rebuild when the examples' content hashes changed; True when it rebuilt."""
+        with self._lock:
+            now = time.monotonic()
+            if not force and self._collection is not None and now - self._checked < self.refresh_interval:
+                return False
+            self._checked = now
+            files = self._scan()
+            fingerprint = hashlib.sha256("\n".join(f"{path} {seen.digest}" for path, seen in sorted(files.items())).encode()).hexdigest()
+            self._files = files
+            if fingerprint == self.fingerprint and self._collection is not None:
+                return False
+            documents = [seen.document for _, seen in sorted(files.items()) if seen.document is not None]
+            self._collection = Collection(documents, self.make_ranker())
+            self.fingerprint = fingerprint
+            self.builds += 1
+            log.info("retrieval index built: %d of %d example files (%s)", len(documents), len(files), self.root)
+            return True
+
+    def _scan(self) -> dict[str, _Seen]:
+        """Every example file with its content hash; a file is read again only when its size or
+        modification time changed, and parsed again only when its content changed."""
+        if not self.root.is_dir():
+            return {}
+        targets, problems = discover([self.root], self.config)
+        for problem in problems:
+            log.info("not indexed: %s", problem.render())
+        files: dict[str, _Seen] = {}
+        for target in targets:
+            key = str(target.path)
+            try:
+                stat = os.stat(target.path)
+            except OSError as exc:
+                log.info("not indexed: %s: %s", target.display, exc)
+                continue
+            signature = (stat.st_size, stat.st_mtime_ns)
+            old = self._files.get(key)
+            if old is not None and old.signature == signature:
+                files[key] = old
+                continue
+            try:
+                digest = hashlib.sha256(target.path.read_bytes()).hexdigest()
+            except OSError as exc:
+                log.info("not indexed: %s: %s", target.display, exc)
+                continue
+            if old is not None and old.digest == digest:
+                files[key] = _Seen(signature, digest, old.document)
+                continue
+            example, notes = load_example(target.path, target.display, target.topic)
+            if example is None:
+                log.info("not indexed: %s", "; ".join(d.render() for d in notes))
+            files[key] = _Seen(signature, digest, example_document(example) if example else None)
+        return files
+
+
+class Retriever:
+    """What `generate_bbj_code` asks: the top examples and the best API class for a request."""
+
+    def __init__(self, examples: ExampleIndex, api_ranker: Callable[[], Ranker] = BM25Ranker) -> None:
+        self.examples = examples
+        self._api_ranker = api_ranker
+        self._api: Collection | None = None
+        self._lock = threading.Lock()
+
+    def _api_collection(self) -> Collection:
+        with self._lock:
+            if self._api is None:
+                self._api = Collection(api_documents(), self._api_ranker())
+            return self._api
+
+    def retrieve(self, query: str, generation: str, k: int, api_k: int = 1) -> list[Hit]:
+        return self.examples.search(query, generation, k) + self._api_collection().search(query, generation, api_k)
