@@ -155,7 +155,10 @@ def api_documents() -> list[Document]:
         snippet = f"BBj API class {name}{inherited}. Methods: {', '.join(methods)}"
         if len(snippet) > SNIPPET_CHARS:
             snippet = snippet[:SNIPPET_CHARS].rsplit(",", 1)[0] + ", ..."
-        docs.append(Document(f"api:{name}", frozenset(generations), True, f"{name} {' '.join(lineage)} {' '.join(methods)}", snippet))
+        # the class name counts three times: a query naming a control should find that control
+        # before the classes that merely have many methods mentioning it
+        text = f"{name} {name} {name} {' '.join(lineage)} {' '.join(methods)}"
+        docs.append(Document(f"api:{name}", frozenset(generations), True, text, snippet))
     return docs
 
 
