@@ -9,14 +9,25 @@ import inspect
 from functools import cache
 
 from bbj_mcp.results import CheckResult, Finding
-from curate.compile import BuiltinChecker, Checker, Program, check_programs, select_checker
-from curate.rules.producers import FabricatedSyntax, UnknownApiMethod
+from curate.compile import (
+    BuiltinChecker,
+    Checker,
+    Program,
+    check_programs,
+    select_checker,
+)
 from curate.compile.program import block_source
 from curate.config import CurateConfig
 from curate.diagnostics import Diagnostic, Severity
 from curate.example import CodeBlock
 from curate.lint import finalize
-from curate.rules.generation import CodeContradictsGeneration, GenerationAllWithSpecificCode, needs, offending_hits
+from curate.rules.generation import (
+    CodeContradictsGeneration,
+    GenerationAllWithSpecificCode,
+    needs,
+    offending_hits,
+)
+from curate.rules.producers import FabricatedSyntax, UnknownApiMethod
 
 INPUT_NAME = "input.bbj"
 FLAG_CODES = frozenset({FabricatedSyntax.code, UnknownApiMethod.code})

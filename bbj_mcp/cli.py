@@ -11,7 +11,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bbj_mcp.config import DEFAULT_BASE_URL, DEFAULT_MODEL, McpSettings, SettingsError, from_environment, validate
+from bbj_mcp.config import (
+    DEFAULT_BASE_URL,
+    DEFAULT_MODEL,
+    McpSettings,
+    SettingsError,
+    from_environment,
+    validate,
+)
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 

@@ -26,13 +26,17 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from curate.config import CurateConfig
 from curate.discover import discover
 from curate.example import Example, load_example
 from curate.rules.generation_patterns import GUI_OBJECTS
 from curate.schema import GENERATIONS
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
 log = logging.getLogger("bbj_mcp.retrieval")
 
@@ -61,7 +65,7 @@ class Ranker(Protocol):
 
     def fit(self, texts: Sequence[str]) -> None: ...
 
-    def scores(self, query: str) -> Sequence[float]: ...
+    def scores(self, query: str) -> NDArray[np.float64]: ...
 
 
 class BM25Ranker:
@@ -86,7 +90,7 @@ class BM25Ranker:
     def _tokens(self, text: str) -> list[str]:
         return [t for t in tokens(text) if t not in self._stopwords]
 
-    def scores(self, query: str) -> Sequence[float]:
+    def scores(self, query: str) -> NDArray[np.float64]:
         import numpy as np
 
         if self._model is None or not self._size:
@@ -94,7 +98,7 @@ class BM25Ranker:
         ids = self._model.get_tokens_ids(self._tokens(query))  # type: ignore[attr-defined]
         if not ids:
             return np.zeros(self._size)
-        return self._model.get_scores(ids)  # type: ignore[attr-defined, no-any-return]
+        return np.asarray(self._model.get_scores(ids), dtype=np.float64)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, slots=True)

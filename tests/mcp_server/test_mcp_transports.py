@@ -75,7 +75,7 @@ def test_streamable_http_on_loopback(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.10", "example.org"])
 def test_http_refuses_hosts_other_than_loopback(host: str) -> None:
-    done = subprocess.run([sys.executable, "-m", "bbj_mcp", "--http", "--host", host], capture_output=True, text=True, timeout=60)
+    done = subprocess.run([sys.executable, "-m", "bbj_mcp", "--http", "--host", host], check=False, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert done.stdout == ""
     assert "loopback only" in done.stderr and "Traceback" not in done.stderr
@@ -83,7 +83,7 @@ def test_http_refuses_hosts_other_than_loopback(host: str) -> None:
 
 def test_bad_setting_from_the_environment_is_one_line_exit_2() -> None:
     env = {"PATH": "/usr/bin:/bin", "BBJ_MCP_MAX_INPUT_BYTES": "lots"}
-    done = subprocess.run([sys.executable, "-m", "bbj_mcp"], capture_output=True, text=True, timeout=60, env=env, stdin=subprocess.DEVNULL)
+    done = subprocess.run([sys.executable, "-m", "bbj_mcp"], check=False, capture_output=True, text=True, timeout=60, env=env, stdin=subprocess.DEVNULL)
     assert done.returncode == 2
     assert done.stderr.strip() == "bbj-mcp: error: BBJ_MCP_MAX_INPUT_BYTES='lots' is not a valid int"
 
@@ -107,5 +107,5 @@ heavy = [m for m in ("torch", "transformers", "peft", "trl", "accelerate") if m 
 print(heavy)
 sys.exit(1 if heavy else 0)
 """
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
