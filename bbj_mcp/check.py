@@ -28,6 +28,7 @@ from curate.rules.generation import (
     offending_hits,
 )
 from curate.rules.producers import FabricatedSyntax, UnknownApiMethod
+from curate.vocabulary import ALL_GENERATIONS
 
 INPUT_NAME = "input.bbj"
 FLAG_CODES = frozenset({FabricatedSyntax.code, UnknownApiMethod.code})
@@ -67,7 +68,7 @@ def generation_findings(code: str, generation: str) -> list[Diagnostic]:
     """Code that the requested generation cannot run, from the one generation-pattern table:
     BBJ401 for a named generation, BBJ402 for `all` (portable code may use no specific API)."""
     block = CodeBlock("bbj", code, 0, "code")
-    rule = GenerationAllWithSpecificCode if generation == "all" else CodeContradictsGeneration
+    rule = GenerationAllWithSpecificCode if generation == ALL_GENERATIONS else CodeContradictsGeneration
     return [
         Diagnostic(INPUT_NAME, line, 1, rule.code, rule.severity, f"{pattern.what} needs {needs(pattern)}, but the requested generation is {generation}")
         for pattern, line in offending_hits(block, [generation])

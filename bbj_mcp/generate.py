@@ -17,11 +17,10 @@ from bbj_mcp.config import McpSettings
 from bbj_mcp.results import GenerateResult
 
 if TYPE_CHECKING:
-    from train.eval.client import ChatClient, Completion
-    from train.eval.judge import Judge
-
     from bbj_mcp.check import CodeChecker
     from bbj_mcp.retrieval import Hit, Retriever
+    from train.eval.client import ChatClient, Completion
+    from train.eval.judge import Judge
 
 log = logging.getLogger("bbj_mcp.generate")
 
@@ -55,10 +54,9 @@ class Generator:
 
     @classmethod
     def from_settings(cls, settings: McpSettings, checker: CodeChecker) -> Generator:
+        from bbj_mcp.retrieval import ExampleIndex, Retriever
         from train.eval.client import ChatClient
         from train.eval.judge import Judge
-
-        from bbj_mcp.retrieval import ExampleIndex, Retriever
 
         client = ChatClient(settings.base_url, settings.model, settings.api_key, timeout_s=settings.request_timeout_s, retries=1, concurrency=1)
         index = ExampleIndex(settings.data_root(), checker.config, refresh_interval=settings.refresh_interval_s)

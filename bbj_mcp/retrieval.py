@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING, Protocol
 from curate.config import CurateConfig
 from curate.discover import discover
 from curate.example import Example, load_example
-from curate.rules.generation_patterns import GUI_OBJECTS
-from curate.schema import GENERATIONS
+from curate.vocabulary import ALL_GENERATIONS, GENERATIONS
+from curate.vocabulary.generation_table import GUI_OBJECTS
 
 if TYPE_CHECKING:
     import numpy as np
@@ -112,7 +112,7 @@ class Document:
     snippet: str
 
     def fits(self, generation: str) -> bool:
-        return generation in self.generations or (generation != "all" and "all" in self.generations)
+        return generation in self.generations or (generation != ALL_GENERATIONS and ALL_GENERATIONS in self.generations)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,8 +126,8 @@ def example_document(example: Example) -> Document | None:
     """The example as a document, or None when it must not be retrieved (its reason is logged)."""
     if example.status in SKIPPED_STATUSES:
         return None
-    labels = example.generations or ["all"]
-    if not all(label == "all" or label in GENERATIONS for label in labels):
+    labels = example.generations or [ALL_GENERATIONS]
+    if not all(label == ALL_GENERATIONS or label in GENERATIONS for label in labels):
         log.info("not indexed: %s: generation %s is not a known label", example.display_path, labels)
         return None
     from train.data.chatml import render_code_block
@@ -154,7 +154,7 @@ def api_documents() -> list[Document]:
     for name, methods in sorted(data["classes"].items()):
         lineage = ancestors(name)
         gui = name.lower() in products | gui_roots or any(a.lower() in gui_roots for a in lineage)
-        generations = GUI_OBJECTS if gui else frozenset({"all"})
+        generations = GUI_OBJECTS if gui else frozenset({ALL_GENERATIONS})
         inherited = f" (extends {', '.join(lineage[:4])})" if lineage else ""
         snippet = f"BBj API class {name}{inherited}. Methods: {', '.join(methods)}"
         if len(snippet) > SNIPPET_CHARS:
@@ -176,7 +176,7 @@ class Collection:
         self.documents = documents
         self.ranker = ranker
         ranker.fit([d.text for d in documents])
-        self._masks = {g: np.array([d.fits(g) for d in documents], dtype=bool) for g in (*GENERATIONS, "all")}
+        self._masks = {g: np.array([d.fits(g) for d in documents], dtype=bool) for g in (*GENERATIONS, ALL_GENERATIONS)}
         self._approved = np.array([d.approved for d in documents], dtype=bool)
 
     def search(self, query: str, generation: str, k: int) -> list[Hit]:
@@ -213,6 +213,7 @@ class ExampleIndex:
         self._files: dict[str, _Seen] = {}
         self._collection: Collection | None = None
         self._checked = float("-inf")
+        self._listing: dict[str, tuple[int, int]] = {}
         self._lock = threading.Lock()
 
     def search(self, query: str, generation: str, k: int) -> list[Hit]:
@@ -227,6 +228,10 @@ class ExampleIndex:
             if not force and self._collection is not None and now - self._checked < self.refresh_interval:
                 return False
             self._checked = now
+            listing = _listing(self.root)
+            if listing == self._listing and self._collection is not None:
+                return False  # no file added, removed, resized or touched: nothing to hash
+            self._listing = listing
             files = self._scan()
             fingerprint = hashlib.sha256("\n".join(f"{path} {seen.digest}" for path, seen in sorted(files.items())).encode()).hexdigest()
             self._files = files
@@ -273,6 +278,31 @@ class ExampleIndex:
                 log.info("not indexed: %s", "; ".join(d.render() for d in notes))
             files[key] = _Seen(signature, digest, example_document(example) if example else None)
         return files
+
+
+def _listing(root: Path) -> dict[str, tuple[int, int]]:
+    """(size, mtime_ns) of every Markdown file under root: the cheap first look (a tenth of
+    curate's discovery, which also resolves topics and exclusions) that tells whether anything
+    may have changed at all."""
+    out: dict[str, tuple[int, int]] = {}
+    todo = [str(root)]
+    while todo:
+        try:
+            entries = list(os.scandir(todo.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append(entry.path)
+                elif entry.name.lower().endswith(".md"):
+                    stat = entry.stat()
+                    out[entry.path] = (stat.st_size, stat.st_mtime_ns)
+            except OSError:
+                continue
+    return out
 
 
 class Retriever:
