@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from train.data.chatml import BBJ_FENCE_ALIASES, fenced_blocks
+from curate.vocabulary import is_bbj_fence
+from train.data.chatml import fenced_blocks
 
 MAX_SPAN_CHECKS = 200
 PROSE_LINE = re.compile(r"^\s*(?:[-*>]\s+|\d+[.)]\s+)?[A-Z][a-z']+(?:,?\s+[a-z'][a-z',]*){2,}|[a-z]\s*[.:?!]\s*$|^\s*#{1,6}\s")
@@ -26,7 +27,7 @@ def extract_code(text: str, accepts: Callable[[str], bool] | None = None) -> str
     (default: the built-in checker finds nothing)."""
     blocks = fenced_blocks(text)
     closed = [b for b in blocks if b.closed and b.code.strip()]
-    bbj = [b for b in closed if b.language in BBJ_FENCE_ALIASES]
+    bbj = [b for b in closed if is_bbj_fence(b.language)]
     candidates = bbj or closed or [b for b in blocks if b.code.strip()]
     if candidates:
         return candidates[-1].code.strip("\n")
