@@ -118,7 +118,7 @@ def bench_retrieval(count: int, queries: int) -> list[tuple[str, ...]]:
         begin = time.perf_counter()
         index.refresh()
         build = time.perf_counter() - begin
-        documents = len(index._collection.documents) if index._collection else 0  # noqa: SLF001 - a benchmark may look inside
+        documents = len(index._collection.documents) if index._collection else 0
         times = []
         hits = 0
         for n in range(queries):

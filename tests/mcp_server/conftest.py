@@ -19,7 +19,9 @@ PASS_PROGRAM = (HERE / "button_pass.bbj").read_text("utf-8")
 FAIL_PROGRAM = (HERE / "button_fail.bbj").read_text("utf-8")
 T = TypeVar("T")
 
+# the compile tests' fake bbjcpl and the eval tests' scripted OpenAI-compatible server
 sys.path.insert(0, str(HERE.parent / "compile"))
+sys.path.insert(0, str(HERE.parent / "eval"))
 
 
 def line_of(program: str, text: str) -> int:

@@ -3,18 +3,15 @@ the check, the repair passes; the endpoint down or too slow is a tool error with
 
 from __future__ import annotations
 
-import json
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from conftest import FAIL_PROGRAM, PASS_PROGRAM, line_of, run, structured
 from mcp import Client
+from openai_server import Reply, ScriptedServer, scripted_server
 from test_mcp_transports import free_port
 
 from bbj_mcp.config import McpSettings
@@ -23,45 +20,22 @@ from bbj_mcp.server import build_server
 
 @dataclass
 class Script:
-    """What the fake model answers, in order, and every request it received."""
-
     replies: list[str]
     delay_s: float = 0.0
-    requests: list[dict[str, Any]] = field(default_factory=list)
+    calls: int = 0
 
-
-def handler_for(script: Script) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the http.server API
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            script.requests.append({"path": self.path, "body": body})
-            time.sleep(script.delay_s)
-            text = script.replies[min(len(script.requests), len(script.replies)) - 1]
-            reply = {"choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}], "usage": {"completion_tokens": 42}}
-            data = json.dumps(reply).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    return Handler
+    def __call__(self, body: dict[str, Any]) -> Reply:
+        self.calls += 1
+        return Reply(self.replies[min(self.calls, len(self.replies)) - 1], delay_s=self.delay_s)
 
 
 @pytest.fixture
-def fake_model() -> Iterator[tuple[Script, str]]:
+def fake_model() -> Iterator[tuple[Script, ScriptedServer]]:
+    """The eval tests' scripted OpenAI-compatible server; `script.replies` are answered in
+    order (the last one repeats), each after `script.delay_s`."""
     script = Script([])
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(script))
-    server.daemon_threads = True
-    server.block_on_close = False  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield script, f"http://127.0.0.1:{server.server_address[1]}/v1"
-    server.shutdown()
-    server.server_close()
+    with scripted_server(script) as server:
+        yield script, server
 
 
 @pytest.fixture
@@ -95,7 +69,8 @@ def fenced(code: str) -> str:
 
 
 def test_failing_draft_is_repaired_on_the_second_attempt(fake_model: tuple[Script, str], examples: McpSettings) -> None:
-    script, url = fake_model
+    script, server = fake_model
+    url = server.base_url
     script.replies = [fenced(FAIL_PROGRAM), fenced(PASS_PROGRAM)]
     settings = examples.with_changes(base_url=url, model="bbj-coder-test")
     result = structured(generate(settings, {"prompt": "A window with a push button that greets the user", "generation": "bbj-gui"}))
@@ -105,8 +80,7 @@ def test_failing_draft_is_repaired_on_the_second_attempt(fake_model: tuple[Scrip
     assert result["diagnostics"] == []
     assert result["model"] == "bbj-coder-test"
     assert result["retrieved"][0] == "gui/gui-button" and "gui/character-menu" not in result["retrieved"]
-    first, second = (request["body"] for request in script.requests)
-    assert script.requests[0]["path"] == "/v1/chat/completions"
+    first, second = server.requests
     assert first["model"] == "bbj-coder-test" and first["max_tokens"] == settings.max_tokens and "<|im_end|>" in first["stop"]
     system, user = first["messages"]
     assert system["role"] == "system" and "BBj GUI" in system["content"]
@@ -117,21 +91,23 @@ def test_failing_draft_is_repaired_on_the_second_attempt(fake_model: tuple[Scrip
 
 
 def test_code_that_never_passes_comes_back_with_its_diagnostics(fake_model: tuple[Script, str], settings: McpSettings) -> None:
-    script, url = fake_model
+    script, server = fake_model
+    url = server.base_url
     script.replies = [fenced(FAIL_PROGRAM)]
     result = structured(generate(settings.with_changes(base_url=url), {"prompt": "button", "generation": "bbj-gui", "max_attempts": 2}))
     assert result["attempts"] == 2 and result["ok"] is False
     assert [d["code"] for d in result["diagnostics"]] == ["BBJ511", "BBJ510"]
-    assert len(script.requests) == 2
+    assert len(server.requests) == 2
 
 
 def test_context_goes_into_the_prompt(fake_model: tuple[Script, str], settings: McpSettings) -> None:
-    script, url = fake_model
+    script, server = fake_model
+    url = server.base_url
     script.replies = [fenced('print "done"\n')]
     context = 'rem the caller\'s program\ngosub add_total\nstop\n'
     result = structured(generate(settings.with_changes(base_url=url), {"prompt": "write add_total", "generation": "all", "context": context}))
     assert result["ok"] is True and result["attempts"] == 1
-    assert "gosub add_total" in script.requests[0]["body"]["messages"][-1]["content"]
+    assert "gosub add_total" in server.last_user(server.requests[0])
 
 
 def test_endpoint_down_is_a_tool_error_within_the_timeout(settings: McpSettings) -> None:
@@ -145,7 +121,8 @@ def test_endpoint_down_is_a_tool_error_within_the_timeout(settings: McpSettings)
 
 
 def test_slow_endpoint_is_a_tool_error_at_the_wall_limit(fake_model: tuple[Script, str], settings: McpSettings) -> None:
-    script, url = fake_model
+    script, server = fake_model
+    url = server.base_url
     script.replies, script.delay_s = [fenced(PASS_PROGRAM)], 8.0
     started = time.monotonic()
     result = generate(settings.with_changes(base_url=url, generate_timeout_s=1.5), {"prompt": "button", "generation": "bbj-gui"})

@@ -129,3 +129,12 @@ def test_lookup_agrees_with_the_checker_on_the_failing_program(settings: McpSett
     for method, expected in (("addEventListener", False), ("setCallback", True)):
         answer = structured(call(settings, "lookup_bbj_api", {"class_name": "BBjButton", "method": method}))
         assert answer["has_method"] is expected
+
+
+def test_generation_choices_are_the_vocabulary() -> None:
+    from typing import get_args
+
+    from bbj_mcp.results import Generation
+    from curate.vocabulary import ALL_GENERATIONS, GENERATIONS
+
+    assert list(get_args(Generation)) == [*GENERATIONS, ALL_GENERATIONS]
