@@ -22,7 +22,7 @@ BBJ504  unclosed block, reported at its opener: CLASS without CLASSEND, METHOD w
         BASIS's compiler accepts it)
 BBJ505  block end without opener, or closing the wrong block (WEND while a FOR is
         innermost, ELSE without IF, CASE outside SWITCH)
-BBJ506  WARNING: multi-line IF never closed with FI/ENDIF; BASIS's compiler accepts it (shipped
+BBJ506  WARNING: IF block never closed with FI/ENDIF, or ELSE without an open IF; BASIS's compiler accepts both (shipped
         programs have such IFs), so it is reported as a warning (`SyntaxIssue.severity`)
 BBJ510  fabricated JavaScript/Java/VB/Python construct: function, { }, // and /* */,
         == === != !==, && ||, & | % ~ \\, x++, +=, =>, var/const, console.log, alert(,

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .issues import LIMIT, STRAY_END, UNCLOSED, UNCLOSED_IF, UNEXPECTED
+from .issues import LIMIT, STRAY_END, UNCLOSED, IF_STRUCTURE, UNEXPECTED
 
 MAX_DEPTH = 1000
 
@@ -45,7 +45,9 @@ _IF_BARRIER = UNITS | frozenset(["switch"])
 
 
 class Ev(NamedTuple):
-    """A block event: op is open/close/mid; kind names the keyword; col is the keyword's
+    """A block event: op is open/close/mid, continue (a NEXT that closes nothing) or tentative
+    (a one-line IF whose next line starts with ELSE: it opens a block only when no multi-line
+    IF is open, since an open one owns that ELSE); kind names the keyword; col is the keyword's
     column, ind the indentation of its line, body the indentation of the next line (-1: none);
     var is a NEXT/FOR variable; stmt counts statements so far."""
 
@@ -102,8 +104,8 @@ class _Matcher:
             return  # a METHOD with no body: a declaration, accepted like the language server
         if entry.kind == "if":
             if ev.body > ev.ind:  # else: IF ... THEN with an unindented (or no) body, an empty one-line IF
-                self.issues.append((ev.pos, UNCLOSED_IF, "IF block is never closed with FI/ENDIF (BASIS's "
-                                    "compiler accepts it; the block runs on to the next end of an enclosing block)"))
+                self.issues.append((ev.pos, IF_STRUCTURE, "IF block is never closed with FI/ENDIF (BASIS's compiler "
+                                    "accepts it; the IF/ELSE/FI structure is resolved at run time)"))
             return
         if entry.kind == "def":
             return  # a DEF body may run on without FNEND (to the next DEF, a unit or the end)
@@ -164,6 +166,9 @@ class _Matcher:
                 self._close(ev)
             elif ev.op == "continue":
                 self._continue(ev)
+            elif ev.op == "tentative":
+                if self._find("if", ev, _IF_BARRIER) < 0 and not self._push("if", ev):
+                    return self.issues
             else:
                 self._mid(ev)
         while self.stack:
@@ -227,8 +232,9 @@ class _Matcher:
     def _mid(self, ev: Ev) -> None:
         if ev.kind == "else":
             idx = self._find("if", ev, _IF_BARRIER)
-            if idx < 0:
-                self._stray(ev, "ELSE without an open multi-line IF")
+            if idx < 0:  # shipped programs have such ELSEs; BASIS's compiler does not match IF/ELSE
+                self.issues.append((ev.pos, IF_STRUCTURE, "ELSE without an open multi-line IF (BASIS's compiler "
+                                    "accepts it; the IF/ELSE/FI structure is resolved at run time)"))
                 return
             self._pop_to(idx, ev)
         else:  # case

@@ -14,7 +14,7 @@ BRACKET = "BBJ502"  # unbalanced bracket or parenthesis
 STRING = "BBJ503"  # unterminated string literal
 UNCLOSED = "BBJ504"  # block opener without its end
 STRAY_END = "BBJ505"  # block end without opener, or closing the wrong block
-UNCLOSED_IF = "BBJ506"  # multi-line IF never closed with FI/ENDIF: a warning (the compiler accepts it)
+IF_STRUCTURE = "BBJ506"  # IF block never closed, ELSE without IF: a warning (the compiler accepts both)
 FABRICATED = "BBJ510"  # JavaScript / Java / VB construct that BBj does not have
 NO_METHOD = "BBJ511"  # method the well-known BBj class does not have
 LIMIT = "BBJ512"  # input too large, too deep or not text
@@ -25,7 +25,7 @@ CODES: dict[str, str] = {
     STRING: "unterminated string literal",
     UNCLOSED: "unclosed block (CLASS, METHOD, FOR, WHILE, REPEAT, SWITCH, INTERFACE)",
     STRAY_END: "block end without opener, or closing the wrong block",
-    UNCLOSED_IF: "multi-line IF never closed with FI/ENDIF (warning: BASIS's compiler accepts it)",
+    IF_STRUCTURE: "IF block never closed with FI/ENDIF, or ELSE without an open IF (warning: BASIS's compiler accepts both)",
     FABRICATED: "fabricated JavaScript/Java/VB construct that BBj does not have",
     NO_METHOD: "call of a method that the well-known BBj class does not have",
     LIMIT: "input outside the checker's limits (too large, too deeply nested, not text)",
@@ -33,7 +33,7 @@ CODES: dict[str, str] = {
 
 
 # Codes whose findings are warnings: the code compiles, but is unusual enough to point out.
-WARNING_CODES = frozenset([UNCLOSED_IF])
+WARNING_CODES = frozenset([IF_STRUCTURE])
 
 
 def severity_of(code: str) -> str:

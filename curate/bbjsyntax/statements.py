@@ -77,7 +77,7 @@ class StatementParser:
         self.line_fors: list[str] = []  # FOR variables opened inside a one-line IF on this line
         # A one-line IF without ELSE that ended the previous line: real programs put its ELSE
         # branch on the next line (`IF a THEN b=1` / `ELSE` / block), which BASIS's compiler
-        # accepts; the IF's open event is only recorded when such an ELSE follows.
+        # accepts; a tentative open event is recorded only when such an ELSE follows.
         self.deferred_if: Ev | None = None
 
     # -- reporting / events -------------------------------------------------------------------
@@ -101,7 +101,7 @@ class StatementParser:
         """Remember the one-line IF at toks[idx] in case the next line starts with ELSE."""
         pos = self.toks[idx][2]
         indent = self.col_of(self.toks[0][2])
-        self.deferred_if = Ev("open", "if", pos, self.col_of(pos), "", self.stmt, indent, indent + 1)
+        self.deferred_if = Ev("tentative", "if", pos, self.col_of(pos), "", self.stmt, indent, indent + 1)
 
     def _api_report(self, idx: int, msg: str) -> None:
         self.issues.append((self.toks[idx][2], NO_METHOD, msg))
@@ -133,7 +133,7 @@ class StatementParser:
         if deferred is not None:
             self.deferred_if = None
             if i < n and toks[i][3] == "else":
-                self.events.append(deferred)
+                self.events.append(deferred)  # op "tentative": see blocks._Matcher._tentative
         self.statements(i, n, 0)
 
     def statements(self, i: int, n: int, in_if: int) -> int:

@@ -123,7 +123,7 @@ INVALID = [
     ("until x", {"BBJ505"}),
     ("methodend", {"BBJ505"}),
     ("classend", {"BBJ505"}),
-    ("else", {"BBJ505"}),
+    ("else", {"BBJ506"}),
     ("case 1", {"BBJ505"}),
     ("for i = 1 to 3\n  print i\nwend", {"BBJ504", "BBJ505"}),
     ("for i = 1 to 3\n  while x\n  next i\nwend", {"BBJ504", "BBJ505"}),
