@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from conftest import FAIL_PROGRAM, PASS_PROGRAM, line_of, run, structured
 from mcp import Client
+from mcp_helpers import FAIL_PROGRAM, PASS_PROGRAM, free_port, line_of, run, structured
 from openai_server import Reply, ScriptedServer, scripted_server
-from test_mcp_transports import free_port
 
 from bbj_mcp.config import McpSettings
 from bbj_mcp.server import build_server
@@ -68,7 +67,7 @@ def fenced(code: str) -> str:
     return f"Here is the program:\n\n```bbj\n{code}```\n\nIt opens a window."
 
 
-def test_failing_draft_is_repaired_on_the_second_attempt(fake_model: tuple[Script, str], examples: McpSettings) -> None:
+def test_failing_draft_is_repaired_on_the_second_attempt(fake_model: tuple[Script, ScriptedServer], examples: McpSettings) -> None:
     script, server = fake_model
     url = server.base_url
     script.replies = [fenced(FAIL_PROGRAM), fenced(PASS_PROGRAM)]
@@ -90,7 +89,7 @@ def test_failing_draft_is_repaired_on_the_second_attempt(fake_model: tuple[Scrip
     assert f"line {line_of(FAIL_PROGRAM, 'addEventListener')}" in repair and "BBJ511" in repair and "BBJ510" in repair
 
 
-def test_code_that_never_passes_comes_back_with_its_diagnostics(fake_model: tuple[Script, str], settings: McpSettings) -> None:
+def test_code_that_never_passes_comes_back_with_its_diagnostics(fake_model: tuple[Script, ScriptedServer], settings: McpSettings) -> None:
     script, server = fake_model
     url = server.base_url
     script.replies = [fenced(FAIL_PROGRAM)]
@@ -100,7 +99,7 @@ def test_code_that_never_passes_comes_back_with_its_diagnostics(fake_model: tupl
     assert len(server.requests) == 2
 
 
-def test_context_goes_into_the_prompt(fake_model: tuple[Script, str], settings: McpSettings) -> None:
+def test_context_goes_into_the_prompt(fake_model: tuple[Script, ScriptedServer], settings: McpSettings) -> None:
     script, server = fake_model
     url = server.base_url
     script.replies = [fenced('print "done"\n')]
@@ -120,7 +119,7 @@ def test_endpoint_down_is_a_tool_error_within_the_timeout(settings: McpSettings)
     assert "model endpoint" in text and "127.0.0.1" in text and "connection failed" in text
 
 
-def test_slow_endpoint_is_a_tool_error_at_the_wall_limit(fake_model: tuple[Script, str], settings: McpSettings) -> None:
+def test_slow_endpoint_is_a_tool_error_at_the_wall_limit(fake_model: tuple[Script, ScriptedServer], settings: McpSettings) -> None:
     script, server = fake_model
     url = server.base_url
     script.replies, script.delay_s = [fenced(PASS_PROGRAM)], 8.0

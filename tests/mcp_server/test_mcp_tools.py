@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FAIL_PROGRAM, PASS_PROGRAM, line_of, run, structured
 from mcp import Client
+from mcp_helpers import FAIL_PROGRAM, PASS_PROGRAM, line_of, run, structured
 
 from bbj_mcp.config import McpSettings
 from bbj_mcp.server import build_server

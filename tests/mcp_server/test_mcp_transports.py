@@ -12,15 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FAIL_PROGRAM, line_of, run, structured
 from mcp import Client, StdioServerParameters
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+from mcp_helpers import FAIL_PROGRAM, free_port, line_of, run, structured
 
 
 def project(tmp_path: Path) -> Path:
