@@ -19,6 +19,7 @@ class CheckOptions:
     jobs: int | None = None
     dedupe: bool = True
     compile: bool = True
+    file_budget: float | None = None  # seconds of lint work per file (the hooks set it)
 
 
 @dataclass
@@ -41,7 +42,7 @@ Step = Callable[[CheckRun], None]
 
 
 def lint_step(run: CheckRun) -> None:
-    result = lint_paths(run.paths, run.config, run.options.jobs)
+    result = lint_paths(run.paths, run.config, run.options.jobs, run.options.file_budget)
     run.examples, run.files = result.examples, result.files
     run.diagnostics.extend(result.diagnostics)
 

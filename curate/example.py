@@ -15,12 +15,48 @@ from curate.errors import InputError
 from curate.frontmatter_yaml import FrontMatterError, key_lines, load_front_matter
 from curate.safeio import UnsafeFile, read_guarded
 
-HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
-FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*([^\s`]*)[^`]*$")
-FILENAME_COMMENT = re.compile(r"^\s*<!--\s*filename:\s*(.*?)\s*-->\s*$", re.IGNORECASE)
+# Every pattern here runs on every line of every file a hook is given: each must take time
+# linear in the line (possessive quantifiers, or plain string methods where a regex with a lazy
+# group before a repeated tail would backtrack quadratically or worse on hostile lines).
+HEADING_OPEN = re.compile(r"(#{1,6})[ \t]")
+FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}+|~{3,}+)[ \t]*+([^\s`]*+)[^`]*+$")
+FILENAME_KEY = "filename:"
 MIGRATION_SIDE = re.compile(r"^(before|after)\b\s*(?:\((.*?)\))?", re.IGNORECASE)
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+def heading(line: str) -> tuple[int, str] | None:
+    """(level, title) of an ATX heading line (`## Title ##`), else None."""
+    match = HEADING_OPEN.match(line)
+    if match is None:
+        return None
+    return len(match.group(1)), line[match.end() :].lstrip(" \t").rstrip(" \t#")
+
+
+def filename_comment(line: str) -> str | None:
+    """The name in a `<!-- filename: name -->` line (case-insensitive key), else None."""
+    text = line.strip()
+    if not (text.startswith("<!--") and text.endswith("-->") and len(text) >= 7):
+        return None
+    inner = text[4:-3].strip()
+    if inner[: len(FILENAME_KEY)].lower() != FILENAME_KEY:
+        return None
+    return inner[len(FILENAME_KEY) :].strip()
+
+
+def strip_html_comments(text: str) -> str:
+    """`text` without its closed `<!-- ... -->` comments (an unclosed one is kept as text)."""
+    parts: list[str] = []
+    start = 0
+    while (opened := text.find("<!--", start)) != -1:
+        closed = text.find("-->", opened + 4)
+        if closed == -1:
+            break
+        parts.append(text[start:opened])
+        start = closed + 3
+    parts.append(text[start:])
+    return "".join(parts)
 
 
 @dataclass(slots=True)
@@ -260,11 +296,11 @@ def _scan_body(lines: list[str], body_line: int) -> tuple[list[Section], list[Co
             pending_name = None
             i = j + 1
             continue
-        heading = HEADING.match(line)
-        if heading:
-            level = len(heading.group(1))
+        found = heading(line)
+        if found:
+            level, title = found
             close_to(level)
-            section = Section(heading.group(2).strip(), level, i + 1)
+            section = Section(title.strip(), level, i + 1)
             sections.append(section)
             open_sections.append((section, []))
             if level <= 2:
@@ -275,9 +311,9 @@ def _scan_body(lines: list[str], body_line: int) -> tuple[list[Section], list[Co
             pending_name = None
             i += 1
             continue
-        comment = FILENAME_COMMENT.match(line)
-        if comment:
-            pending_name = (comment.group(1), i + 1)
+        name = filename_comment(line)
+        if name is not None:
+            pending_name = (name, i + 1)
         elif line.strip():
             pending_name = None
         add_line(line)

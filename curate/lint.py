@@ -14,6 +14,7 @@ from curate.diagnostics import Diagnostic, Severity
 from curate.discover import Target, discover
 from curate.example import Example, load_example
 from curate.rules.base import ProjectRule, Rule, RuleContext, all_rules, is_enabled
+from curate.timebudget import OverBudget, file_budget, over_budget
 
 PARALLEL_THRESHOLD = 400
 
@@ -59,25 +60,29 @@ def lint_target(target: Target, config: CurateConfig) -> tuple[Example | None, l
     return example, finalize(diags, config, example)
 
 
-def _lint_chunk(args: tuple[list[Target], CurateConfig]) -> list[tuple[Example | None, list[Diagnostic]]]:
-    targets, config = args
+def _lint_chunk(args: tuple[list[Target], CurateConfig, float | None]) -> list[tuple[Example | None, list[Diagnostic]]]:
+    targets, config, budget = args
     rules = enabled_rules(config)
     ctx = RuleContext(config)
-    results = []
+    results: list[tuple[Example | None, list[Diagnostic]]] = []
     for target in targets:
-        example, notes = load_example(target.path, target.display, target.topic)
-        if example is None:
-            results.append((None, finalize(notes, config)))
-        else:
-            results.append((example, finalize(notes + lint_example(example, rules, ctx), config, example)))
+        try:
+            with file_budget(budget):
+                example, notes = load_example(target.path, target.display, target.topic)
+                diags = notes if example is None else notes + lint_example(example, rules, ctx)
+        except OverBudget:
+            example, diags = None, [over_budget(target.display, budget or 0)]
+        results.append((example, finalize(diags, config, example)))
     return results
 
 
-def lint_paths(paths: list[Path], config: CurateConfig, jobs: int | None = None) -> LintResult:
+def lint_paths(paths: list[Path], config: CurateConfig, jobs: int | None = None, budget: float | None = None) -> LintResult:
+    """Lint every example under `paths`; `budget` (seconds) bounds the work on each file
+    (the hooks set it, so one hostile file cannot stall a commit)."""
     targets, problems = discover(paths, config)
     result = LintResult(diagnostics=finalize(problems, config), files=len(targets) + len(problems))
     jobs = jobs or os.cpu_count() or 1
-    chunks = [(targets[i::jobs], config) for i in range(jobs)] if jobs > 1 and len(targets) >= PARALLEL_THRESHOLD else [(targets, config)]
+    chunks = [(targets[i::jobs], config, budget) for i in range(jobs)] if jobs > 1 and len(targets) >= PARALLEL_THRESHOLD else [(targets, config, budget)]
     if len(chunks) > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             outputs = [item for chunk in pool.map(_lint_chunk, chunks) for item in chunk]

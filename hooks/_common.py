@@ -12,6 +12,7 @@ from curate.config import ConfigError, CurateConfig, load_config
 from curate.diagnostics import Diagnostic, Severity
 from curate.errors import CurateError, ExitCode
 from curate.report import exit_code
+from curate.timebudget import DEFAULT_FILE_BUDGET_S
 
 SUPPRESS = "suppress with `lint_ignore: [{code}]` in the front matter, or skip the hook once: SKIP={hook} git commit"
 
@@ -21,6 +22,10 @@ def parse_args(argv: Sequence[str] | None, description: str) -> argparse.Namespa
     parser.add_argument("filenames", nargs="*", type=Path, help="files pre-commit passes")
     parser.add_argument("--config", type=Path, help="pyproject.toml or TOML file with [tool.bbj-curate]")
     parser.add_argument("--fail-on", choices=["error", "warning", "info"], help="lowest severity that blocks the commit")
+    parser.add_argument(
+        "--file-budget", type=float, default=DEFAULT_FILE_BUDGET_S, metavar="SECONDS",
+        help=f"stop checking a file after this long and report BBJ007 (default {DEFAULT_FILE_BUDGET_S:g}; 0: no limit)",
+    )  # fmt: skip
     return parser.parse_args(argv)
 
 
@@ -55,7 +60,7 @@ def is_error(diag: Diagnostic) -> bool:
     return diag.severity is Severity.ERROR
 
 
-Check = Callable[[list[Path], CurateConfig], list[Diagnostic]]
+Check = Callable[[list[Path], CurateConfig, float], list[Diagnostic]]  # files, config, seconds per file
 
 
 def run_hook(argv: Sequence[str] | None, hook: str, description: str, check: Check) -> int:
@@ -69,7 +74,7 @@ def run_hook(argv: Sequence[str] | None, hook: str, description: str, check: Che
     if not files:
         return ExitCode.OK
     try:
-        diagnostics = check(files, config)
+        diagnostics = check(files, config, args.file_budget)
     except CurateError as exc:  # e.g. checker = "bbjcpl" and none found
         for line in exc.lines():
             print(line, file=sys.stderr)

@@ -12,10 +12,10 @@ from curate.diagnostics import Diagnostic
 from hooks._common import run_hook
 
 
-def compile_check(files: list[Path], config: CurateConfig) -> list[Diagnostic]:
+def compile_check(files: list[Path], config: CurateConfig, budget: float) -> list[Diagnostic]:
     # Only compile findings: loading happens in lint_step, with every lint rule deselected.
     # checker = "bbjcpl" but none found raises CheckerUnavailable: run_hook reports it, exit 2.
-    run = run_checks(files, config.replace(select=["BBJ5"]), CheckOptions(dedupe=False), [lint_step, compile_step])
+    run = run_checks(files, config.replace(select=["BBJ5"]), CheckOptions(dedupe=False, file_budget=budget), [lint_step, compile_step])
     if run.diagnostics:
         for note in run.notes:  # which checker ran, so a failure says whose verdict it is
             print(note)

@@ -11,7 +11,8 @@ from curate.diagnostics import Diagnostic
 from hooks._common import run_hook
 
 
-def dedupe(files: list[Path], config: CurateConfig) -> list[Diagnostic]:
+def dedupe(files: list[Path], config: CurateConfig, budget: float) -> list[Diagnostic]:
+    """`budget` is not applied: the dedupe work is linear and runs over the whole corpus."""
     from curate.dedupe import check_against_corpus
 
     return check_against_corpus(files, config.root / config.data_root, config)

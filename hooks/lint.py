@@ -11,8 +11,8 @@ from curate.lint import lint_paths
 from hooks._common import run_hook
 
 
-def lint(files: list[Path], config: CurateConfig) -> list[Diagnostic]:
-    return lint_paths(files, config).diagnostics
+def lint(files: list[Path], config: CurateConfig, budget: float) -> list[Diagnostic]:
+    return lint_paths(files, config, budget=budget).diagnostics
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,8 +13,8 @@ from hooks._common import run_hook
 SCHEMA_CODES = ("BBJ0", "BBJ1", "BBJ2")
 
 
-def validate(files: list[Path], config: CurateConfig) -> list[Diagnostic]:
-    return lint_paths(files, config.replace(select=list(SCHEMA_CODES))).diagnostics
+def validate(files: list[Path], config: CurateConfig, budget: float) -> list[Diagnostic]:
+    return lint_paths(files, config.replace(select=list(SCHEMA_CODES)), budget=budget).diagnostics
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -10,7 +10,8 @@ from curate.rules.base import CatalogueRule
 
 class UnreadableFile(CatalogueRule):
     """The path cannot be read as a file: a directory named `*.md`, a broken symlink or a
-    symlink loop, a missing path, or a permission error.
+    symlink loop, a missing path, a permission error, or something that is not a regular file
+    (a FIFO, a device, a symlink leading out of the repository), which is never opened.
 
     Bad:
         training-data/gui/window.md/        (a directory)
@@ -21,7 +22,7 @@ class UnreadableFile(CatalogueRule):
 
     code = "BBJ001"
     name = "unreadable-file"
-    summary = "Path is not a readable file (directory, symlink loop, permission)"
+    summary = "Not a readable regular file (directory, FIFO, device, link loop or escape)"
 
 
 class NotUtf8Text(CatalogueRule):
@@ -98,6 +99,21 @@ class EmptyFile(CatalogueRule):
     code = "BBJ006"
     name = "empty-file"
     summary = "File is empty"
+
+
+class CheckOverBudget(CatalogueRule):
+    """Checking the file ran past the per-file time budget of the hooks (`--file-budget`,
+    default 10 s) and was stopped, so one file cannot stall a commit.
+
+    Bad:
+        a file with one 4 MB line of nested markup
+    Good:
+        an example a reviewer can read: short lines, one program
+    """
+
+    code = "BBJ007"
+    name = "check-over-budget"
+    summary = "Checking the file took longer than the per-file time budget"
 
 
 class MissingFrontMatter(CatalogueRule):

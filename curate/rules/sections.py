@@ -4,11 +4,10 @@ unknown and repeated sections, code blocks that are missing or never closed, and
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from curate.diagnostics import Diagnostic, Severity
-from curate.example import Example
+from curate.example import Example, strip_html_comments
 from curate.rules.base import Rule, RuleContext
 
 CODE, EXPLANATION = "code", "explanation"
@@ -24,7 +23,6 @@ REQUIRED_SECTIONS: dict[str, tuple[tuple[str, ...], ...]] = {
     "migration": (("Code",), ("Explanation",)),
 }
 TYPES_WITH_CODE_SECTION = frozenset({"completion", "comprehension", "migration"})
-HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 def type_line(example: Example) -> int:
@@ -83,7 +81,7 @@ class EmptySection(Rule):
 
     def check(self, example: Example, ctx: RuleContext) -> Iterable[Diagnostic]:
         for section in example.sections:
-            body = HTML_COMMENT.sub("", section.body) if "<!--" in section.body else section.body
+            body = strip_html_comments(section.body)
             if not body.strip():
                 yield self.diag(example, section.line, f"section '{section.title}' is empty")
 

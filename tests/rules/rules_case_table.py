@@ -77,6 +77,7 @@ class Case:
     others: dict[str, str] = field(default_factory=dict)  # more files, for project rules
     env: dict[str, str] = field(default_factory=dict)  # for the fake bbjcpl (BBJ520-523)
     checker: str = "builtin"  # producer codes (BBJ5xx/6xx) run through `run_checks` with it
+    budget: float | None = None  # seconds per file for the lint step (BBJ007)
 
     @property
     def failing(self) -> bool:
@@ -98,6 +99,8 @@ CASES: list[Case] = [
     # BBJ0xx: the file itself
     Case("BBJ001", "directory-named-md", lines=[1], make=make_dir),
     Case("BBJ001", "symlink-loop", lines=[1], make=make_symlink_loop),
+    Case("BBJ001", "fifo", lines=[1], make=os.mkfifo),
+    Case("BBJ001", "link-to-dev-zero", lines=[1], make=lambda path: path.symlink_to("/dev/zero")),
     ok("BBJ001", "regular-file"),
     Case("BBJ002", "nul-bytes", b"---\ntitle: x\x00\n---\n", lines=[1]),
     Case("BBJ002", "latin-1", b"---\ntitle: Caf\xe9\ntype: completion\n---\n", lines=[2]),
@@ -112,6 +115,8 @@ CASES: list[Case] = [
     Case("BBJ006", "zero-bytes", b"", lines=[1]),
     Case("BBJ006", "whitespace-only", "  \n\n\t\n", lines=[1]),
     ok("BBJ006", "content"),
+    Case("BBJ007", "slower-than-the-budget", doc(body=BODY + "\n" + "print 1\n" * 200_000), lines=[1], budget=0.001),
+    ok("BBJ007", "within-the-budget", budget=10.0),
     # BBJ1xx: structure
     Case("BBJ101", "heading-first", "# Greet\n\n" + BODY, lines=[1]),
     Case("BBJ101", "blank-line-first", "\n" + VALID, lines=[1]),

@@ -44,8 +44,9 @@ def write_case(case: Case, data_root: Path) -> Path:
 
 
 def is_producer_code(code: str) -> bool:
-    """BBJ5xx (compile check) and BBJ6xx (dedupe) come from `bbj-curate check`'s later steps."""
-    return code[3] in "56"
+    """BBJ5xx (compile check) and BBJ6xx (dedupe) come from `bbj-curate check`'s later steps,
+    BBJ007 from the lint step's per-file time budget."""
+    return code[3] in "56" or code == "BBJ007"
 
 
 def run_producer_case(case: Case, main: Path, config: CurateConfig, monkeypatch: pytest.MonkeyPatch) -> list[Diagnostic]:
@@ -57,7 +58,7 @@ def run_producer_case(case: Case, main: Path, config: CurateConfig, monkeypatch:
     for name, value in case.env.items():
         monkeypatch.setenv(name, value)
     monkeypatch.chdir(config.root)  # display paths are relative to the working folder
-    run = run_checks([Path(config.data_root)], config.replace(checker=case.checker), CheckOptions(jobs=1))
+    run = run_checks([Path(config.data_root)], config.replace(checker=case.checker), CheckOptions(jobs=1, file_budget=case.budget))
     return list(run.diagnostics)
 
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from curate.errors import CurateError
-from curate.example import FENCE_OPEN, FILENAME_COMMENT
+from curate.example import FENCE_OPEN, filename_comment
 from curate.vocabulary import BBJ_FENCE, GENERATION_DESCRIPTIONS, is_bbj_fence
 
 IM_START = "<|im_start|>"
@@ -134,9 +134,9 @@ def fenced_blocks(content: str) -> list[FencedBlock]:
             pending = None
             i = j + 1
             continue
-        comment = FILENAME_COMMENT.match(lines[i])
-        if comment:
-            pending = (comment.group(1), i)
+        name = filename_comment(lines[i])
+        if name is not None:
+            pending = (name, i)
         elif lines[i].strip():
             pending = None
         i += 1
