@@ -7,9 +7,6 @@ table, then a second worker runs the full checks and fills in the findings count
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shlex
-import subprocess
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -17,7 +14,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import work
-from textual.app import App, SuspendNotSupported
+from textual.app import App
 from textual.binding import Binding, BindingType
 
 from curate.checks import CheckOptions
@@ -33,6 +30,7 @@ from curate.tui.decisions import (
     resolve_reviewer,
     review_updates,
 )
+from curate.tui.editor import open_in_editor
 from curate.tui.frontmatter_edit import FrontMatterEditError
 from curate.tui.screens.base import EntryScreen
 from curate.tui.screens.browser import BrowserScreen
@@ -257,16 +255,9 @@ class ReviewApp(App[None]):
         entry = self.entries.get(display)
         if entry is None:
             return
-        editor = self.editor or os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-        argv = [*shlex.split(editor), str(entry.path)]
-        try:
-            if self.is_headless:
-                subprocess.run(argv, check=False)
-            else:
-                with self.suspend():
-                    subprocess.run(argv, check=False)
-        except (OSError, ValueError, SuspendNotSupported) as exc:
-            self.notify(f"cannot run the editor {argv[0]!r}: {exc}", severity="error")
+        problem = open_in_editor(self, entry.path, self.editor)
+        if problem:
+            self.notify(problem, severity="error")
             return
         self.reload_entry(display)
         self.recheck(display)

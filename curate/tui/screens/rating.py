@@ -1,0 +1,215 @@
+"""Blind side-by-side rating of two models' answers, one case at a time: the prompt on top, the
+answers as A and B below (BBj coloured, with their compile-check findings), the keys-only form
+at the bottom. Which model is A is a per-case coin flip (`curate.rating.store.sides`), and the
+names appear only once the rating is saved."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.console import Group, RenderableType
+from rich.syntax import Syntax
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from curate.rating.samples import Answer, Case
+from curate.rating.segments import segments
+from curate.rating.store import dimensions_for, now
+from curate.tui.bbj_lexer import BBjLexer
+from curate.tui.screens.note_prompt import NotePrompt
+from curate.tui.screens.rating_form import SIDE_LABELS, SIDES, RatingForm
+from curate.tui.widgets.source_view import SYNTAX_THEME
+
+if TYPE_CHECKING:
+    from curate.tui.rating_app import RatingApp
+
+STATUS_STYLES = {"ok": "bold green", "syntax-error": "bold red", "no-code": "bold yellow", "timeout": "bold magenta", "error": "bold magenta"}
+MAX_FINDINGS = 8
+LEXER = BBjLexer()
+
+
+def markdown_view(text: str) -> RenderableType:
+    """Prose as plain text, BBj blocks coloured, other blocks as they are."""
+    parts: list[RenderableType] = []
+    for segment in segments(text):
+        if parts:
+            parts.append(Text(""))
+        if segment.language is None:
+            parts.append(Text(segment.text))
+        elif segment.is_bbj or segment.language == "":
+            parts.append(Syntax(segment.text, LEXER, theme=SYNTAX_THEME, word_wrap=True, background_color="default"))  # type: ignore[arg-type]
+        else:
+            parts.append(Text(segment.text, style="dim"))
+    return Group(*parts) if parts else Text("(empty answer)", style="dim italic")
+
+
+def findings_view(answer: Answer) -> Text:
+    text = Text("check: ", style="bold")
+    text.append(answer.status, style=STATUS_STYLES.get(answer.status, ""))
+    for diag in answer.diagnostics[:MAX_FINDINGS]:
+        text.append(f"\n{diag.get('line', '?'):>4}:{diag.get('col', '?'):<3} ", style="dim")
+        text.append(str(diag.get("code", "")), style="red" if diag.get("severity") == "error" else "yellow")
+        text.append(f" {diag.get('message', '')}")
+    if len(answer.diagnostics) > MAX_FINDINGS:
+        text.append(f"\n… {len(answer.diagnostics) - MAX_FINDINGS} more", style="dim")
+    return text
+
+
+class RatingScreen(Screen[None]):
+    """Shows `rating_app.cases[index]`; the app stores ratings and promotes answers."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *[Binding(str(n), f"score({n})", "Score", show=n == 1, key_display="1-5" if n == 1 else None, tooltip="Score the marked field") for n in range(1, 6)],
+        Binding("down,j,tab", "move(1)", "Next field", show=False, priority=True),
+        Binding("up,k,shift+tab", "move(-1)", "Previous field", show=False, priority=True),
+        Binding("left", "prefer('left')", "A better", key_display="←"),
+        Binding("equals_sign,t", "prefer('tie')", "Tie", key_display="="),
+        Binding("right", "prefer('right')", "B better", key_display="→"),
+        Binding("m", "note", "Note"),
+        Binding("enter", "save", "Save / next", priority=True),
+        Binding("right_square_bracket", "step(1)", "Next unrated", key_display="]"),
+        Binding("left_square_bracket", "step(-1)", "Previous unrated", key_display="[", show=False),
+        Binding("pagedown", "go(1)", "Next case", show=False),
+        Binding("pageup", "go(-1)", "Previous case", show=False),
+        Binding("p", "promote", "Promote", tooltip="Write the preferred (or marked) answer as a draft example and open it"),
+    ]
+    DEFAULT_CSS = """
+    RatingScreen #case-meta { height: 1; padding: 0 1; background: $panel; }
+    RatingScreen #prompt-box { height: auto; max-height: 30%; border: round $panel; }
+    RatingScreen #answers { height: 1fr; }
+    RatingScreen .side { width: 1fr; border: round $panel; }
+    RatingScreen .side-title { height: 1; text-style: bold; padding: 0 1; }
+    RatingScreen .answer-box { height: 1fr; }
+    RatingScreen .findings { height: auto; max-height: 6; padding: 0 1; border-top: solid $panel; }
+    RatingScreen #form { height: 4; padding: 0 1; background: $boost; }
+    """
+
+    def __init__(self, index: int = 0) -> None:
+        super().__init__(id="rating")
+        self.index = index
+        self.form = RatingForm(("code_quality", "idiomatic"))
+        self.revealed = False
+
+    @property
+    def rating_app(self) -> RatingApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def case(self) -> Case:
+        return self.rating_app.cases[self.index]
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield Static(id="case-meta")
+        with VerticalScroll(id="prompt-box", can_focus=False):
+            yield Static(id="prompt")
+        with Horizontal(id="answers"):
+            for side in SIDES:
+                with Vertical(classes="side", id=f"side-{side}"):
+                    yield Static(id=f"title-{side}", classes="side-title")
+                    with VerticalScroll(classes="answer-box", can_focus=False):
+                        yield Static(id=f"answer-{side}")
+                    yield Static(id=f"findings-{side}", classes="findings")
+        yield Static(id="form")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_case(self.index)
+
+    # -- showing a case -----------------------------------------------------------------------
+
+    def show_case(self, index: int) -> None:
+        """Fill every panel for case `index`; a case this reviewer rated shows its rating."""
+        app = self.rating_app
+        self.index = index
+        case = self.case
+        left, right = app.layout(case.id)
+        saved = app.ratings.of(case.id, app.reviewer)
+        dims = dimensions_for(case.expects)
+        self.form = RatingForm.from_rating(saved, dims, left, right) if saved else RatingForm(dims)
+        self.revealed = saved is not None
+        meta = Text(case.id, style="bold")
+        meta.append(f" · {case.generation} / {case.type} · {case.difficulty} · {case.topic or '-'}")
+        meta.append(f" · case {index + 1:,} of {len(app.cases):,}", style="dim")
+        meta.append("  rated" if saved else "  not rated yet", style="green" if saved else "yellow")
+        self.query_one("#case-meta", Static).update(meta)
+        self.query_one("#prompt", Static).update(markdown_view(case.prompt))
+        for side, model in zip(SIDES, (left, right), strict=True):
+            answer = app.eval_run.answer(case.id, model)
+            self.query_one(f"#answer-{side}", Static).update(markdown_view(answer.raw) if answer else Text("(no answer)"))
+            self.query_one(f"#findings-{side}", Static).update(findings_view(answer) if answer else "")
+        for box in self.query(".answer-box").results(VerticalScroll):
+            box.scroll_home(animate=False)
+        self.query_one("#prompt-box", VerticalScroll).scroll_home(animate=False)
+        self.refresh_form()
+        app.update_subtitle()
+
+    def refresh_form(self) -> None:
+        left, right = self.rating_app.layout(self.case.id)
+        names = {"left": left, "right": right} if self.revealed else None
+        for side in SIDES:
+            title = f"Answer {SIDE_LABELS[side]}" + (f": {names[side]}" if names else "")
+            self.query_one(f"#title-{side}", Static).update(title)
+        self.query_one("#form", Static).update(self.form.render(names))
+
+    # -- keys -----------------------------------------------------------------------------------
+
+    def action_score(self, value: int) -> None:
+        self.form.score(value)
+        self.refresh_form()
+
+    def action_move(self, step: int) -> None:
+        self.form.move(step)
+        self.refresh_form()
+
+    def action_prefer(self, choice: str) -> None:
+        self.form.preference = choice
+        self.refresh_form()
+
+    def action_note(self) -> None:
+        def done(note: str | None) -> None:
+            if note is not None:
+                self.form.note = note
+                self.refresh_form()
+
+        self.app.push_screen(NotePrompt(f"Note on {self.case.id} (optional)", required=False, initial=self.form.note), done)
+
+    def action_save(self) -> None:
+        """Save a complete form (then reveal the names); Enter on a saved, unchanged case moves on."""
+        app = self.rating_app
+        missing = self.form.missing()
+        if missing:
+            self.notify("Still to rate: " + ", ".join(missing), severity="warning")
+            return
+        left, right = app.layout(self.case.id)
+        rating = self.form.to_rating(self.case.id, app.reviewer, left, right, now())
+        saved = app.ratings.of(self.case.id, app.reviewer)
+        if saved is not None and self.revealed and (saved.scores, saved.preference, saved.note) == (rating.scores, rating.preference, rating.note):
+            self.action_step(1)
+            return
+        if app.save_rating(rating):
+            self.revealed = True
+            self.show_case(self.index)
+            self.notify(f"Saved. A = {left}, B = {right}. Enter: next unrated case.")
+
+    def action_step(self, direction: int) -> None:
+        target = self.rating_app.next_unrated(self.index, direction)
+        if target is None:
+            self.notify("No unrated case in this direction: all rated." if direction > 0 else "No unrated case before this one.")
+            return
+        self.show_case(target)
+
+    def action_go(self, step: int) -> None:
+        self.show_case(max(0, min(len(self.rating_app.cases) - 1, self.index + step)))
+
+    def action_promote(self) -> None:
+        if not self.revealed:
+            self.notify("Save the rating first: promoting names the model.", severity="warning")
+            return
+        side = self.form.preference if self.form.preference in SIDES else self.form.fields[self.form.active][0]
+        left, right = self.rating_app.layout(self.case.id)
+        self.rating_app.promote(self.case, left if side == "left" else right)
