@@ -62,7 +62,7 @@ def test_categories_and_agreement(rated: Path) -> None:
     # preference: c1 both "tuned", c2 "tie" vs "base". Values tuned x2, tie, base (n = 4):
     # observed disagreements 2 (tie-base, base-tie), expected n^2 - sum n_c^2 = 16 - 6 = 10
     assert agreement["alpha"]["preference"] == pytest.approx(1 - (4 - 1) * 2 / 10)
-    pairs = [(5, 4), (4, 5), (2, 1), (4, 5)]  # code quality of (case, model) rated by both
+    pairs = [(5, 4), (2, 1), (4, 3), (4, 5)]  # code quality (Ada, Bob) of c1 tuned, c1 base, c2 tuned, c2 base
     assert agreement["kappa"]["Ada | Bob"]["code_quality"] == pytest.approx(weighted_kappa(pairs))
 
 
