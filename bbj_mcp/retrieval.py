@@ -25,6 +25,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -51,12 +52,15 @@ def tokens(text: str) -> list[str]:
     'button callback' finds `setCallback` and `addButton`."""
     out: list[str] = []
     for word in WORD.findall(text):
-        lower = word.lower()
-        out.append(lower)
-        parts = [p.lower() for p in CAMEL.findall(word)]
-        if len(parts) > 1:
-            out.extend(parts)
+        out.extend(_word_tokens(word))
     return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_tokens(word: str) -> tuple[str, ...]:
+    """A word and its parts; cached: code and prose repeat their words a lot."""
+    parts = [p.lower() for p in CAMEL.findall(word)]
+    return (word.lower(), *parts) if len(parts) > 1 else (word.lower(),)
 
 
 class Ranker(Protocol):
@@ -186,9 +190,10 @@ class Collection:
             return []
         scores = np.asarray(self.ranker.scores(query), dtype=float)
         candidates = np.flatnonzero((scores > 0) & self._masks[generation])
-        # approved first, then by score (ties by id, so results are deterministic)
-        order = sorted(candidates.tolist(), key=lambda i: (not self._approved[i], -scores[i], self.documents[i].id))
-        return [Hit(self.documents[i].id, float(scores[i]), self.documents[i].snippet) for i in order[:k]]
+        # approved first, then by score; ties by position (documents are in path order), so
+        # the same query always gives the same answer
+        order = candidates[np.lexsort((candidates, -scores[candidates], ~self._approved[candidates]))][:k]
+        return [Hit(self.documents[i].id, float(scores[i]), self.documents[i].snippet) for i in order.tolist()]
 
 
 @dataclass(frozen=True, slots=True)
