@@ -138,3 +138,21 @@ def test_generation_choices_are_the_vocabulary() -> None:
     from curate.vocabulary import ALL_GENERATIONS, GENERATIONS
 
     assert list(get_args(Generation)) == [*GENERATIONS, ALL_GENERATIONS]
+
+
+@pytest.mark.parametrize("program", [PASS_PROGRAM, FAIL_PROGRAM], ids=["pass", "fail"])
+def test_check_agrees_with_the_compile_hook(settings: McpSettings, program: str) -> None:
+    """One gate: the tool and the `bbj-compile` hook give the same findings for the same code."""
+    from curate.config import load_config
+    from hooks.compile import compile_check
+
+    (settings.project / "pyproject.toml").write_text('[tool.bbj-curate]\nchecker = "builtin"\n', "utf-8")
+    example = settings.project / "training-data" / "gui" / "button.md"
+    example.parent.mkdir(parents=True)
+    header = "---\ntitle: Button\ntype: completion\ngeneration: bbj-gui\n---\n\n## Code\n\n```bbj\n"
+    example.write_text(f"{header}{program}```\n\n## Explanation\n\nA button.\n", "utf-8")
+    first_code_line = header.count("\n") + 1
+    hook = {(d.line - first_code_line + 1, d.col, d.code, d.message) for d in compile_check([example], load_config([settings.project]))}
+    tool = structured(call(settings, "check_bbj_code", {"code": program}))["diagnostics"]
+    assert {(d["line"], d["col"], d["code"], d["message"]) for d in tool} == hook
+    assert bool(hook) == (program is FAIL_PROGRAM)
