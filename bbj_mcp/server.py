@@ -71,14 +71,14 @@ def _limit_size(name: str, text: str | None, settings: McpSettings) -> None:
         raise ToolError(f"{name} is {size:,} bytes; the limit is {settings.max_input_bytes:,} bytes (setting max_input_bytes)")
 
 
-async def _bounded(work: Callable[[], T], seconds: float, what: str) -> T:
+async def _bounded(work: Callable[[], T], seconds: float, what: str, why: str = "") -> T:
     """Run blocking work in a thread under a wall-clock limit. On time-out the caller gets a tool
     error at once; the thread is abandoned (the model client's own timeouts end it)."""
     try:
         with anyio.fail_after(seconds):
             return await anyio.to_thread.run_sync(work, abandon_on_cancel=True)
     except TimeoutError:
-        raise ToolError(f"{what} did not finish within {seconds:g} s") from None
+        raise ToolError(f"{what} did not finish within {seconds:g} s{why}") from None
     except ToolError:
         raise
     except Exception as exc:  # a tool error with the cause, never a traceback in the stream
@@ -122,6 +122,7 @@ def build_server(settings: McpSettings, toolbox: Toolbox | None = None) -> MCPSe
             lambda: box.generator().generate(prompt, generation, context, max_attempts),
             settings.generate_timeout_s,
             "generate_bbj_code",
+            f": the model at {settings.base_url} (model {settings.model}) answers too slowly (setting generate_timeout_s)",
         )
 
     @server.tool(annotations=ToolAnnotations(title="Look up a BBj class", read_only_hint=True, idempotent_hint=True, open_world_hint=False))

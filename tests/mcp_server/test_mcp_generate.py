@@ -126,7 +126,7 @@ def test_slow_endpoint_is_a_tool_error_at_the_wall_limit(fake_model: tuple[Scrip
     started = time.monotonic()
     result = generate(settings.with_changes(base_url=url, generate_timeout_s=1.5), {"prompt": "button", "generation": "bbj-gui"})
     assert time.monotonic() - started < 6
-    assert result.is_error and "did not finish within 1.5 s" in result.content[0].text
+    assert result.is_error and "did not finish within 1.5 s: the model at http://127.0.0.1" in result.content[0].text
 
 
 def test_limits_on_arguments(settings: McpSettings) -> None:
