@@ -8,8 +8,17 @@ Per (arch, backend, stage): median tokens/s over the steps after --warmup (real 
 and checkpoint time excluded), peak GPU memory, non-padding share of the processed tokens, row fill
 (real tokens / rows x seq), loss finite, the ratio to the raw-loop reference of ../shared/gpu
 (hf 7,077 tok/s at 21.9 GiB; Unsloth 23,534 tok/s at 2.8 GiB; 1.5B, seq 2048, micro-batch 4, r32),
-and MFU = 6 x parameters x tokens/s / measured bf16 matmul peak. Micro-batch 4 and gradient
-accumulation 1 match the reference loop step for step (small_scale = true allows that batch)."""
+MFU = 4 x parameters x tokens/s / measured bf16 matmul peak (model FLOPs of QLoRA with a frozen base:
+forward 2N, activation gradients 2N, no weight gradients of the base; attention and the adapter's
+own FLOPs left out) and HFU = 6N (the forward recomputed by gradient checkpointing added).
+Micro-batch 4 and gradient accumulation 1 match the reference loop step for step (small_scale = true
+allows that batch).
+
+    python bench/bench_train.py --arch 14b --release-config configs/qwen2.5-coder-14b.toml --seq 2048
+
+takes the release config as it is (adapter, quantization, micro-batch, learning rates, packing) and
+replaces only the model (random init of the architecture), the data (synthetic), the steps and the
+gradient accumulation (1: peak memory and tokens/s per micro-batch do not depend on it)."""
 
 from __future__ import annotations
 
@@ -64,13 +73,14 @@ def build_model(arch: str, folder: Path) -> int:
         parameters = int(card["parameters"])
     else:
         tokenizer = build_tokenizer([program(random.Random(i), 40) for i in range(400)], vocab_size=2048)
-        config = Qwen2Config(vocab_size=151936, max_position_embeddings=32768, rope_theta=1e6, rms_norm_eps=1e-6,
+        shape = {"vocab_size": 151936, **ARCHES[arch]}
+        config = Qwen2Config(max_position_embeddings=32768, rope_theta=1e6, rms_norm_eps=1e-6,
                              eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id,
-                             bos_token_id=None, **ARCHES[arch])  # fmt: skip
+                             bos_token_id=None, **shape)  # fmt: skip
         torch.manual_seed(0)
         device = "cuda" if torch.cuda.is_available() else "cpu"
-        with torch.device(device):
-            model = Qwen2ForCausalLM(config).to(torch.bfloat16)
+        with torch.device(device):  # initialised in bf16: a 14B model in fp32 would need 59 GB
+            model = Qwen2ForCausalLM._from_config(config, dtype=torch.bfloat16)
         parameters = sum(p.numel() for p in model.parameters())
         model.save_pretrained(folder, safe_serialization=True)
         tokenizer.save_pretrained(folder)
@@ -128,6 +138,33 @@ def config_toml(name: str, model: Path, data: Path, out: Path, backend: str, seq
     )
 
 
+def release_toml(release: Path, name: str, model: Path, data: Path, out: Path, seq: int | None, steps: int,
+                 stages: list[str], logging: int) -> str:  # fmt: skip
+    """The release config with only model, data, output, steps and gradient accumulation replaced."""
+    import tomllib
+
+    config = tomllib.loads(release.read_text())
+    config.update(name=name, base_model=str(model), output_dir=str(out), stages=stages, small_scale=True)
+    if seq:
+        config["max_seq_len"] = seq
+    config["data"] = {"corpus": f"{data}/corpus/corpus.jsonl", "split_dir": f"{data}/split"}
+    for stage in ("cpt", "sft"):
+        config[stage].update(max_steps=steps, gradient_accumulation=1, eval_steps=steps, logging_steps=logging)
+    return dump_toml(config)
+
+
+def dump_toml(config: dict) -> str:
+    """Enough TOML for run configs: scalars and lists at the top, then one table per dict."""
+
+    def value(item: object) -> str:
+        return json.dumps(item) if not isinstance(item, bool) else str(item).lower()
+
+    top = [f"{key} = {value(item)}" for key, item in config.items() if not isinstance(item, dict)]
+    tables = [f"\n[{key}]\n" + "\n".join(f"{k} = {value(v)}" for k, v in item.items())
+              for key, item in config.items() if isinstance(item, dict)]  # fmt: skip
+    return "\n".join(top) + "\n" + "\n".join(tables) + "\n"
+
+
 def summarize(run: Path, warmup: int) -> dict[str, dict]:
     rows = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
     result = {}
@@ -178,11 +215,15 @@ def main() -> int:
     parser.add_argument("--stages", default="cpt,sft")
     parser.add_argument("--steps", type=int, default=30, help="timed optimizer steps per stage (after warm-up)")
     parser.add_argument("--warmup", type=int, default=5)
-    parser.add_argument("--seq", type=int, default=2048)
+    parser.add_argument("--seq", type=int, default=None, help="default 2048, or the release config's max_seq_len")
     parser.add_argument("--micro-batch", type=int, default=4)
     parser.add_argument("--rank", type=int, default=32)
     parser.add_argument("--logging-steps", type=int, default=1, help="loss logged every N steps (each log syncs)")
     parser.add_argument("--sft-packing", choices=["on", "off"], default="on", help="Stage 2 packing")
+    parser.add_argument("--sft-bucket", type=int, default=0, help="Stage 2 length_bucket (0: exact longest row)")
+    parser.add_argument("--release-config", type=Path, help="take this config as it is but for model, data and steps")
+    parser.add_argument("--prepare-only", action="store_true", help="build the models and data, train nothing")
+    parser.add_argument("--label", default="", help="names this variant in the results (e.g. an env setting)")
     parser.add_argument("--work", type=Path, default=ROOT / ".bench" / "train")
     parser.add_argument("--json", type=Path, help="write the results here too")
     parser.add_argument("--log-dir", type=Path, help="copy each run's stderr here")
@@ -195,16 +236,33 @@ def main() -> int:
         model_dir = args.work / f"model-{arch}"
         model_dir.mkdir(parents=True, exist_ok=True)
         parameters = build_model(arch, model_dir)
-        data = args.work / f"data-{arch}-{args.seq}"
+        seq = args.seq or 2048
+        micro = args.micro_batch
+        if args.release_config:
+            import tomllib
+
+            release = tomllib.loads(args.release_config.read_text())
+            seq = args.seq or release["max_seq_len"]
+            micro = release["sft"]["micro_batch_size"]
+        data = args.work / f"data-{arch}-{seq}"
         if not (data / "split" / "train.jsonl").exists():
-            write_data(data, model_dir, args.seq, total_steps * args.micro_batch + 8)
+            write_data(data, model_dir, seq, total_steps * micro + 8)
+        if args.prepare_only:
+            print(json.dumps({"arch": arch, "parameters": parameters, "data": str(data)}), flush=True)
+            continue
         for backend in args.backends.split(","):
             out = args.work / "runs" / f"{arch}-{backend}-{int(time.time())}"
             config = out.parent / f"{out.name}.toml"
             config.parent.mkdir(parents=True, exist_ok=True)
-            config.write_text(config_toml(f"bench-{arch}-{backend}", model_dir, data, out, backend, args.seq,
-                                          args.micro_batch, args.rank, total_steps, stages,
-                                          "true" if args.sft_packing == "on" else "false", args.logging_steps))  # fmt: skip
+            if args.release_config:
+                text = release_toml(args.release_config, f"bench-{arch}-{backend}", model_dir, data, out, seq,
+                                    total_steps, stages, args.logging_steps)  # fmt: skip
+                text = text.replace('backend = "auto"', f'backend = "{backend}"')
+            else:
+                text = config_toml(f"bench-{arch}-{backend}", model_dir, data, out, backend, seq, micro, args.rank,
+                                   total_steps, stages, "true" if args.sft_packing == "on" else "false",
+                                   args.logging_steps) + f"length_bucket = {args.sft_bucket}\n"  # fmt: skip
+            config.write_text(text)
             command = [sys.executable, "-m", "train.cli", "run", "--config", str(config)]
             started = time.perf_counter()
             done = subprocess.run(command, check=False, cwd=ROOT, capture_output=True, text=True,
@@ -213,8 +271,10 @@ def main() -> int:
             if args.log_dir:
                 args.log_dir.mkdir(parents=True, exist_ok=True)
                 (args.log_dir / f"{arch}-{backend}.log").write_text(done.stdout + done.stderr)
-            entry = {"arch": arch, "backend": backend, "parameters": parameters, "rc": done.returncode,
-                     "wall_s": round(wall, 1), "command": " ".join(command)}  # fmt: skip
+            entry = {"arch": arch, "backend": backend, "label": args.label, "seq": seq, "micro_batch": micro,
+                     "release_config": str(args.release_config or ""), "sft_bucket": args.sft_bucket,
+                     "parameters": parameters, "rc": done.returncode, "wall_s": round(wall, 1),
+                     "command": " ".join(command), "versions": versions()}  # fmt: skip
             runs = list(out.glob("*/metrics.jsonl")) if out.exists() else []
             if done.returncode == 0 and runs:
                 entry["stages"] = summarize(runs[0].parent, args.warmup)
@@ -239,17 +299,31 @@ def report(results: list[dict], peak: float | None, args: argparse.Namespace) ->
     for entry in results:
         for stage, s in entry.get("stages", {}).items():
             raw = RAW.get(entry["backend"]) if entry["arch"] == "1.5b" else None
-            mfu = 6 * entry["parameters"] * s["tokens_per_s"] / (peak * 1e12) if peak else None
-            rows.append((entry["arch"], entry["backend"], stage, f"{s['tokens_per_s']:,.0f}",
+            mfu = 4 * entry["parameters"] * s["tokens_per_s"] / (peak * 1e12) if peak else None
+            hfu = 1.5 * mfu if mfu is not None else None
+            rows.append((entry["arch"], f"{entry['backend']} {entry['label']}".strip(), stage, f"{s['tokens_per_s']:,.0f}",
                          f"{s['tokens_per_s'] / raw[0]:.2f}" if raw else "-", f"{s['peak_gib']:.1f}",
                          f"{s['non_padding']:.1%}", f"{s['row_fill']:.1%}", "yes" if s["loss_finite"] else "NO",
-                         f"{mfu:.1%}" if mfu is not None else "-"))  # fmt: skip
+                         f"{mfu:.1%}" if mfu is not None else "-", f"{hfu:.1%}" if hfu is not None else "-"))  # fmt: skip
         if "error" in entry:
-            rows.append((entry["arch"], entry["backend"], "FAILED", "-", "-", "-", "-", "-", "-", "-"))
+            rows.append((entry["arch"], entry["backend"], "FAILED", "-", "-", "-", "-", "-", "-", "-", "-"))
     print(f"\nmachine: {machine()}; device: {device}; bf16 matmul peak: {peak and round(peak)} TFLOP/s")
-    print(f"seq {args.seq}, micro-batch {args.micro_batch}, r{args.rank}, Stage 2 packing {args.sft_packing}, median of {args.steps} steps after {args.warmup} warm-up")
+    print(f"seq {args.seq or 'release or 2048'}, micro-batch {args.micro_batch}, r{args.rank}, Stage 2 packing {args.sft_packing}, median of {args.steps} steps after {args.warmup} warm-up")
     print(table(rows, ("arch", "backend", "stage", "tokens/s", "vs raw", "peak GiB", "non-padding", "row fill",
-                       "loss finite", "MFU")))  # fmt: skip
+                       "loss finite", "MFU (4N)", "HFU (6N)")))  # fmt: skip
+
+
+def versions() -> dict[str, str]:
+    """Library versions of the run, so a row in docs/benchmarks.md says what it measured."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {}
+    for name in ("torch", "transformers", "trl", "peft", "unsloth", "bitsandbytes"):
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            pass
+    return found
 
 
 if __name__ == "__main__":

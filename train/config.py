@@ -127,6 +127,13 @@ class SftConfig(StageConfig):
         description="Group conversations by length into micro-batches of up to micro_batch_size x max_seq_len "
         "tokens, right-padded, without an attention mask; false: micro_batch_size conversations per padded batch.",
     )
+    length_bucket: int = Field(
+        0,
+        ge=0,
+        le=4096,
+        description="With packing: pad each micro-batch's rows to a multiple of this many tokens (0: to its "
+        "longest row), so training sees a few batch shapes and compiled kernels are reused.",
+    )
 
 
 class RunConfig(_Strict):

@@ -86,12 +86,21 @@ class GroupStats:
                 "non_padding_share": round(self.non_padding_share, 4), "fill": round(self.fill, 4)}  # fmt: skip
 
 
-def group_by_length(lengths: list[int], budget: int, seed: int) -> list[list[int]]:
-    """Indices of the examples grouped into micro-batches with rows x longest <= budget.
+def padded_length(longest: int, bucket: int, budget: int) -> int:
+    """The row length of a micro-batch whose longest row is `longest`: exactly that, or with a
+    `bucket` rounded up to its next multiple (never past the budget). Buckets leave a few distinct
+    batch shapes, so compiled kernels (Unsloth's, torch.compile's) are not rebuilt for every length."""
+    if bucket <= 1:
+        return longest
+    return min(-(-longest // bucket) * bucket, budget)
+
+
+def group_by_length(lengths: list[int], budget: int, seed: int, bucket: int = 0) -> list[list[int]]:
+    """Indices of the examples grouped into micro-batches with rows x padded longest <= budget.
 
     Longest first, each group takes the next examples while one more row still fits the budget at
-    the group's longest (first) length; sorting keeps padding small. Every example lands in exactly
-    one group, longest first within it; the order of the groups is shuffled by `seed`."""
+    the group's padded longest (first) length; sorting keeps padding small. Every example lands in
+    exactly one group, longest first within it; the order of the groups is shuffled by `seed`."""
     if budget < 1:
         raise ValueError(f"token budget must be positive, not {budget}")
     too_long = [length for length in lengths if length > budget or length < 1]
@@ -99,17 +108,19 @@ def group_by_length(lengths: list[int], budget: int, seed: int) -> list[list[int
         raise ValueError(f"example length {too_long[0]} outside 1..{budget} (the token budget)")
     order = sorted(range(len(lengths)), key=lambda index: (-lengths[index], index))
     groups: list[list[int]] = []
+    row_length = 0
     for index in order:
-        if groups and (len(groups[-1]) + 1) * lengths[groups[-1][0]] <= budget:
+        if groups and (len(groups[-1]) + 1) * row_length <= budget:
             groups[-1].append(index)
         else:
             groups.append([index])
+            row_length = padded_length(lengths[index], bucket, budget)
     random.Random(seed).shuffle(groups)
     return groups
 
 
-def group_stats(lengths: list[int], groups: list[list[int]], budget: int) -> GroupStats:
-    padded = sum(len(group) * max(lengths[index] for index in group) for group in groups)
+def group_stats(lengths: list[int], groups: list[list[int]], budget: int, bucket: int = 0) -> GroupStats:
+    padded = sum(len(group) * padded_length(max(lengths[index] for index in group), bucket, budget) for group in groups)
     real = sum(lengths[index] for group in groups for index in group)
     return GroupStats(len(groups), sum(len(group) for group in groups), real, padded, budget)
 

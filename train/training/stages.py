@@ -25,6 +25,7 @@ from train.training.packing import (
     group_stats,
     label_rows,
     pack_blocks,
+    padded_length,
     pack_stats,
     split_held_out,
 )
@@ -104,7 +105,7 @@ REAL_TOKENS = "real_tokens"  # collator key: real (non-pad) tokens of the batch,
 ROW_LENGTHS = "seq_lengths"
 
 
-def group_dataset(dataset: Any, budget: int, seed: int) -> tuple[Any, GroupStats]:
+def group_dataset(dataset: Any, budget: int, seed: int, bucket: int = 0) -> tuple[Any, GroupStats]:
     """One row per micro-batch: the conversations of a `group_by_length` group, their input_ids and
     labels concatenated with their lengths in `seq_lengths` (TRL's packed-row format; flat, so every
     library that scans `input_ids` for token ids, as Unsloth's untrained-token check does, reads
@@ -113,13 +114,13 @@ def group_dataset(dataset: Any, budget: int, seed: int) -> tuple[Any, GroupStats
 
     ids, labels = dataset["input_ids"], dataset["labels"]
     lengths = [len(row) for row in ids]
-    groups = group_by_length(lengths, budget, seed)
+    groups = group_by_length(lengths, budget, seed, bucket)
     columns: dict[str, list] = {"input_ids": [], "labels": [], ROW_LENGTHS: []}
     for group in groups:
         columns["input_ids"].append([token for i in group for token in ids[i]])
         columns["labels"].append([label for i in group for label in labels[i]])
         columns[ROW_LENGTHS].append([lengths[i] for i in group])
-    return Dataset.from_dict(columns), group_stats(lengths, groups, budget)
+    return Dataset.from_dict(columns), group_stats(lengths, groups, budget, bucket)
 
 
 def build_trainer(stage: str, config: RunConfig, model: Any, tokenizer: Any, data: StageData, output_dir: Path,
@@ -140,10 +141,11 @@ def build_trainer(stage: str, config: RunConfig, model: Any, tokenizer: Any, dat
     train_set, validation_set, batch_stats = data.train, data.validation, None
     if grouped:
         budget = settings.micro_batch_size * config.max_seq_len
-        train_set, train_stats = group_dataset(data.train, budget, config.seed)
+        bucket = config.sft.length_bucket
+        train_set, train_stats = group_dataset(data.train, budget, config.seed, bucket)
         validation_stats = None
         if has_eval:
-            validation_set, validation_stats = group_dataset(data.validation, budget, config.seed)
+            validation_set, validation_stats = group_dataset(data.validation, budget, config.seed, bucket)
         batch_stats = {"train": train_stats, "validation": validation_stats}
     batch_size = 1 if grouped else settings.micro_batch_size  # a grouped dataset row IS a micro-batch
     args = SFTConfig(
@@ -191,7 +193,8 @@ def build_trainer(stage: str, config: RunConfig, model: Any, tokenizer: Any, dat
         collator = _FullRowCollator(DataCollatorForLanguageModeling(pad_token_id=tokenizer.pad_token_id))
     if grouped:
         pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
-        collator = GroupedBatchCollator(pad_id, position_ids=not own_loss)
+        collator = GroupedBatchCollator(pad_id, position_ids=not own_loss, bucket=config.sft.length_bucket,
+                                        budget=settings.micro_batch_size * config.max_seq_len)
     trainer = _counting_trainer(SFTTrainer, clock, own_loss)(
         model=model,
         args=args,
@@ -263,9 +266,11 @@ class GroupedBatchCollator:
     forward pass. `position_ids` (0..n-1 on every row, which transformers reads as unpacked rows)
     only where TRL's own loss needs a mask or positions: the hf backend on CUDA."""
 
-    def __init__(self, pad_token_id: int, position_ids: bool = False) -> None:
+    def __init__(self, pad_token_id: int, position_ids: bool = False, bucket: int = 0, budget: int = 0) -> None:
         self.pad_token_id = pad_token_id
         self.position_ids = position_ids
+        self.bucket = bucket  # rows padded to a multiple of it (packing.padded_length), capped at the budget
+        self.budget = budget
 
     def __call__(self, examples: list[dict[str, Any]]) -> dict[str, Any]:
         import torch
@@ -282,6 +287,8 @@ class GroupedBatchCollator:
                 raise ValueError(f"{ROW_LENGTHS} add up to {start}, not to the row's {total} tokens "
                                  "(something cut the grouped row)")
         longest = max(len(row) for row in ids)
+        if self.bucket > 1:
+            longest = padded_length(longest, self.bucket, self.budget or longest)
         input_ids = torch.full((len(ids), longest), self.pad_token_id, dtype=torch.long)
         label_ids = torch.full((len(ids), longest), IGNORE_INDEX, dtype=torch.long)
         for index, (row, row_labels) in enumerate(zip(ids, labels, strict=True)):
