@@ -179,6 +179,7 @@ def summarize(run: Path, warmup: int) -> dict[str, dict]:
         result[stage] = {
             "tokens_per_s": statistics.median(r["tokens_per_s"] for r in timed),
             "peak_gib": max((r.get("peak_gpu_gib") or 0.0) for r in steps),
+            "peak_reserved_gib": max((r.get("peak_reserved_gib") or 0.0) for r in steps),
             "non_padding": sum(r["tokens"] for r in timed) / sum(r["slot_tokens"] for r in timed),
             "row_fill": summary["row_fill"],
             "loss_finite": bool(losses) and all(math.isfinite(x) for x in losses),
@@ -302,14 +303,14 @@ def report(results: list[dict], peak: float | None, args: argparse.Namespace) ->
             mfu = 4 * entry["parameters"] * s["tokens_per_s"] / (peak * 1e12) if peak else None
             hfu = 1.5 * mfu if mfu is not None else None
             rows.append((entry["arch"], f"{entry['backend']} {entry['label']}".strip(), stage, f"{s['tokens_per_s']:,.0f}",
-                         f"{s['tokens_per_s'] / raw[0]:.2f}" if raw else "-", f"{s['peak_gib']:.1f}",
+                         f"{s['tokens_per_s'] / raw[0]:.2f}" if raw else "-", f"{s['peak_gib']:.1f} / {s['peak_reserved_gib']:.1f}",
                          f"{s['non_padding']:.1%}", f"{s['row_fill']:.1%}", "yes" if s["loss_finite"] else "NO",
                          f"{mfu:.1%}" if mfu is not None else "-", f"{hfu:.1%}" if hfu is not None else "-"))  # fmt: skip
         if "error" in entry:
             rows.append((entry["arch"], entry["backend"], "FAILED", "-", "-", "-", "-", "-", "-", "-", "-"))
     print(f"\nmachine: {machine()}; device: {device}; bf16 matmul peak: {peak and round(peak)} TFLOP/s")
     print(f"seq {args.seq or 'release or 2048'}, micro-batch {args.micro_batch}, r{args.rank}, Stage 2 packing {args.sft_packing}, median of {args.steps} steps after {args.warmup} warm-up")
-    print(table(rows, ("arch", "backend", "stage", "tokens/s", "vs raw", "peak GiB", "non-padding", "row fill",
+    print(table(rows, ("arch", "backend", "stage", "tokens/s", "vs raw", "peak GiB (alloc / reserved)", "non-padding", "row fill",
                        "loss finite", "MFU (4N)", "HFU (6N)")))  # fmt: skip
 
 

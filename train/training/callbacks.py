@@ -27,10 +27,15 @@ def _synchronize() -> None:
         torch.cuda.synchronize()
 
 
-def _peak_gib() -> float | None:
+def _peak_gib() -> dict[str, float]:
+    """Peak GPU memory so far: what tensors held (allocated) and what the caching allocator took from
+    the card (reserved, what a smaller card must have free). Empty on CPU."""
     import torch
 
-    return round(torch.cuda.max_memory_allocated() / 2**30, 3) if torch.cuda.is_available() else None
+    if not torch.cuda.is_available():
+        return {}
+    return {"peak_gpu_gib": round(torch.cuda.max_memory_allocated() / 2**30, 3),
+            "peak_reserved_gib": round(torch.cuda.max_memory_reserved() / 2**30, 3)}  # fmt: skip
 
 
 class MetricsCallback(TrainerCallback):
@@ -47,8 +52,7 @@ class MetricsCallback(TrainerCallback):
     def on_step_end(self, args, state, control, **kwargs):
         _synchronize()
         self.last_step = {"stage": self.stage, "kind": "step", "step": state.global_step, **self.clock.stop()}
-        if (peak := _peak_gib()) is not None:
-            self.last_step["peak_gpu_gib"] = peak
+        self.last_step.update(_peak_gib())
         self.log.append(self.last_step)
 
     def on_log(self, args, state, control, logs=None, **kwargs):
