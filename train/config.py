@@ -128,11 +128,12 @@ class SftConfig(StageConfig):
         "tokens, right-padded, without an attention mask; false: micro_batch_size conversations per padded batch.",
     )
     length_bucket: int = Field(
-        0,
+        128,
         ge=0,
         le=4096,
         description="With packing: pad each micro-batch's rows to a multiple of this many tokens (0: to its "
-        "longest row), so training sees a few batch shapes and compiled kernels are reused.",
+        "longest row), so training sees a few batch shapes and compiled kernels are reused (Unsloth on an "
+        "H100: 0.67x the raw loop's tokens/s with exact lengths, 0.93x with 128; docs/benchmarks.md).",
     )
 
 

@@ -176,3 +176,31 @@ def test_general_code_share(share: float, general: int) -> None:
     assert len(set(mixed)) == len(mixed)
     if general >= 90:
         assert added / len(mixed) == pytest.approx(share, abs=0.01)
+
+
+@pytest.mark.parametrize("bucket", [64, 128, 256])
+def test_length_buckets_leave_few_shapes_within_the_budget(bucket: int) -> None:
+    """With a bucket every micro-batch is rows x (longest rounded up to the bucket), inside the
+    budget: few distinct shapes (compiled kernels are reused) and every example still exactly once."""
+    from train.training.packing import padded_length
+
+    rng = random.Random(3)
+    lengths = [max(1, min(2048, int(rng.lognormvariate(6.2, 0.8)))) for _ in range(600)]
+    budget = 4 * 2048
+    groups = group_by_length(lengths, budget, seed=7, bucket=bucket)
+    assert sorted(i for group in groups for i in group) == list(range(len(lengths)))
+    shapes = {(len(g), padded_length(max(lengths[i] for i in g), bucket, budget)) for g in groups}
+    assert all(rows * width <= budget and width % bucket == 0 for rows, width in shapes)
+    widths = {width for _, width in shapes}
+    assert len(widths) <= 2048 // bucket
+    exact = group_stats(lengths, group_by_length(lengths, budget, seed=7), budget)
+    bucketed = group_stats(lengths, groups, budget, bucket)
+    assert bucketed.real_tokens == exact.real_tokens and bucketed.padded_tokens >= exact.padded_tokens
+
+
+def test_padded_length_rounds_up_and_stops_at_the_budget() -> None:
+    from train.training.packing import padded_length
+
+    assert [padded_length(n, 128, 8192) for n in (1, 128, 129, 2000)] == [128, 128, 256, 2048]
+    assert padded_length(300, 0, 8192) == 300 and padded_length(300, 1, 8192) == 300
+    assert padded_length(8100, 1000, 8192) == 8192

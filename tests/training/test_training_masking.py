@@ -108,14 +108,16 @@ def peft_model(tiny_model: Path, inputs: dict[str, Path], tmp_path_factory: pyte
     return config, model
 
 
-@pytest.mark.parametrize("packing", [True, False], ids=["packing-on", "packing-off"])
-def test_trainer_batches_are_masked(peft_model, tokenizer, tmp_path: Path, packing: bool) -> None:
+@pytest.mark.parametrize(("packing", "bucket"), [(True, 0), (True, 128), (False, 0)],
+                         ids=["packing-on", "packing-on-bucket-128", "packing-off"])  # fmt: skip
+def test_trainer_batches_are_masked(peft_model, tokenizer, tmp_path: Path, packing: bool, bucket: int) -> None:
     from train.training.backends import Backend
     from train.training.metrics import StepClock
+    from train.training.packing import padded_length
     from train.training.stages import REAL_TOKENS, build_trainer, sft_data
 
     config, model = peft_model
-    config = config.model_copy(update={"sft": config.sft.model_copy(update={"packing": packing})})
+    config = config.model_copy(update={"sft": config.sft.model_copy(update={"packing": packing, "length_bucket": bucket})})
     data = sft_data(config, tokenizer)
     assert data.stats["truncated"] == 0
     expected = {tuple(row["input_ids"]): row["labels"] for row in data.train}
@@ -132,7 +134,9 @@ def test_trainer_batches_are_masked(peft_model, tokenizer, tmp_path: Path, packi
             assert "attention_mask" not in batch and "position_ids" not in batch
             assert ids.numel() <= budget
             lengths = [int((row != pad).nonzero().max()) + 1 for row in ids]
-            assert max(lengths) == ids.shape[1] and batch[REAL_TOKENS] == sum(lengths)
+            assert ids.shape[1] == padded_length(max(lengths), bucket, budget) and batch[REAL_TOKENS] == sum(lengths)
+            if bucket:
+                assert ids.shape[1] % bucket == 0 or ids.shape[1] == budget, "rows padded to the bucket"
             for row, length in enumerate(lengths):
                 assert (ids[row, length:] == pad).all() and (labels[row, length:] == IGNORE_INDEX).all()
             segments = [(ids[r, :n].tolist(), labels[r, :n].tolist()) for r, n in enumerate(lengths)]
