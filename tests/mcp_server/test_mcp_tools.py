@@ -4,6 +4,7 @@ and a failing button program, generation findings, limits, bbjcpl, and the API l
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -141,10 +142,12 @@ def test_generation_choices_are_the_vocabulary() -> None:
 
 
 @pytest.mark.parametrize("program", [PASS_PROGRAM, FAIL_PROGRAM], ids=["pass", "fail"])
-def test_check_agrees_with_the_compile_hook(settings: McpSettings, program: str) -> None:
-    """One gate: the tool and the `bbj-compile` hook give the same findings for the same code."""
-    from curate.config import load_config
-    from hooks.compile import compile_check
+def test_check_agrees_with_the_compile_hook(
+    settings: McpSettings, program: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One gate: the tool and the `bbj-compile` hook (its real entry point) report the same
+    findings for the same code."""
+    from hooks.compile import main as compile_hook
 
     (settings.project / "pyproject.toml").write_text('[tool.bbj-curate]\nchecker = "builtin"\n', "utf-8")
     example = settings.project / "training-data" / "gui" / "button.md"
@@ -152,7 +155,10 @@ def test_check_agrees_with_the_compile_hook(settings: McpSettings, program: str)
     header = "---\ntitle: Button\ntype: completion\ngeneration: bbj-gui\n---\n\n## Code\n\n```bbj\n"
     example.write_text(f"{header}{program}```\n\n## Explanation\n\nA button.\n", "utf-8")
     first_code_line = header.count("\n") + 1
-    hook = {(d.line - first_code_line + 1, d.col, d.code, d.message) for d in compile_check([example], load_config([settings.project]))}
+    monkeypatch.chdir(settings.project)
+    status = compile_hook([str(example)])
+    printed = re.findall(r"button\.md:(\d+):(\d+): (BBJ\d+) (.*)", capsys.readouterr().out)
+    hook = {(int(line) - first_code_line + 1, int(col), code, message) for line, col, code, message in printed}
     tool = structured(call(settings, "check_bbj_code", {"code": program}))["diagnostics"]
     assert {(d["line"], d["col"], d["code"], d["message"]) for d in tool} == hook
-    assert bool(hook) == (program is FAIL_PROGRAM)
+    assert (status == 1, bool(hook)) == (program is FAIL_PROGRAM, program is FAIL_PROGRAM)
