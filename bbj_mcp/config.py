@@ -38,6 +38,7 @@ class McpSettings:
     max_tokens: int = 1024  # tokens per model answer
     temperature: float = 0.2
     retrieve_k: int = 3  # examples put into the prompt
+    reference_chars: int = 6000  # all retrieved text in the prompt (~1,700 tokens of the 4,096 trained)
     refresh_interval_s: float = 5.0  # how often the example folder is looked at for changes
 
     def data_root(self) -> Path:
@@ -81,7 +82,7 @@ def from_environment(environ: Mapping[str, str] | None = None) -> McpSettings:
 def validate(settings: McpSettings) -> None:
     if settings.checker not in ("auto", "builtin", "bbjcpl"):
         raise SettingsError(f"checker must be auto, builtin or bbjcpl (got {settings.checker!r})")
-    for name, least in {"max_input_bytes": 1, "max_attempts_limit": 1, "max_tokens": 1, "retrieve_k": 0}.items():
+    for name, least in {"max_input_bytes": 1, "max_attempts_limit": 1, "max_tokens": 1, "retrieve_k": 0, "reference_chars": 0}.items():
         if getattr(settings, name) < least:
             raise SettingsError(f"{name} must be at least {least} (got {getattr(settings, name)})")
     for name in ("check_timeout_s", "generate_timeout_s", "request_timeout_s"):

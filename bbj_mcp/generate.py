@@ -27,6 +27,18 @@ log = logging.getLogger("bbj_mcp.generate")
 QUERY_CONTEXT_CHARS = 2000  # how much of the surrounding code joins the retrieval query
 
 
+def within_budget(hits: list[Hit], budget: int) -> list[Hit]:
+    """The best hits whose snippets fit `budget` characters together, so that prompt and answer
+    stay inside the context the model was trained with (4,096 tokens)."""
+    kept: list[Hit] = []
+    used = 0
+    for hit in hits:
+        if used + len(hit.snippet) <= budget:
+            kept.append(hit)
+            used += len(hit.snippet)
+    return kept
+
+
 def user_turn(prompt: str, context: str | None, hits: list[Hit]) -> str:
     """The request last (where the model looks most), the references and the surrounding code
     before it, each reference with its id so the answer can be traced to the examples."""
@@ -69,7 +81,7 @@ class Generator:
 
         deadline = time.monotonic() + self.settings.generate_timeout_s
         query = prompt if not context else f"{prompt}\n{context[:QUERY_CONTEXT_CHARS]}"
-        hits = self.retriever.retrieve(query, generation, self.settings.retrieve_k)
+        hits = within_budget(self.retriever.retrieve(query, generation, self.settings.retrieve_k), self.settings.reference_chars)
         messages = task_messages(user_turn(prompt, context, hits), generation)
         params = GenerationParams(max_tokens=self.settings.max_tokens, temperature=self.settings.temperature)
 

@@ -42,7 +42,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("bbj_mcp.retrieval")
 
 SKIPPED_STATUSES = frozenset({"rejected", "needs-work"})
-SNIPPET_CHARS = 3000
+SNIPPET_CHARS = 3000  # one example in the prompt
+API_SNIPPET_CHARS = 1200  # one API class: its own methods, not the inherited hundreds
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9]+")
 CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
 
@@ -161,8 +162,8 @@ def api_documents() -> list[Document]:
         generations = GUI_OBJECTS if gui else frozenset({ALL_GENERATIONS})
         inherited = f" (extends {', '.join(lineage[:4])})" if lineage else ""
         snippet = f"BBj API class {name}{inherited}. Methods: {', '.join(methods)}"
-        if len(snippet) > SNIPPET_CHARS:
-            snippet = snippet[:SNIPPET_CHARS].rsplit(",", 1)[0] + ", ..."
+        if len(snippet) > API_SNIPPET_CHARS:
+            snippet = snippet[:API_SNIPPET_CHARS].rsplit(",", 1)[0] + ", ..."
         # the class name counts three times: a query naming a control should find that control
         # before the classes that merely have many methods mentioning it
         text = f"{name} {name} {name} {' '.join(lineage)} {' '.join(methods)}"

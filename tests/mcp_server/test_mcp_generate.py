@@ -136,3 +136,12 @@ def test_limits_on_arguments(settings: McpSettings) -> None:
     assert oversize.is_error and "context is 100,001 bytes" in oversize.content[0].text
     bad_generation = generate(settings, {"prompt": "x", "generation": "windows"})
     assert bad_generation.is_error
+
+
+def test_references_stay_within_their_budget(fake_model: tuple[Script, ScriptedServer], examples: McpSettings) -> None:
+    script, server = fake_model
+    script.replies = [fenced(PASS_PROGRAM)]
+    settings = examples.with_changes(base_url=server.base_url, reference_chars=len(PASS_PROGRAM) + 200)
+    result = structured(generate(settings, {"prompt": "A window with a push button that greets the user", "generation": "bbj-gui"}))
+    assert result["retrieved"] == ["gui/gui-button"]  # the API class no longer fits
+    assert "[api:" not in server.last_user(server.requests[0])
