@@ -145,3 +145,15 @@ def test_references_stay_within_their_budget(fake_model: tuple[Script, ScriptedS
     result = structured(generate(settings, {"prompt": "A window with a push button that greets the user", "generation": "bbj-gui"}))
     assert result["retrieved"] == ["gui/gui-button"]  # the API class no longer fits
     assert "[api:" not in server.last_user(server.requests[0])
+
+
+def test_code_with_only_warnings_passes_at_once(fake_model: tuple[Script, ScriptedServer], settings: McpSettings) -> None:
+    """An IF without FI compiles (BBJ506 is a warning): no repair round is spent on it, and the
+    tool and the eval's judge agree with check_bbj_code's `ok`."""
+    script, server = fake_model
+    warned = 'x = 1\nif x = 1 then\n    print "one"\nprint "done"\n'
+    script.replies = [fenced(warned)]
+    result = structured(generate(settings.with_changes(base_url=server.base_url), {"prompt": "print one", "generation": "all"}))
+    assert (result["ok"], result["attempts"]) == (True, 1)
+    assert [(d["code"], d["severity"]) for d in result["diagnostics"]] == [("BBJ506", "warning")]
+    assert len(server.requests) == 1

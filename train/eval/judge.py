@@ -3,8 +3,8 @@ it is found, the built-in checker otherwise (`curate.compile.select_checker`), t
 `check_programs`, which checks identical code once and spreads large batches over processes.
 
 A verdict's status follows MultiPL-E's taxonomy adapted to a language we only compile:
-`ok` (the checker finds nothing), `syntax-error`, `no-code` (nothing to check: a failure), and
-the generation failures `timeout` / `error` passed through. `flags` are the built-in checker's
+`ok` (the checker finds no error; warnings such as BBJ506 compile), `syntax-error`, `no-code`
+(nothing to check: a failure), and the generation failures `timeout` / `error` passed through. `flags` are the built-in checker's
 BBJ510 (fabricated construct) and BBJ511 (unknown BBj API method) findings, counted even when
 bbjcpl is the judge (bbjcpl does not name them)."""
 
@@ -17,7 +17,7 @@ from typing import Any
 
 from curate.compile.checkers import BuiltinChecker, Checker
 from curate.compile.program import Program, block_source
-from curate.diagnostics import Diagnostic
+from curate.diagnostics import Diagnostic, Severity
 
 FABRICATED = "BBJ510"
 UNKNOWN_API = "BBJ511"
@@ -83,7 +83,8 @@ class Judge:
         verdicts = [Verdict("no-code") for _ in codes]
         for i, _ in present:
             diagnostics = found[str(i)]
-            status = "syntax-error" if diagnostics else "ok"
+            # warnings (BBJ506: an IF without FI compiles) are reported, not failed
+            status = "syntax-error" if any(d.severity is Severity.ERROR for d in diagnostics) else "ok"
             verdicts[i] = Verdict(status, [diagnostic_json(d) for d in diagnostics], flags.get(str(i), frozenset()))
         return verdicts
 
