@@ -4,9 +4,9 @@ it is found, the built-in checker otherwise (`curate.compile.select_checker`), t
 
 A verdict's status follows MultiPL-E's taxonomy adapted to a language we only compile:
 `ok` (the checker finds no error; warnings such as BBJ506 compile), `syntax-error`, `no-code`
-(nothing to check: a failure), and the generation failures `timeout` / `error` passed through. `flags` are the built-in checker's
-BBJ510 (fabricated construct) and BBJ511 (unknown BBj API method) findings, counted even when
-bbjcpl is the judge (bbjcpl does not name them)."""
+(nothing to check: a failure), and the generation failures `timeout` / `error` passed through.
+`flags` are the built-in checker's BBJ510 (fabricated construct) and BBJ511 (unknown BBj API
+method) findings, counted even when bbjcpl is the judge (bbjcpl does not name them)."""
 
 from __future__ import annotations
 
