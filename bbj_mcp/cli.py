@@ -58,12 +58,16 @@ def settings_from(args: argparse.Namespace) -> McpSettings:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=args.log_level, stream=sys.stderr, format="bbj-mcp %(levelname)s %(name)s: %(message)s")
+    from curate.errors import CurateError
+
     try:
         settings = settings_from(args)
         if args.http and not _is_loopback(args.host):
             raise SettingsError(f"--host {args.host}: the server binds to loopback only (127.0.0.1, localhost or ::1)")
-    except SettingsError as exc:
-        print(f"bbj-mcp: error: {exc}", file=sys.stderr)
+        check_project(settings)
+    except (SettingsError, CurateError) as exc:
+        for line in str(exc).splitlines():
+            print(f"bbj-mcp: error: {line}", file=sys.stderr)
         return 2
     from bbj_mcp.server import build_server
 
@@ -76,6 +80,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 0
     return 0
+
+
+def check_project(settings: McpSettings) -> None:
+    """Refuse to start on a broken project config, or on `--checker bbjcpl` without a bbjcpl,
+    rather than failing every later call (both raise CurateError with the file or the places
+    looked at)."""
+    from curate.config import load_config
+
+    config = load_config([settings.project])
+    if settings.checker == "bbjcpl":
+        from curate.compile import select_checker
+
+        select_checker(config, "bbjcpl")
 
 
 def _is_loopback(host: str) -> bool:

@@ -102,3 +102,22 @@ sys.exit(1 if heavy else 0)
 """
     done = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    ("config", "arguments", "expected"),
+    [
+        ("[tool.bbj-curate]\nchecker = 3\n", [], "checker"),
+        ("[tool.bbj-curate]\n", ["--checker", "bbjcpl"], "bbjcpl not found"),
+    ],
+    ids=["bad-config", "bbjcpl-missing"],
+)
+def test_refuses_to_start_on_a_project_it_cannot_check(tmp_path: Path, config: str, arguments: list[str], expected: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(config, "utf-8")
+    env = {"PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-m", "bbj_mcp", "--project", str(tmp_path), *arguments],
+        check=False, capture_output=True, text=True, timeout=60, env=env, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("bbj-mcp: error: ") and expected in done.stderr and "Traceback" not in done.stderr
