@@ -78,8 +78,11 @@ def build_tokenizer(texts: list[str], vocab_size: int):
 
 
 def build_tiny_model(out: Path, files: list[Path], vocab_size: int = 3072, seed: int = 0,
-                     shape: TinyShape = TinyShape()) -> dict[str, object]:  # fmt: skip
-    """Write model + tokenizer + a card (inputs with hashes) to `out`, atomically (temp folder, rename)."""
+                     shape: TinyShape = TinyShape(), initializer_range: float = 0.2) -> dict[str, object]:  # fmt: skip
+    """Write model + tokenizer + a card (inputs with hashes) to `out`, atomically (temp folder, rename).
+    The default `initializer_range` 0.2 (ten times the usual) makes logits wide enough for LoRA to
+    fit data in a few steps; the export tests use the usual 0.02, whose logits quantize like a
+    real model's instead of amplifying rounding through chaotic layers."""
     import torch
     from transformers import Qwen2Config, Qwen2ForCausalLM
 
@@ -97,7 +100,7 @@ def build_tiny_model(out: Path, files: list[Path], vocab_size: int = 3072, seed:
         max_position_embeddings=shape.max_position_embeddings,
         rope_theta=1_000_000.0,
         tie_word_embeddings=True,
-        initializer_range=0.2,  # larger than the usual 0.02: logits wide enough for LoRA to fit data
+        initializer_range=initializer_range,
         bos_token_id=None,
         eos_token_id=tokenizer.eos_token_id,
         pad_token_id=tokenizer.pad_token_id,
@@ -110,6 +113,7 @@ def build_tiny_model(out: Path, files: list[Path], vocab_size: int = 3072, seed:
         "vocab_size": len(tokenizer),
         "shape": shape.__dict__,
         "seed": seed,
+        "initializer_range": initializer_range,
         "tokenizer_corpus": [{"path": str(p), "sha256": _sha256(p)} for p in files],
     }
     out = Path(out)

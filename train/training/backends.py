@@ -65,6 +65,13 @@ def load_model(config: RunConfig, backend: Backend) -> tuple[Any, Any]:
     return model, tokenizer
 
 
+def base_source(base_model: str) -> str:
+    """A local base folder as an absolute path (the adapter records what it was loaded from, and a
+    relative path would load only from the folder training ran in); a hub id as given."""
+    path = Path(base_model).expanduser()
+    return str(path.resolve()) if path.is_dir() else base_model
+
+
 def _lora_kwargs(config: RunConfig) -> dict[str, Any]:
     lora = config.lora
     return {"r": lora.r, "lora_alpha": lora.effective_alpha, "lora_dropout": lora.dropout,
@@ -77,7 +84,7 @@ def _load_unsloth(config: RunConfig) -> tuple[Any, Any]:
 
     quant = config.quantization
     model, tokenizer = FastLanguageModel.from_pretrained(
-        model_name=config.base_model,
+        model_name=base_source(config.base_model),
         max_seq_length=config.max_seq_len,
         load_in_4bit=quant.load_in_4bit,
         dtype=getattr(torch, quant.compute_dtype),
@@ -97,7 +104,8 @@ def _load_hf(config: RunConfig, backend: Backend) -> tuple[Any, Any]:
     from transformers import AutoModelForCausalLM, AutoTokenizer, set_seed
 
     quant = config.quantization
-    tokenizer = AutoTokenizer.from_pretrained(config.base_model)
+    source = base_source(config.base_model)
+    tokenizer = AutoTokenizer.from_pretrained(source)
     kwargs: dict[str, Any] = {"attn_implementation": "sdpa"}
     four_bit = backend.device == "cuda" and quant.load_in_4bit
     if backend.device == "cuda":
@@ -113,7 +121,7 @@ def _load_hf(config: RunConfig, backend: Backend) -> tuple[Any, Any]:
             bnb_4bit_use_double_quant=quant.double_quant,
             bnb_4bit_compute_dtype=getattr(torch, quant.compute_dtype),
         )
-    model = AutoModelForCausalLM.from_pretrained(config.base_model, **kwargs)
+    model = AutoModelForCausalLM.from_pretrained(source, **kwargs)
     if four_bit:
         model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=config.gradient_checkpointing)
     elif config.gradient_checkpointing:

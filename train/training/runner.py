@@ -29,6 +29,7 @@ def run_training(config: RunConfig, config_text: str, argv: list[str], resume: s
     else:
         run = create_run(config, config_text, inputs, argv)
         _say(run, console, f"run folder {run.path}")
+        run.update_manifest(base=_base_identity(config.base_model))
 
     from train.training.backends import (
         choose_backend,
@@ -76,6 +77,16 @@ def run_training(config: RunConfig, config_text: str, argv: list[str], resume: s
     run.update_manifest(finished=time.strftime("%Y-%m-%dT%H:%M:%S%z"), stages=summaries)
     _say(run, console, f"done: adapter in {run.adapter_dir}")
     return run
+
+
+def _base_identity(base_model: str) -> dict[str, str | None]:
+    """Where the base was loaded from and its fingerprint, so `bbj-train export` can refuse to
+    merge the adapter into another base (only for a local folder: a hub id is checked by shapes)."""
+    from train.release.base import base_fingerprint
+    from train.training.backends import base_source
+
+    source = base_source(base_model)
+    return {"source": source, "fingerprint": base_fingerprint(Path(source)) if Path(source).is_dir() else None}
 
 
 def _publish(source: Path, target: Path) -> None:

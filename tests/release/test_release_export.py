@@ -1,0 +1,168 @@
+"""`bbj-train export` end to end on a really trained (tiny) run: merge -> GGUF -> Q4_K_M/Q8_0 ->
+verification -> Modelfile, card, SHA256SUMS; and every refusal before anything is written."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from release_helpers import build_export_model
+
+from train.cli import main
+
+pytestmark = pytest.mark.usefixtures("export_stack")
+NAME = "bbj-test"
+KL_BOUND = 0.3  # a 1.3M-parameter model quantizes worse than a 14B one (default bound: 0.1)
+
+
+@pytest.fixture(scope="module")
+def release(trained_run: Path, tmp_path_factory: pytest.TempPathFactory, export_stack: None) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    code = main(["export", "--run", str(trained_run), "--out", str(out), "--name", NAME,
+                 "--quant", "Q4_K_M", "--quant", "Q8_0", "--keep-f16", "--kl-bound", str(KL_BOUND)])  # fmt: skip
+    assert code == 0
+    return out / NAME
+
+
+def record(release: Path) -> dict[str, Any]:
+    return json.loads((release / "release.json").read_text("utf-8"))
+
+
+def test_release_folder_is_complete_and_nothing_half_written_is_left(release: Path) -> None:
+    names = {p.name for p in release.iterdir()}
+    assert {f"{NAME}-F16.gguf", f"{NAME}-Q4_K_M.gguf", f"{NAME}-Q8_0.gguf", "Modelfile", "README.md", "SHA256SUMS",
+            "release.json", "adapter"} <= names  # fmt: skip
+    assert ".work" not in names
+    assert [p.name for p in release.parent.iterdir()] == [NAME]  # no partial folder beside it
+
+
+def test_sha256sums_cover_every_file(release: Path) -> None:
+    from train.training.rundir import sha256
+
+    listed = dict(line.split("  ", 1)[::-1] for line in (release / "SHA256SUMS").read_text("utf-8").splitlines())
+    files = {p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file() and p.name != "SHA256SUMS"}
+    assert set(listed) == files
+    assert all(sha256(release / name) == digest for name, digest in listed.items())
+
+
+def test_every_file_was_verified_with_numbers_in_the_card(release: Path) -> None:
+    reports = {r["kind"]: r for r in record(release)["verification"]}
+    assert set(reports) == {"F16", "Q4_K_M", "Q8_0"}
+    for kind, file_type in (("F16", 1), ("Q8_0", 7), ("Q4_K_M", 15)):
+        report = reports[kind]
+        assert report["failures"] == []
+        assert report["metadata"] == {"architecture": "qwen2", "file_type": file_type, "pre_tokenizer": "qwen2",
+                                      "eos_token_id": 0, "chat_template_equal": True}  # fmt: skip
+        assert report["tokens"] == {"texts": 4, "equal": True}
+    f16 = reports["F16"]["logits"]
+    assert f16["reference"] == "merged model (float32)" and f16["top1_agreement"] == 1.0 and f16["nmse"] < 1e-4
+    assert f16["decisive_positions"] > 0.9 * f16["positions"]
+    assert reports["Q8_0"]["logits"]["kl_mean"] < reports["Q4_K_M"]["logits"]["kl_mean"] < KL_BOUND
+    card = (release / "README.md").read_text("utf-8")
+    assert f"{reports['Q4_K_M']['logits']['kl_mean']:.3g}" in card
+    assert "## Base model" in card and "## Training" in card and "## Licence" in card and "Intended use" in card
+
+
+def test_q4_k_m_is_real_q4_k(release: Path) -> None:
+    from train.release.quantize import tensor_types
+
+    types = set(tensor_types(release / f"{NAME}-Q4_K_M.gguf").values())
+    assert {"Q4_K", "Q6_K"} <= types and "Q5_0" not in types  # no fallback: sizes are multiples of 256
+
+
+def test_verification_fails_against_the_wrong_model(release: Path, base: Path, trained_run: Path) -> None:
+    """The logit check can fail: the F16 file compared with the UNmerged base."""
+    from transformers import AutoTokenizer
+
+    from train.release.verify import merged_logits, reference_inputs, verify_gguf
+
+    tokenizer = AutoTokenizer.from_pretrained(trained_run / "adapter")
+    template = (trained_run / "adapter" / "chat_template.jinja").read_text("utf-8")
+    inputs = reference_inputs(tokenizer)
+    report, _ = verify_gguf(release / f"{NAME}-F16.gguf", "F16", tokenizer, template, "qwen2", inputs,
+                            merged_logits(base, inputs), "base")  # fmt: skip
+    assert any("NMSE" in failure for failure in report.failures)
+    wrong_kind, _ = verify_gguf(release / f"{NAME}-Q8_0.gguf", "Q4_K_M", tokenizer, "other", "qwen2", inputs,
+                                merged_logits(base, inputs), "base")  # fmt: skip
+    assert any("file_type" in f for f in wrong_kind.failures) and any("chat_template" in f for f in wrong_kind.failures)
+
+
+def test_adapters_name_their_base_by_absolute_path(release: Path, trained_run: Path, base: Path) -> None:
+    for adapter in (trained_run / "adapter", release / "adapter"):
+        config = json.loads((adapter / "adapter_config.json").read_text("utf-8"))
+        assert config["base_model_name_or_path"] == str(base.resolve())
+    assert json.loads((trained_run / "run.json").read_text("utf-8"))["base"]["fingerprint"]
+
+
+def test_modelfile_parses_as_ollama_would(release: Path) -> None:
+    from train.release.modelfile import check_release_modelfile
+
+    modelfile = check_release_modelfile(release / "Modelfile", num_ctx=64)
+    assert modelfile.first("model") == f"./{NAME}-Q4_K_M.gguf"
+    assert modelfile.parameters["temperature"] == 0.2
+
+
+# -- refusals: all before a byte is written --------------------------------------------------------
+def export_fails(capsys: pytest.CaptureFixture[str], out: Path, *args: str) -> str:
+    capsys.readouterr()
+    assert main(["export", "--out", str(out), "--name", NAME, *args]) == 2
+    assert not out.exists() or not any(out.iterdir())
+    return capsys.readouterr().err
+
+
+def test_a_failure_midway_leaves_no_half_release(trained_run: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    from train.release import converter
+    from train.training.errors import fail
+
+    def broken(*args: object) -> None:
+        raise fail("convert", "REL034", "converter crashed")
+
+    monkeypatch.setattr(converter, "convert", broken)
+    err = export_fails(capsys, tmp_path / "dist", "--run", str(trained_run))  # the merge ran, then convert failed
+    assert "REL034" in err
+
+
+def test_refuses_missing_or_remote_base(trained_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    err = export_fails(capsys, tmp_path / "dist", "--run", str(trained_run), "--base", str(tmp_path / "nowhere"))
+    assert "REL010" in err and "folder not found" in err
+    err = export_fails(capsys, tmp_path / "dist", "--run", str(trained_run), "--base", "Qwen/Qwen2.5-Coder-14B")
+    assert "REL010" in err and "never downloads" in err
+
+
+def test_refuses_an_adapter_trained_on_another_base(trained_run: Path, data: dict[str, Path], tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    other = build_export_model(tmp_path / "other-seed", data["corpus"], seed=1)  # same shapes, other weights
+    err = export_fails(capsys, tmp_path / "dist", "--run", str(trained_run), "--base", str(other))
+    assert "REL013" in err and "another base" in err
+
+
+def test_refuses_an_unmergeable_adapter(trained_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run = Path(shutil.copytree(trained_run, tmp_path / "run"))
+    config = run / "adapter" / "adapter_config.json"
+    config.write_text(json.dumps({**json.loads(config.read_text("utf-8")), "use_dora": True}), "utf-8")
+    err = export_fails(capsys, tmp_path / "dist", "--run", str(run))
+    assert "REL021" in err and "DoRA" in err
+
+
+def test_refuses_when_the_disk_is_too_small(trained_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    import collections
+
+    usage = collections.namedtuple("usage", "total used free")
+    monkeypatch.setattr("train.release.base.shutil.disk_usage", lambda path: usage(10**9, 10**9 - 10**6, 10**6))
+    err = export_fails(capsys, tmp_path / "dist", "--run", str(trained_run))
+    assert "REL014" in err and "not enough disk space" in err
+
+
+def test_refuses_an_existing_output_folder(trained_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "dist" / NAME).mkdir(parents=True)
+    (tmp_path / "dist" / NAME / "keep.txt").write_text("mine", "utf-8")
+    capsys.readouterr()
+    assert main(["export", "--out", str(tmp_path / "dist"), "--name", NAME, "--run", str(trained_run)]) == 2
+    assert "REL015" in capsys.readouterr().err
+    assert [p.name for p in (tmp_path / "dist").iterdir()] == [NAME]
+    assert (tmp_path / "dist" / NAME / "keep.txt").read_text("utf-8") == "mine"
