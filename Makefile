@@ -5,12 +5,15 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 PIP_FLAGS ?= -q
 TORCH_VERSION ?= 2.13.0
+# llama-cpp-python is built from its sdist: no multimodal library, no -march=native (portable wheel).
+LLAMA_CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF
+BASE ?=            # release: folder with the 16-bit base safetensors (bbj-train export --base)
 
 BIN := $(VENV)/bin
 LEGACY ?=          # optional: legacy ChatML JSONL to import, clean and add to the split
 CORPUS_SOURCES ?=  # optional: folders of raw BBj source for the Stage 1 corpus
 
-.PHONY: venv dev demo data test bench clean train
+.PHONY: venv dev demo data test bench clean train converter release
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,12 +30,24 @@ $(VENV)/.train: $(VENV)/bin/python pyproject.toml
 	$(PIP) install $(PIP_FLAGS) -e '.[train]'
 	touch $@
 
-# Everything the tests need: dev tools plus the CPU training stack (torch pinned first so
-# pip takes the CPU build on local disk instead of a multi-GB CUDA build).
+# Everything the tests need: dev tools, the CPU training stack (torch pinned first so pip takes
+# the CPU build on local disk instead of a multi-GB CUDA build) and the export stack with its
+# converter cache (llama-cpp-python builds once per machine, then pip's wheel cache serves it).
 $(VENV)/.dev: $(VENV)/bin/python pyproject.toml
 	$(PIP) install $(PIP_FLAGS) torch==$(TORCH_VERSION)
-	$(PIP) install $(PIP_FLAGS) -e '.[dev,train,mcp]'
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PIP) install $(PIP_FLAGS) -e '.[dev,train,mcp,export]'
+	$(BIN)/bbj-train fetch-converter
 	touch $@
+
+# The release stack alone (a GPU machine after `make train`).
+$(VENV)/.export: $(VENV)/bin/python pyproject.toml
+	$(PIP) install $(PIP_FLAGS) torch==$(TORCH_VERSION)
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PIP) install $(PIP_FLAGS) -e '.[train,export]'
+	touch $@
+
+# llama.cpp's converter from the installed llama-cpp-python's sdist, cached for offline exports.
+converter: $(VENV)/.export
+	$(BIN)/bbj-train fetch-converter
 
 venv: $(VENV)/.core
 dev: $(VENV)/.dev
@@ -59,6 +74,10 @@ test: $(VENV)/.dev
 train: data
 	$(PIP) install $(PIP_FLAGS) -e '.[train,gpu]'
 	$(BIN)/bbj-train run --config configs/qwen2.5-coder-14b.toml
+
+# After `make train`: merge + GGUF + Q4_K_M + verification + Modelfile + card into dist/ (docs/release.md).
+release: converter
+	$(BIN)/bbj-train export --config configs/qwen2.5-coder-14b.toml $(if $(strip $(BASE)),--base $(BASE))
 
 bench: $(VENV)/.dev
 	@echo "see docs/benchmarks.md for each benchmark's command"

@@ -12,8 +12,6 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
-from train.commands.run import _report
-
 
 @click.command()
 @click.option("--run", "run_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
@@ -42,28 +40,24 @@ def export(run_dir: Path | None, config_path: Path | None, base: str | None, out
            tokenizer_pre: str | None, kl_bound: float, system: str | None) -> int:  # fmt: skip
     """Export a trained run as GGUF (F16 -> Q4_K_M) with a verified Ollama Modelfile and model card."""
     from train.release.export import ExportOptions, plan_export, run_export
-    from train.training.errors import TrainingError
 
+    # TrainingError is a CurateError: run_cli prints its diagnostics and exits 2.
     console = Console(stderr=True)
-    try:
-        run = run_dir or _newest_run(config_path)
-        options = ExportOptions(run, base, out_root, name, list(dict.fromkeys(quants)), keep_f16, outtype,
-                                llama_cpp_source, tokenizer_pre, system, kl_bound)  # fmt: skip
-        plan = plan_export(options)
-        with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(), TimeRemainingColumn(),
-                      console=console, transient=True) as bars:  # fmt: skip
+    run = run_dir or _newest_run(config_path)
+    options = ExportOptions(run, base, out_root, name, list(dict.fromkeys(quants)), keep_f16, outtype,
+                            llama_cpp_source, tokenizer_pre, system, kl_bound)  # fmt: skip
+    plan = plan_export(options)
+    with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                  console=console, transient=True) as bars:  # fmt: skip
 
-            def progress(label: str, total: int) -> Callable[[int], None]:
-                task = bars.add_task(label, total=total)
-                return lambda done: bars.advance(task, done)
+        def progress(label: str, total: int) -> Callable[[int], None]:
+            task = bars.add_task(label, total=total)
+            return lambda done: bars.advance(task, done)
 
-            def say(message: str) -> None:
-                console.print(f"[dim]bbj-train export:[/dim] {message}", highlight=False)
+        def say(message: str) -> None:
+            console.print(f"[dim]bbj-train export:[/dim] {message}", highlight=False)
 
-            folder = run_export(plan, options, say, progress)
-    except TrainingError as exc:
-        _report(exc.diagnostics)
-        return 2
+        folder = run_export(plan, options, say, progress)
     click.echo(f"release: {folder}")
     _ollama_create(folder, plan.name)
     return 0
@@ -72,15 +66,12 @@ def export(run_dir: Path | None, config_path: Path | None, base: str | None, out
 def _newest_run(config_path: Path | None) -> Path:
     import json
 
-    from train.config import ConfigError, load_config
+    from train.config import load_config
     from train.training.errors import fail
 
     if config_path is None:
         raise click.UsageError("give --run RUN_DIR or --config CONFIG")
-    try:
-        config = load_config(config_path)
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
+    config = load_config(config_path)
     finished = [m.parent for m in sorted(config.output_dir.glob(f"{config.name}-*/run.json"), key=lambda p: p.parent.name)
                 if json.loads(m.read_text("utf-8")).get("finished")]  # fmt: skip
     if not finished:

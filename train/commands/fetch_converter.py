@@ -7,8 +7,6 @@ from pathlib import Path
 
 import click
 
-from train.commands.run import _report
-
 
 @click.command("fetch-converter")
 @click.option("--sdist", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
@@ -16,12 +14,7 @@ from train.commands.run import _report
 def fetch_converter(sdist: Path | None) -> int:
     """Fill the converter cache (the only step of the release path that may use the network)."""
     from train.release import converter
-    from train.training.errors import TrainingError
 
-    try:
-        folder = converter.fetch(sdist)
-    except TrainingError as exc:
-        _report(exc.diagnostics)
-        return 2
+    folder = converter.fetch(sdist)
     click.echo(f"converter for llama-cpp-python {converter.installed_version()} in {folder}")
     return 0

@@ -8,8 +8,6 @@ from pathlib import Path
 
 import click
 
-from train.commands.run import _report
-
 
 @click.command()
 @click.argument("release", type=click.Path(path_type=Path, exists=True))
@@ -20,14 +18,9 @@ from train.commands.run import _report
 def serve(release: Path, port: int, n_ctx: int | None, threads: int | None, alias: str | None) -> int:
     """Serve a release on http://127.0.0.1:PORT/v1 (chat and completions; send max_tokens)."""
     from train.release.serve import exec_server, find_target, server_argv
-    from train.training.errors import TrainingError
 
-    try:
-        target = find_target(release, n_ctx, alias)
-        argv = server_argv(target, port, threads)
-        click.echo(f"serving {target.gguf.name} as {target.alias!r} on http://127.0.0.1:{port}/v1 (n_ctx {target.n_ctx})", err=True)
-        exec_server(argv)
-    except TrainingError as exc:
-        _report(exc.diagnostics)
-        return 2
+    target = find_target(release, n_ctx, alias)
+    argv = server_argv(target, port, threads)
+    click.echo(f"serving {target.gguf.name} as {target.alias!r} on http://127.0.0.1:{port}/v1 (n_ctx {target.n_ctx})", err=True)
+    exec_server(argv)
     return 0  # not reached: exec_server replaces this process

@@ -77,7 +77,7 @@ NIL, NAME, VALUE, PARAMETER, MESSAGE, COMMENT = range(6)
 
 def parse_modelfile(text: str) -> Modelfile:
     """`parser.ParseFile` + the parameter conversion of `Modelfile.CreateRequest`."""
-    commands = _parse_commands(text.removeprefix("\ufeff"))
+    commands = parse_commands(text)
     modelfile = Modelfile(commands)
     for name, args in commands:
         if name in {"model", "license", "template", "system", "adapter", "draft", "renderer", "parser", "requires", "message"}:
@@ -95,7 +95,9 @@ def parse_modelfile(text: str) -> Modelfile:
     return modelfile
 
 
-def _parse_commands(text: str) -> list[tuple[str, str]]:
+def parse_commands(text: str) -> list[tuple[str, str]]:
+    """`parser.ParseFile`: the (name, args) commands; PARAMETER names are not checked here."""
+    text = text.removeprefix("\ufeff")
     commands: list[tuple[str, str]] = []
     state, line, buffer, role, name = NIL, 1, "", "", ""
     for char in text:
