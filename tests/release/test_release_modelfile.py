@@ -14,7 +14,13 @@ import pytest
 
 from train.data.chatml import system_prompt
 from train.data.fim import render_fim
-from train.release.modelfile import ModelfileError, parse_commands, parse_modelfile, qwen25_coder_template, render_modelfile
+from train.release.modelfile import (
+    ModelfileError,
+    parse_commands,
+    parse_modelfile,
+    qwen25_coder_template,
+    render_modelfile,
+)
 
 GO_PROGRAM = Path(__file__).parent / "gotemplate" / "main.go"
 

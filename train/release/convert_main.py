@@ -39,7 +39,7 @@ def main(argv: list[str]) -> int:
 
 
 def _install_fallback(name: str) -> None:
-    from conversion.base import TextModel  # type: ignore[import-not-found]
+    from conversion.base import TextModel
 
     recognise = TextModel.get_vocab_base_pre
 

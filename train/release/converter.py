@@ -74,31 +74,34 @@ def _version_of(folder: Path) -> str | None:
 
 def extract(sdist: Path, target: Path, version: str) -> Path:
     """Unpack the converter files of `sdist` into `target` (atomically: temp folder, rename)."""
-    expected_root = f"llama_cpp_python-{version}/"
     try:
-        archive = tarfile.open(sdist, "r:gz")
+        with tarfile.open(sdist, "r:gz") as archive:
+            return _unpack(archive, sdist, target, version)
     except (tarfile.TarError, OSError) as exc:
         raise fail(str(sdist), "REL031", f"not a readable sdist: {exc}") from None
-    with archive:
-        names = archive.getnames()
-        if not any(name.startswith(expected_root + VENDOR) for name in names):
-            found = names[0].split("/")[0] if names else "empty"
-            raise fail(str(sdist), "REL032", f"sdist is {found}, installed is llama-cpp-python {version}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-        try:
-            prefix = expected_root + VENDOR
-            members = [m for m in archive.getmembers() if m.name.startswith(prefix)
-                       and m.name[len(prefix):].startswith(NEEDED) and (m.isfile() or m.isdir())]  # fmt: skip
-            for member in members:
-                member.name = member.name[len(prefix) :]
-            archive.extractall(staging, members=members, filter="data")
-            (staging / MARKER).write_text(json.dumps({"version": version, "sdist": sdist.name}) + "\n", "utf-8")
-            shutil.rmtree(target, ignore_errors=True)
-            staging.rename(target)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+
+
+def _unpack(archive: tarfile.TarFile, sdist: Path, target: Path, version: str) -> Path:
+    expected_root = f"llama_cpp_python-{version}/"
+    names = archive.getnames()
+    if not any(name.startswith(expected_root + VENDOR) for name in names):
+        found = names[0].split("/")[0] if names else "empty"
+        raise fail(str(sdist), "REL032", f"sdist is {found}, installed is llama-cpp-python {version}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        prefix = expected_root + VENDOR
+        members = [m for m in archive.getmembers() if m.name.startswith(prefix)
+                   and m.name[len(prefix):].startswith(NEEDED) and (m.isfile() or m.isdir())]  # fmt: skip
+        for member in members:
+            member.name = member.name[len(prefix) :]
+        archive.extractall(staging, members=members, filter="data")
+        (staging / MARKER).write_text(json.dumps({"version": version, "sdist": sdist.name}) + "\n", "utf-8")
+        shutil.rmtree(target, ignore_errors=True)
+        staging.rename(target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return target
 
 

@@ -18,9 +18,21 @@ from typing import Any
 from curate.atomic import write_text_atomic
 from train.data.chatml import system_prompt
 from train.release import converter
-from train.release.base import BaseModel, base_fingerprint, check_disk, inspect_base, resolve_base
+from train.release.base import (
+    BaseModel,
+    base_fingerprint,
+    check_disk,
+    inspect_base,
+    resolve_base,
+)
 from train.release.card import data_card, render_card
-from train.release.merge import Adapter, check_fits, load_adapter, merge_into, weight_index
+from train.release.merge import (
+    Adapter,
+    check_fits,
+    load_adapter,
+    merge_into,
+    weight_index,
+)
 from train.release.modelfile import check_release_modelfile, render_modelfile
 from train.release.quantize import QUANTS, quantize
 from train.training.chat import END_OF_TEXT, IM_END
@@ -207,12 +219,12 @@ def _release_record(plan: Plan, folder: Path, shard_hashes: dict[str, str], repo
         "folder": str(plan.out),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "files": {p.name: sha256(p) for p in sorted(folder.glob("*.gguf"))},
-        "base": {"path": str(plan.base.path), "parameters": plan.base.parameters, "fingerprint": base_fingerprint(plan.base.path),
-                 "shards": shard_hashes},  # fmt: skip
+        "base": {"path": str(plan.base.path), "parameters": plan.base.parameters,
+                 "fingerprint": base_fingerprint(plan.base.path), "shards": shard_hashes},
         "run": {"folder": str(plan.run.path), "config_name": plan.config.get("name"), "base_model": plan.manifest.get("base_model"),
-                "finished": plan.manifest.get("finished"), "stages": plan.manifest.get("stages"), "inputs": inputs},  # fmt: skip
+                "finished": plan.manifest.get("finished"), "stages": plan.manifest.get("stages"), "inputs": inputs},
         "adapter": {"r": plan.adapter.rank, "alpha": plan.adapter.alpha, "rslora": plan.adapter.rslora,
-                    "modules": len(plan.adapter.modules)},  # fmt: skip
+                    "modules": len(plan.adapter.modules)},
         "num_ctx": num_ctx,
         "verification": [r.to_json() for r in reports],
         "timings_s": {step: round(seconds, 2) for step, seconds in timings.items()},

@@ -22,7 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from train.release.safetensors_stream import StreamWriter, TensorInfo, iter_tensors, read_header
+from train.release.safetensors_stream import (
+    StreamWriter,
+    TensorInfo,
+    iter_tensors,
+    read_header,
+)
 from train.training.errors import fail
 
 PEFT_PREFIX = "base_model.model."
@@ -91,8 +96,8 @@ def _refuse_unmergeable_config(path: Path, config: dict[str, Any]) -> None:
     checks = [
         (config.get("peft_type") != "LORA", f"peft_type {config.get('peft_type')!r}: only LoRA adapters merge"),
         (bool(config.get("use_dora")), "DoRA adapter: its magnitude vector rescales the weight, not a plain sum"),
-        (bool(config.get("modules_to_save")), f"modules_to_save {config.get('modules_to_save')}: fully trained "
-         "modules are not merged here"),
+        (bool(config.get("modules_to_save")),
+         f"modules_to_save {config.get('modules_to_save')}: fully trained modules are not merged here"),
         (config.get("bias", "none") != "none", f"bias = {config.get('bias')!r}: trained biases are not merged here"),
         (bool(config.get("fan_in_fan_out")), "fan_in_fan_out layers (Conv1D) are not merged here"),
         (bool(config.get("lora_bias")), "lora_bias = true: trained LoRA biases are not merged here"),

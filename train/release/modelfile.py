@@ -213,7 +213,8 @@ def check_release_modelfile(path: Path, num_ctx: int) -> Modelfile:
         problems.append(f"FROM {source} is not a GGUF file next to the Modelfile")
     if modelfile.first("template") != qwen25_coder_template():
         problems.append("TEMPLATE is not the qwen2.5-coder template")
-    if sorted(modelfile.parameters.get("stop", [])) != sorted([IM_END, END_OF_TEXT]):  # type: ignore[arg-type]
+    stops = modelfile.parameters.get("stop", [])
+    if not isinstance(stops, list) or sorted(stops) != sorted([IM_END, END_OF_TEXT]):
         problems.append(f"stop must be {IM_END} and {END_OF_TEXT}")
     if modelfile.parameters.get("num_ctx") != num_ctx:
         problems.append(f"num_ctx must be {num_ctx}")
