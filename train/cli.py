@@ -15,6 +15,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "split": ("train.commands.split:split", "Split records into train/validation/test without leakage."),
     "corpus": ("train.commands.corpus:corpus", "Build the Stage 1 raw BBj corpus (dedupe, filters, FIM)."),
     "run": ("train.commands.run:run", "Train the QLoRA adapter: Stage 1 continued pretraining, Stage 2 SFT."),
+    "eval": ("train.commands.eval:eval_group", "Evaluate models: compile@1 by category vs baselines, repair, HumanEval."),
     "tiny-model": ("train.commands.tiny_model:tiny_model", "Build a tiny random Qwen2 model for the CPU demo and tests."),
     "export": ("train.commands.export:export", "Merge, convert to GGUF, quantize, verify and package a trained run."),
     "fetch-converter": ("train.commands.fetch_converter:fetch_converter", "Cache llama.cpp's converter for offline exports."),

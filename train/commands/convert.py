@@ -8,9 +8,12 @@ from pathlib import Path
 import click
 
 from train.commands.options import (
+    benchmark_cases,
+    benchmark_options,
     chosen_statuses,
     config_option,
     prepare_out_dir,
+    report_benchmark_drops,
     resolve_config,
     status_options,
 )
@@ -23,7 +26,11 @@ from train.commands.options import (
 @config_option
 @click.option("--strict", is_flag=True, help="Exit 1 when any example was skipped as invalid.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="Worker processes for large sets (default: CPU count).")
-def convert(paths: tuple[Path, ...], out_dir: Path, statuses: tuple[str, ...], all_statuses: bool, config_file: Path | None, strict: bool, jobs: int | None) -> None:
+@benchmark_options
+def convert(
+    paths: tuple[Path, ...], out_dir: Path, statuses: tuple[str, ...], all_statuses: bool, config_file: Path | None, strict: bool, jobs: int | None,
+    benchmarks: tuple[Path, ...], no_benchmark_guard: bool,
+) -> None:  # fmt: skip
     """Convert examples (default: training-data) to ChatML records in OUT/examples.jsonl."""
     from train.data.card import (
         build_card,
@@ -32,31 +39,38 @@ def convert(paths: tuple[Path, ...], out_dir: Path, statuses: tuple[str, ...], a
         write_card,
         write_jsonl,
     )
+    from train.data.benchmark_guard import drop_benchmark_leaks
+    from train.data.card import file_entry
     from train.data.convert import convert_paths
 
     chosen = chosen_statuses(statuses, all_statuses)
     roots = list(paths) or [Path("training-data")]
     config = resolve_config(roots, config_file)
+    cases, bench_files = benchmark_cases(benchmarks, no_benchmark_guard)
     converted = convert_paths(roots, config, chosen, jobs)
-    records, skipped = converted.records, converted.skipped
+    records, leaked = drop_benchmark_leaks(converted.records, cases, lambda r: r["meta"]["id"])
+    skipped = converted.skipped
+    report_benchmark_drops(leaked)
     for diag in skipped:
         click.echo(f"{diag.render()} (skipped)", err=True)
     prepare_out_dir(out_dir)
     output = write_jsonl(out_dir / "examples.jsonl", records)
     inputs = [{"path": ", ".join(root.as_posix() for root in roots), "files": converted.files, "sha256": digest_of(converted.inputs)}]
+    inputs += [file_entry(path) for path in bench_files]
     counts = {
         "records": len(records),
         "skipped_invalid": len(skipped),
         "filtered_by_status": converted.filtered_by_status,
+        "dropped_benchmark_near_duplicates": len(leaked),
         "by_type": dict(sorted(Counter(r["meta"]["type"] for r in records).items())),
         "by_generation": dict(sorted(Counter(_generation(r["meta"]["generation"]) for r in records).items())),
     }
     card = build_card(
         "ChatML records from curated examples", click_command_line(), inputs, [output], counts,
-        statuses=list(chosen) if chosen else "all", skipped=[d.to_json() for d in skipped],
+        statuses=list(chosen) if chosen else "all", skipped=[d.to_json() for d in skipped], benchmark_drops=leaked,
     )  # fmt: skip
     write_card(out_dir, card)
-    click.echo(f"converted {len(records)} examples -> {out_dir / 'examples.jsonl'} ({len(skipped)} skipped as invalid, {converted.filtered_by_status} filtered by status)")
+    click.echo(f"converted {len(records)} examples -> {out_dir / 'examples.jsonl'} ({len(skipped)} skipped as invalid, {converted.filtered_by_status} filtered by status, {len(leaked)} dropped as benchmark near duplicates)")
     if strict and skipped:
         raise click.exceptions.Exit(1)
 

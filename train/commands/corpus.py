@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 from train.commands.options import (
+    benchmark_cases,
+    benchmark_options,
     chosen_statuses,
     config_option,
     resolve_config,
@@ -28,14 +30,15 @@ from train.commands.options import (
 @click.option("--no-near-dedupe", is_flag=True, help="Only drop exact duplicates.")
 @click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False), help="Report JSON (default: <out stem>.report.json beside OUT).")
 @config_option
+@benchmark_options
 def corpus(
     sources: tuple[Path, ...], out_file: Path, extensions: tuple[str, ...], example_paths: tuple[Path, ...], statuses: tuple[str, ...],
     all_statuses: bool, syntax_filter: bool, split_dir: Path | None, fim_rate: float, seed: int, no_near_dedupe: bool,
-    report_path: Path | None, config_file: Path | None,
+    report_path: Path | None, config_file: Path | None, benchmarks: tuple[Path, ...], no_benchmark_guard: bool,
 ) -> None:  # fmt: skip
     """Build the corpus from folders of BBj SOURCES and/or --from-examples."""
     from curate.atomic import write_text_atomic
-    from train.data.card import build_card, click_command_line, write_card, write_jsonl
+    from train.data.card import build_card, click_command_line, file_entry, write_card, write_jsonl
     from train.data.corpus import (
         DEFAULT_EXTENSIONS,
         CorpusOptions,
@@ -51,6 +54,9 @@ def corpus(
         raise click.UsageError("give source folders, --from-examples, or both")
     if split_dir is not None and not (split_dir / "test.jsonl").is_file():
         raise click.UsageError(f"--decontaminate {split_dir}: no test.jsonl there (give a folder written by `bbj-train split`)")
+    from train.data.benchmark_guard import benchmark_code_blocks
+
+    cases, bench_files = benchmark_cases(benchmarks, no_benchmark_guard)
     result = CorpusResult()
     documents = collect_sources(list(sources), DEFAULT_EXTENSIONS + extensions, result)
     if example_paths:
@@ -61,7 +67,7 @@ def corpus(
             click.echo(f"{diag.render()} (skipped)", err=True)
         documents += documents_from_examples(loaded.examples)
     read = len(documents) + len(result.dropped)
-    options = CorpusOptions(syntax_filter, split_dir, fim_rate, seed, not no_near_dedupe)
+    options = CorpusOptions(syntax_filter, split_dir, fim_rate, seed, not no_near_dedupe, benchmark_code_blocks(cases))
     build_corpus(documents, options, result)
     out_file.parent.mkdir(parents=True, exist_ok=True)
     records = samples(result.documents, fim_rate, seed)
@@ -74,6 +80,7 @@ def corpus(
     write_text_atomic(report_path, json.dumps({**counts, "dropped_documents": result.dropped}, indent=1, ensure_ascii=False) + "\n")
     inputs = [_input_entry(p, [d for d in documents if "example" not in d.meta and d.id.startswith(p.as_posix())]) for p in sources]
     inputs += [_input_entry(p, [d for d in documents if "example" in d.meta]) for p in example_paths]
+    inputs += [file_entry(path) for path in bench_files]
     card = build_card("Stage 1 BBj corpus", click_command_line(), inputs, [output], counts, report=report_path.as_posix(), fim={"rate": fim_rate, "seed": seed, "format": "PSM"})
     write_card(out_file.parent, card, stem=f"{out_file.stem}.card")
     click.echo(f"corpus: {len(result.documents)} of {read} documents kept ({counts['fim_samples']} as FIM samples) -> {out_file} (report: {report_path})")

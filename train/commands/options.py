@@ -52,3 +52,29 @@ def prepare_out_dir(out: Path) -> Path:
         raise click.UsageError(f"--out {out} exists and is not a folder")
     out.mkdir(parents=True, exist_ok=True)
     return out
+
+
+def benchmark_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """`--benchmark FILE` (repeatable; default: the shipped benchmark when present) and `--no-benchmark-guard`."""
+    func = click.option("--no-benchmark-guard", is_flag=True, help="Do not drop records that near-duplicate a benchmark case.")(func)
+    return click.option(
+        "--benchmark", "benchmarks", multiple=True, type=click.Path(path_type=Path, dir_okay=False, exists=True),
+        help="Eval case file whose cases must stay out of training (default: benchmark/bbj-bench-v1.jsonl when present).",
+    )(func)  # fmt: skip
+
+
+def benchmark_cases(benchmarks: tuple[Path, ...], disabled: bool) -> tuple[list[Any], list[Path]]:
+    """(cases, files) to guard against; a broken case file is a usage error naming its line."""
+    from train.data.benchmark_guard import benchmark_paths, load_benchmark
+    from train.eval.cases import CaseError
+
+    paths = benchmark_paths(benchmarks, disabled)
+    try:
+        return load_benchmark(paths), paths
+    except CaseError as exc:
+        raise click.UsageError(f"benchmark file is not valid:\n{exc}") from None
+
+
+def report_benchmark_drops(dropped: list[dict[str, str]]) -> None:
+    for entry in dropped:
+        click.echo(f"{entry['id']}: dropped, near duplicate of benchmark case {entry['reason'].split(':', 1)[1]}", err=True)

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
-from train.commands.options import prepare_out_dir
+from train.commands.options import benchmark_cases, benchmark_options, prepare_out_dir, report_benchmark_drops
 
 T = TypeVar("T")
 
@@ -21,16 +21,23 @@ T = TypeVar("T")
 @click.option("--salt", default="bbj-split-v1", show_default=True, help="Hash salt; change it only to draw a new split on purpose.")
 @click.option("--no-dedupe", is_flag=True, help="Do not keep near-duplicate clusters together (the leak check still runs).")
 @click.option("--check-only", is_flag=True, help="Only check an existing split folder for test/train leakage.")
-def split(inputs: tuple[Path, ...], out_dir: Path | None, ratios: str, salt: str, no_dedupe: bool, check_only: bool) -> None:
+@benchmark_options
+def split(
+    inputs: tuple[Path, ...], out_dir: Path | None, ratios: str, salt: str, no_dedupe: bool, check_only: bool,
+    benchmarks: tuple[Path, ...], no_benchmark_guard: bool,
+) -> None:  # fmt: skip
     """Split the records of INPUTS (JSONL files, or folders of them) into OUT/{train,validation,test}.jsonl.
 
-    Exit status 1 when a test record has a near duplicate in train."""
+    Records that near-duplicate a benchmark case are dropped and reported. Exit status 1 when a
+    test record has a near duplicate in train."""
+    from train.data.benchmark_guard import drop_benchmark_leaks
     from train.data.split import (
         assign,
         find_split_leaks,
         parse_ratios,
         read_records,
         read_split,
+        record_id,
     )
 
     if check_only:
@@ -47,11 +54,14 @@ def split(inputs: tuple[Path, ...], out_dir: Path | None, ratios: str, salt: str
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--ratios") from None
     records, files = _read(lambda: read_records(list(inputs)))
+    cases, bench_files = benchmark_cases(benchmarks, no_benchmark_guard)
+    records, leaked = drop_benchmark_leaks(records, cases, record_id)
+    report_benchmark_drops(leaked)
     result = assign(records, fractions, salt, dedupe=not no_dedupe)
     _fail_on_leaks(find_split_leaks(result.splits))
-    manifest = _write(prepare_out_dir(out_dir), result, files, fractions, salt)
+    manifest = _write(prepare_out_dir(out_dir), result, files + bench_files, fractions, salt, leaked)
     sizes = ", ".join(f"{name} {count}" for name, count in manifest["counts"].items())
-    click.echo(f"split {len(records)} records: {sizes}; {result.clusters} near-duplicate clusters kept whole -> {out_dir}")
+    click.echo(f"split {len(records)} records: {sizes}; {result.clusters} near-duplicate clusters kept whole; {len(leaked)} dropped as benchmark near duplicates -> {out_dir}")
 
 
 def _read(load: Callable[[], T]) -> T:
@@ -72,7 +82,7 @@ def _fail_on_leaks(pairs: list[Any]) -> None:
     raise click.exceptions.Exit(1)
 
 
-def _write(out_dir: Path, result: Any, files: list[Path], fractions: tuple[float, float, float], salt: str) -> dict[str, Any]:
+def _write(out_dir: Path, result: Any, files: list[Path], fractions: tuple[float, float, float], salt: str, benchmark_drops: list[dict[str, str]]) -> dict[str, Any]:
     """The three split files, manifest.json and a human card.md rendered from it."""
     from curate.atomic import write_text_atomic
     from train.data.card import (
@@ -93,7 +103,7 @@ def _write(out_dir: Path, result: Any, files: list[Path], fractions: tuple[float
             "ratios": dict(zip(SPLITS, fractions)), "salt": salt,
             "near_duplicate_clusters": result.clusters, "records_moved_to_their_cluster": result.moved_by_cluster,
         },
-        by_category=category_counts(result.splits), by_stratum=result.by_stratum, leaks=[],
+        by_category=category_counts(result.splits), by_stratum=result.by_stratum, leaks=[], benchmark_drops=benchmark_drops,
     )  # fmt: skip
     write_text_atomic(out_dir / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     write_text_atomic(out_dir / "card.md", render_card(manifest))

@@ -37,6 +37,7 @@ class CorpusOptions:
     fim_rate: float = 0.0
     seed: int = 0
     near_dedupe: bool = True
+    benchmark_blocks: list[tuple[str, str]] = field(default_factory=list)  # (case id#n, reference code)
 
 
 @dataclass
@@ -110,7 +111,9 @@ def build_corpus(documents: list[Document], options: CorpusOptions, result: Corp
     if options.syntax_filter:
         survivors = _syntax_filter(survivors, result)
     if options.test_split is not None:
-        survivors = _decontaminate(survivors, options.test_split, result)
+        survivors = _decontaminate(survivors, test_code_blocks(options.test_split), result, "test")
+    if options.benchmark_blocks:
+        survivors = _decontaminate(survivors, options.benchmark_blocks, result, "benchmark")
     if options.near_dedupe and len(survivors) > 1:
         survivors = _near_dedupe(survivors, result)
     result.documents = survivors
@@ -148,23 +151,24 @@ def test_code_blocks(split_dir: Path) -> list[tuple[str, str]]:
     return blocks
 
 
-def _decontaminate(documents: list[Document], split_dir: Path, result: CorpusResult) -> list[Document]:
+def _decontaminate(documents: list[Document], blocks: list[tuple[str, str]], result: CorpusResult, what: str) -> list[Document]:
+    """Drop documents holding a long block verbatim or near-duplicating one; `what` names the
+    blocks' origin in the reason (contains-test-code, benchmark-near-duplicate, ...)."""
     from curate.dedupe import Item, find_leaks
 
-    blocks = test_code_blocks(split_dir)
     contaminated: dict[str, str] = {}
     long_blocks = [(bid, squeezed) for bid, code in blocks if (squeezed := _squeeze(code)).count("\n") + 1 >= MIN_CONTAINED_LINES]
     for doc in documents:
         squeezed_doc = f"\n{_squeeze(doc.text)}\n"
         for block_id, squeezed in long_blocks:
             if f"\n{squeezed}\n" in squeezed_doc:
-                contaminated[doc.id] = f"contains-test-code:{block_id}"
+                contaminated[doc.id] = f"contains-{what}-code:{block_id}"
                 break
     if blocks:
         items = [Item(doc.id, doc.text, "source", order=float(n)) for n, doc in enumerate(documents)]
         others = [Item(block_id, code, "source") for block_id, code in blocks]
         for pair in find_leaks(items, others):
-            contaminated.setdefault(pair.a, f"test-near-duplicate:{pair.b}")
+            contaminated.setdefault(pair.a, f"{what}-near-duplicate:{pair.b}")
     for doc in documents:
         if doc.id in contaminated:
             result.drop(doc.id, contaminated[doc.id])
