@@ -10,7 +10,7 @@ from itertools import combinations
 from pathlib import Path
 
 import pytest
-from conftest import GREEDY, SAMPLED, eval_toml, script
+from eval_helpers import GREEDY, SAMPLED, eval_toml, script
 from openai_server import scripted_server
 
 from train.eval.config import EvalConfig, load_eval_config
@@ -59,7 +59,7 @@ def test_compile_at_1_counts_greedy_first_drafts_with_statuses(report: tuple[Pat
 
 def test_compile_at_k_equals_brute_force_over_k_subsets(report: tuple[Path, dict, list]) -> None:
     _, result, rows = report
-    from conftest import OK
+    from eval_helpers import OK
 
     metrics = result["models"][0]["metrics"]
     for k in (1, 2, 4):

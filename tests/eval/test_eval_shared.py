@@ -8,7 +8,13 @@ import sys
 
 from openai_server import Reply, scripted_server
 
-from train.eval.client import STOP_SEQUENCES, ChatClient, ChatRequest, Completion, GenerationParams
+from train.eval.client import (
+    STOP_SEQUENCES,
+    ChatClient,
+    ChatRequest,
+    Completion,
+    GenerationParams,
+)
 from train.eval.extract import extract_code
 from train.eval.judge import Judge
 from train.eval.prompts import render_prompt, task_messages

@@ -29,14 +29,16 @@ def _share(rows: Sequence[Row], hit: Any) -> Rate:
 
 
 def compile_at_k(rows: Iterable[Row], k: int) -> Rate:
-    """Mean over code cases of the unbiased pass@k over their sampled drafts (sample >= 1)."""
+    """Mean over code cases of the unbiased pass@k over their sampled drafts (sample >= 1), with
+    the Wilson interval of that mean over the cases (a bootstrap collapses to a point when every
+    case scores 0 or 1, which small sets often do)."""
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for r in rows:
         if r["expects"] == "code" and r["round"] == 0 and r["sample"] >= 1:
             counts[r["case_id"]][0] += 1
             counts[r["case_id"]][1] += r["status"] == "ok"
     per_case = [pass_at_k(n, c, k) for n, c in counts.values() if n >= k]
-    return bootstrap_mean(per_case)
+    return wilson(sum(per_case), len(per_case))
 
 
 def repaired(rows: Iterable[Row]) -> Rate:

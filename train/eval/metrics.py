@@ -40,8 +40,9 @@ class Rate:
         return {"value": self.value, "low": self.low, "high": self.high, "n": self.n, "hits": self.hits, "interval": self.method}
 
 
-def wilson(hits: int, n: int, z: float = Z95) -> Rate:
-    """Wilson score interval: honest at 0 and 1 and for the small sets a BBj benchmark has."""
+def wilson(hits: float, n: int, z: float = Z95) -> Rate:
+    """Wilson score interval: honest at 0 and 1 and for the small sets a BBj benchmark has.
+    `hits` may be fractional (a mean of per-case probabilities times n)."""
     if n == 0:
         return Rate(None, None, None, 0, 0)
     p = hits / n

@@ -40,7 +40,7 @@ def validate_cases(cases: Sequence[EvalCase], judge: Judge) -> list[Diagnostic]:
     `must_call`; a code case's reference holds code at all."""
     problems: list[Diagnostic] = []
     blocks = [(case, code) for case in cases for code in reference_programs(case.reference or "")]
-    for (case, code), verdict in zip(blocks, judge.judge_many([code for _, code in blocks])):
+    for (case, _), verdict in zip(blocks, judge.judge_many([code for _, code in blocks])):
         if not verdict.passed:
             problems.append(_problem(case, REFERENCE_FAILS, f"reference code fails the compile check ({judge.checker.describe()}):\n{render_diagnostics(verdict.diagnostics)}"))
     for case in cases:

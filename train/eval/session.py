@@ -14,10 +14,19 @@ from typing import Any
 from curate.atomic import write_text_atomic
 from train.eval.aggregate import categories, model_metrics
 from train.eval.cache import CompletionCache
-from train.eval.cases import BAD_FIELD, NO_CASES, REPEATED_ID, CaseError, EvalCase, case_problem, cases_from_split, load_case_file
+from train.eval.cases import (
+    BAD_FIELD,
+    NO_CASES,
+    REPEATED_ID,
+    CaseError,
+    EvalCase,
+    case_problem,
+    cases_from_split,
+    load_case_file,
+)
+from train.eval.client import GenerationParams
 from train.eval.config import EvalConfig
 from train.eval.judge import Judge
-from train.eval.client import GenerationParams
 from train.eval.runner import Job, ModelRun, Tracker, generate, no_progress, run_model
 
 Factory = Callable[..., Any]
@@ -78,7 +87,7 @@ def run_humaneval(run: ModelRun, backend: Any, config: EvalConfig, cache: Comple
     from train.eval.sandbox import Limits
 
     problems = load_problems(config.humaneval_limit)
-    params = GenerationParams(max(config.max_tokens, 512), 0.0, 1.0)
+    params = GenerationParams(config.max_tokens, 0.0, 1.0)
     jobs = [Job(EvalCase(p["task_id"], messages_for(p), "python", "completion", "humaneval", source="humaneval"), 0, 0, messages_for(p), params) for p in problems]
     completions = generate(backend, jobs, cache, run, tracker, f"{run.spec.name}: HumanEval")
     replies = [c.text if c.status == "ok" else None for c in completions]
