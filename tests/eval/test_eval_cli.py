@@ -80,7 +80,15 @@ def test_report_rerenders_and_compare_lists_flipped_cases(tmp_path: Path, case_f
     assert "1 fixed, 0 broken" in out and "| g2 | syntax-error | ok | fixed |" in out
     (folders[0] / "report.md").unlink()
     assert main(["eval", "report", str(folders[0])]) == 0
-    assert "| Model | compile@1 | Qualitative | Date | Notes |" in (folders[0] / "report.md").read_text()
+    table = (folders[0] / "report.md").read_text().split("## Details")[0]
+    assert "| Model | compile@1 | Qualitative | Date | Notes |" in table and "(n=" not in table
+    from curate.rating.store import Rating, append_rating
+
+    scores = {"code_quality": 4, "idiomatic": 3}
+    append_rating(folders[0], Rating("g1", "ann", "scripted", "other", {"scripted": scores, "other": scores}, "scripted"))
+    assert main(["eval", "report", str(folders[0])]) == 0
+    row = next(line for line in (folders[0] / "report.md").read_text().splitlines() if line.startswith("| scripted |"))
+    assert "code 4.0" in row and "(n=1)" in row
 
 
 def test_bad_case_files_fail_with_file_line_and_code(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

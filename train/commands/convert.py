@@ -32,15 +32,15 @@ def convert(
     benchmarks: tuple[Path, ...], no_benchmark_guard: bool,
 ) -> None:  # fmt: skip
     """Convert examples (default: training-data) to ChatML records in OUT/examples.jsonl."""
+    from train.data.benchmark_guard import drop_benchmark_leaks
     from train.data.card import (
         build_card,
         click_command_line,
         digest_of,
+        file_entry,
         write_card,
         write_jsonl,
     )
-    from train.data.benchmark_guard import drop_benchmark_leaks
-    from train.data.card import file_entry
     from train.data.convert import convert_paths
 
     chosen = chosen_statuses(statuses, all_statuses)
@@ -56,7 +56,6 @@ def convert(
     prepare_out_dir(out_dir)
     output = write_jsonl(out_dir / "examples.jsonl", records)
     inputs = [{"path": ", ".join(root.as_posix() for root in roots), "files": converted.files, "sha256": digest_of(converted.inputs)}]
-    inputs += [file_entry(path) for path in bench_files]
     counts = {
         "records": len(records),
         "skipped_invalid": len(skipped),
@@ -67,10 +66,14 @@ def convert(
     }
     card = build_card(
         "ChatML records from curated examples", click_command_line(), inputs, [output], counts,
-        statuses=list(chosen) if chosen else "all", skipped=[d.to_json() for d in skipped], benchmark_drops=leaked,
+        statuses=list(chosen) if chosen else "all", skipped=[d.to_json() for d in skipped],
+        benchmark_files=[file_entry(path) for path in bench_files], benchmark_drops=leaked,
     )  # fmt: skip
     write_card(out_dir, card)
-    click.echo(f"converted {len(records)} examples -> {out_dir / 'examples.jsonl'} ({len(skipped)} skipped as invalid, {converted.filtered_by_status} filtered by status, {len(leaked)} dropped as benchmark near duplicates)")
+    click.echo(
+        f"converted {len(records)} examples -> {out_dir / 'examples.jsonl'} ({len(skipped)} skipped as invalid, "
+        f"{converted.filtered_by_status} filtered by status, {len(leaked)} dropped as benchmark near duplicates)"
+    )
     if strict and skipped:
         raise click.exceptions.Exit(1)
 

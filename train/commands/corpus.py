@@ -80,8 +80,8 @@ def corpus(
     write_text_atomic(report_path, json.dumps({**counts, "dropped_documents": result.dropped}, indent=1, ensure_ascii=False) + "\n")
     inputs = [_input_entry(p, [d for d in documents if "example" not in d.meta and d.id.startswith(p.as_posix())]) for p in sources]
     inputs += [_input_entry(p, [d for d in documents if "example" in d.meta]) for p in example_paths]
-    inputs += [file_entry(path) for path in bench_files]
-    card = build_card("Stage 1 BBj corpus", click_command_line(), inputs, [output], counts, report=report_path.as_posix(), fim={"rate": fim_rate, "seed": seed, "format": "PSM"})
+    card = build_card("Stage 1 BBj corpus", click_command_line(), inputs, [output], counts, report=report_path.as_posix(), fim={"rate": fim_rate, "seed": seed, "format": "PSM"},
+                      benchmark_files=[file_entry(path) for path in bench_files])  # fmt: skip
     write_card(out_file.parent, card, stem=f"{out_file.stem}.card")
     click.echo(f"corpus: {len(result.documents)} of {read} documents kept ({counts['fim_samples']} as FIM samples) -> {out_file} (report: {report_path})")
 

@@ -59,7 +59,7 @@ def split(
     report_benchmark_drops(leaked)
     result = assign(records, fractions, salt, dedupe=not no_dedupe)
     _fail_on_leaks(find_split_leaks(result.splits))
-    manifest = _write(prepare_out_dir(out_dir), result, files + bench_files, fractions, salt, leaked)
+    manifest = _write(prepare_out_dir(out_dir), result, files, fractions, salt, {"files": bench_files, "drops": leaked})
     sizes = ", ".join(f"{name} {count}" for name, count in manifest["counts"].items())
     click.echo(f"split {len(records)} records: {sizes}; {result.clusters} near-duplicate clusters kept whole; {len(leaked)} dropped as benchmark near duplicates -> {out_dir}")
 
@@ -82,7 +82,7 @@ def _fail_on_leaks(pairs: list[Any]) -> None:
     raise click.exceptions.Exit(1)
 
 
-def _write(out_dir: Path, result: Any, files: list[Path], fractions: tuple[float, float, float], salt: str, benchmark_drops: list[dict[str, str]]) -> dict[str, Any]:
+def _write(out_dir: Path, result: Any, files: list[Path], fractions: tuple[float, float, float], salt: str, benchmark: dict[str, Any]) -> dict[str, Any]:
     """The three split files, manifest.json and a human card.md rendered from it."""
     from curate.atomic import write_text_atomic
     from train.data.card import (
@@ -103,7 +103,8 @@ def _write(out_dir: Path, result: Any, files: list[Path], fractions: tuple[float
             "ratios": dict(zip(SPLITS, fractions)), "salt": salt,
             "near_duplicate_clusters": result.clusters, "records_moved_to_their_cluster": result.moved_by_cluster,
         },
-        by_category=category_counts(result.splits), by_stratum=result.by_stratum, leaks=[], benchmark_drops=benchmark_drops,
+        by_category=category_counts(result.splits), by_stratum=result.by_stratum, leaks=[],
+        benchmark_files=[file_entry(f) for f in benchmark["files"]], benchmark_drops=benchmark["drops"],
     )  # fmt: skip
     write_text_atomic(out_dir / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     write_text_atomic(out_dir / "card.md", render_card(manifest))

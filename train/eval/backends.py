@@ -66,6 +66,7 @@ class TransformersBackend:
     def __init__(self, spec: ModelSpec) -> None:
         assert spec.model
         self.spec = spec
+        self.model_name: str = spec.model
         self.adapter = spec.resolved_adapter()
         local = Path(spec.model)
         self.identity = {
@@ -83,7 +84,7 @@ class TransformersBackend:
 
         from train.training.chat import END_OF_TEXT, IM_END
 
-        source = str(self.adapter) if self.adapter and (self.adapter / "tokenizer_config.json").is_file() else self.spec.model
+        source = str(self.adapter) if self.adapter and (self.adapter / "tokenizer_config.json").is_file() else self.model_name
         tokenizer = AutoTokenizer.from_pretrained(source)
         tokenizer.padding_side = "left"
         if tokenizer.pad_token is None:
@@ -99,7 +100,7 @@ class TransformersBackend:
                 )
         else:
             kwargs.update(dtype=torch.float32)
-        model = AutoModelForCausalLM.from_pretrained(self.spec.model, **kwargs)
+        model: Any = AutoModelForCausalLM.from_pretrained(self.model_name, **kwargs)
         if self.adapter:
             from peft import PeftModel
 

@@ -157,9 +157,10 @@ def case_from_record(record: dict[str, Any]) -> EvalCase | None:
     if not users:
         return None
     last = users[-1]
-    meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
+    raw_meta = record.get("meta")
+    meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
     reply = messages[last + 1]["content"] if last + 1 < len(messages) and messages[last + 1].get("role") == "assistant" else None
-    kind = meta.get("type") if meta.get("type") in TYPES else "completion"
+    kind = str(meta.get("type")) if meta.get("type") in TYPES else "completion"
     return EvalCase(
         f"test-{meta.get('id')}", [{"role": str(m["role"]), "content": str(m.get("content") or "")} for m in messages[: last + 1]],
         _generation_of(meta), kind, str(meta.get("difficulty") or "unknown"), meta.get("topic"), meta.get("from_generation"),

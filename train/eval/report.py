@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from curate.atomic import write_text_atomic
+from curate.rating.aggregate import qualitative_cell
 
 SAMPLES = "samples.jsonl"
 REPORT_JSON = "report.json"
@@ -37,28 +38,11 @@ def _mean(rate: dict[str, Any] | None, digits: int = 1) -> str:
     return f"{rate['value']:.{digits}f} [{rate['low']:.{digits}f}-{rate['high']:.{digits}f}]"
 
 
-def qualitative_cell(summary: dict[str, Any] | None) -> str:
-    """The Qualitative column from `curate.rating.qualitative_summary` (empty without ratings)."""
-    if not summary or not summary.get("ratings"):
-        return ""
-    means = summary.get("mean") or {}
-    parts = [f"{key} {value:.2f}" for key, value in means.items() if isinstance(value, (int, float))]
-    win = summary.get("win_rate") or {}
-    if isinstance(win.get("value"), (int, float)):
-        parts.append(f"win {100 * win['value']:.0f}%")
-    return f"{'; '.join(parts)} ({summary['ratings']} ratings)"
-
-
 def load_qualitative(run_dir: Path) -> Qualitative | None:
-    """The human ratings summary when the rating module and ratings exist, else None."""
-    try:
-        from curate.rating import qualitative_summary  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    if not (run_dir / "ratings.jsonl").is_file():
-        return None
-    result: Qualitative = qualitative_summary(run_dir)
-    return result
+    """The human ratings summary (`curate.rating`, the blind review of this run) when any exist."""
+    from curate.rating import qualitative_summary
+
+    return qualitative_summary(run_dir) or None
 
 
 def render_markdown(report: dict[str, Any], qualitative: Qualitative | None = None) -> str:
@@ -77,7 +61,7 @@ def render_markdown(report: dict[str, Any], qualitative: Qualitative | None = No
         he = model.get("humaneval")
         if he:
             notes.append(f"HumanEval pass@1 {pct(he['pass@1'], False)}")
-        cell = qualitative_cell((qualitative or {}).get(model["name"]))
+        cell = qualitative_cell((qualitative or {}).get(model["name"]))  # empty until experts rate the run
         lines.append(f"| {model['name']} | {pct(model['metrics']['compile@1'])} | {cell} | {date} | {'; '.join(n for n in notes if n)} |")
     lines += ["", "## Details", ""]
     ks = sorted({k for m in models for k in m["metrics"].get("compile@k", {})}, key=int)

@@ -8,7 +8,8 @@ import re
 from collections.abc import Sequence
 
 from curate.diagnostics import Diagnostic, Severity
-from train.data.chatml import BBJ_FENCE_ALIASES, fenced_blocks
+from curate.vocabulary import is_bbj_fence
+from train.data.chatml import fenced_blocks
 from train.eval.cases import MUST_CALL_MISSING, REFERENCE_FAILS, EvalCase
 from train.eval.judge import Judge, render_diagnostics
 
@@ -22,17 +23,22 @@ def code_words(code: str) -> str:
 
 
 def missing_calls(code: str | None, names: Sequence[str]) -> list[str]:
-    """The names of `must_call` that the code never mentions as an identifier (case-insensitive:
+    """The names of `must_call` that the code never mentions as a whole token (case-insensitive:
     BBj verbs and method names are)."""
     if not names:
         return []
     text = code_words(code or "")
-    return [n for n in names if not re.search(rf"(?i)(?<![\w$!]){re.escape(n.strip())}(?![\w$!])", text)]
+    return [n for n in names if not re.search(rf"(?i)(?<![\w$!]){_words(n)}(?![\w$!])", text)]
+
+
+def _words(name: str) -> str:
+    """A name as a pattern; the words of a multi-word verb (`READ RECORD`) may be spaced freely."""
+    return r"\s+".join(re.escape(word) for word in name.split())
 
 
 def reference_programs(reference: str) -> list[str]:
     """The BBj code blocks of a Markdown reference answer."""
-    return [b.code for b in fenced_blocks(reference) if b.closed and b.language in BBJ_FENCE_ALIASES and b.code.strip()]
+    return [b.code for b in fenced_blocks(reference) if b.closed and is_bbj_fence(b.language) and b.code.strip()]
 
 
 def validate_cases(cases: Sequence[EvalCase], judge: Judge) -> list[Diagnostic]:
