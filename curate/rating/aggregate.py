@@ -178,3 +178,48 @@ def qualitative_cell(entry: dict[str, Any] | None) -> str:
             parts.append(f"{label} {shown}")
     wins = ", ".join(f"{rate:.0%} vs {other}" for other, rate in entry["win_rate"].items())
     return f"{'; '.join(parts)}; wins {wins} (n={entry['ratings']})"
+
+
+def _score(entry: dict[str, Any], dim: str) -> str:
+    if dim not in entry["mean"]:
+        return "-"
+    bounds = entry["interval"].get(dim)
+    return f"{entry['mean'][dim]:.2f}" + (f" [{bounds[0]:.2f}-{bounds[1]:.2f}]" if bounds else "")
+
+
+def qualitative_markdown(report: dict[str, Any]) -> list[str]:
+    """The eval report's human-rating sections (Markdown lines) from `qualitative_report`."""
+    models = report["models"]
+    if not models:
+        return []
+    names = sorted(models)
+    lines = ["", "## Human ratings (blind, side by side)", "", f"{report['ratings']} ratings by {len(report['reviewers'])} reviewer(s): {', '.join(report['reviewers'])}. Scores 1-5 with 95% t intervals; win rate counts a tie as half a win (95% Wilson interval)."]
+    lines += ["", "| Model | code quality | idiomatic | explanation accuracy | win rate | wins / ties / losses | ratings |", "|---|---|---|---|---|---|---|"]
+    for name in names:
+        entry = models[name]
+        wins = "; ".join(f"{rate:.0%} vs {other} [{entry['win_interval'][other][0]:.0%}-{entry['win_interval'][other][1]:.0%}]" for other, rate in entry["win_rate"].items())
+        lines.append(f"| {name} | {_score(entry, 'code_quality')} | {_score(entry, 'idiomatic')} | {_score(entry, 'explanation')} | {wins} | {entry['wins']} / {entry['ties']} / {entry['losses']} | {entry['ratings']} |")
+    for dimension, groups in report["categories"].items():
+        if not groups:
+            continue
+        lines += ["", f"### Human ratings by {dimension}", "", "| " + " | ".join([dimension, *[f"{n}: idiomatic / win rate (n)" for n in names]]) + " |", "|" + "---|" * (len(names) + 1)]
+        for group, table in groups.items():
+            cells = []
+            for name in names:
+                entry = table.get(name)
+                if not entry:
+                    cells.append("-")
+                    continue
+                win = next(iter(entry["win_rate"].values()), None)
+                cells.append(f"{_score(entry, 'idiomatic')} / {'-' if win is None else f'{win:.0%}'} ({entry['ratings']})")
+            lines.append("| " + " | ".join([group, *cells]) + " |")
+    agreement = report.get("agreement")
+    if agreement:
+        alpha = agreement["alpha"]
+        shown = ", ".join(f"{dim} {'-' if value is None else f'{value:.2f}'}" for dim, value in alpha.items())
+        lines += ["", f"Inter-reviewer agreement on {agreement['shared_cases']} shared case(s), Krippendorff's alpha: {shown}."]
+        for pair, kappas in agreement["kappa"].items():
+            lines.append(f"Weighted kappa (quadratic), {pair}: " + ", ".join(f"{dim} {'-' if k is None else f'{k:.2f}'}" for dim, k in kappas.items()) + ".")
+    if report.get("dropped"):
+        lines += ["", f"{len(report['dropped'])} ratings line(s) skipped: " + "; ".join(report["dropped"][:5])]
+    return lines

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.console import Group, RenderableType
-from rich.syntax import Syntax
+from pygments.token import Comment, Keyword, Name, Number, Operator, String
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -22,29 +22,52 @@ from curate.rating.store import dimensions_for, now
 from curate.tui.bbj_lexer import BBjLexer
 from curate.tui.screens.note_prompt import NotePrompt
 from curate.tui.screens.rating_form import SIDE_LABELS, SIDES, RatingForm
-from curate.tui.widgets.source_view import SYNTAX_THEME
 
 if TYPE_CHECKING:
     from curate.tui.rating_app import RatingApp
 
 STATUS_STYLES = {"ok": "bold green", "syntax-error": "bold red", "no-code": "bold yellow", "timeout": "bold magenta", "error": "bold magenta"}
 MAX_FINDINGS = 8
+PREFETCH_KEEP = 60  # cached texts (prompt + 2 answers per case) before the cache is dropped
 LEXER = BBjLexer()
+# A few colours by token family (the review screens' monokai palette, without its background):
+# one shared style per family keeps the repaint cheap.
+TOKEN_STYLES = (
+    (Comment, Style(color="#75715e", italic=True)),
+    (String, Style(color="#e6db74")),
+    (Number, Style(color="#ae81ff")),
+    (Name.Label, Style(color="#fd971f", bold=True)),
+    (Name.Function, Style(color="#a6e22e")),
+    (Name.Attribute, Style(color="#a6e22e")),
+    (Keyword, Style(color="#66d9ef", bold=True)),
+    (Operator, Style(color="#f92672")),
+)
 
 
-def markdown_view(text: str) -> RenderableType:
-    """Prose as plain text, BBj blocks coloured, other blocks as they are."""
-    parts: list[RenderableType] = []
+def highlight_bbj(code: str) -> Text:
+    """BBj source as a Text coloured by token family."""
+    text = Text()
+    for token, value in LEXER.get_tokens(code):
+        style = next((style for family, style in TOKEN_STYLES if token in family), None)
+        text.append(value, style=style)
+    text.rstrip()
+    return text
+
+
+def markdown_view(text: str) -> Text:
+    """Prose as plain text, BBj blocks coloured, other blocks dimmed: one `Text`, highlighted
+    once here (a rich `Syntax` would lex again on every repaint and every width measurement)."""
+    view = Text()
     for segment in segments(text):
-        if parts:
-            parts.append(Text(""))
+        if view:
+            view.append("\n\n")
         if segment.language is None:
-            parts.append(Text(segment.text))
+            view.append(segment.text)
         elif segment.is_bbj or segment.language == "":
-            parts.append(Syntax(segment.text, LEXER, theme=SYNTAX_THEME, word_wrap=True, background_color="default"))  # type: ignore[arg-type]
+            view.append_text(highlight_bbj(segment.text))
         else:
-            parts.append(Text(segment.text, style="dim"))
-    return Group(*parts) if parts else Text("(empty answer)", style="dim italic")
+            view.append(segment.text, style="dim")
+    return view or Text("(empty answer)", style="dim italic")
 
 
 def findings_view(answer: Answer) -> Text:
@@ -93,6 +116,7 @@ class RatingScreen(Screen[None]):
         self.index = index
         self.form = RatingForm(("code_quality", "idiomatic"))
         self.revealed = False
+        self.views: dict[tuple[str, str], Text] = {}  # (case id, "prompt" or model) -> coloured text
 
     @property
     def rating_app(self) -> RatingApp:
@@ -124,6 +148,10 @@ class RatingScreen(Screen[None]):
 
     def show_case(self, index: int) -> None:
         """Fill every panel for case `index`; a case this reviewer rated shows its rating."""
+        with self.app.batch_update():
+            self._fill(index)
+
+    def _fill(self, index: int) -> None:
         app = self.rating_app
         self.index = index
         case = self.case
@@ -137,16 +165,35 @@ class RatingScreen(Screen[None]):
         meta.append(f" · case {index + 1:,} of {len(app.cases):,}", style="dim")
         meta.append("  rated" if saved else "  not rated yet", style="green" if saved else "yellow")
         self.query_one("#case-meta", Static).update(meta)
-        self.query_one("#prompt", Static).update(markdown_view(case.prompt))
+        self.query_one("#prompt", Static).update(self.view(index, "prompt"))
         for side, model in zip(SIDES, (left, right), strict=True):
             answer = app.eval_run.answer(case.id, model)
-            self.query_one(f"#answer-{side}", Static).update(markdown_view(answer.raw) if answer else Text("(no answer)"))
+            self.query_one(f"#answer-{side}", Static).update(self.view(index, model))
             self.query_one(f"#findings-{side}", Static).update(findings_view(answer) if answer else "")
         for box in self.query(".answer-box").results(VerticalScroll):
             box.scroll_home(animate=False)
         self.query_one("#prompt-box", VerticalScroll).scroll_home(animate=False)
         self.refresh_form()
         app.update_subtitle()
+        self.call_after_refresh(self.prefetch, index + 1)
+
+    def view(self, index: int, part: str) -> Text:
+        """The coloured prompt or answer of case `index`, from the cache the prefetch fills."""
+        case = self.rating_app.cases[index]
+        key = (case.id, part)
+        if key not in self.views:
+            if len(self.views) > PREFETCH_KEEP:
+                self.views.clear()
+            answer = self.rating_app.eval_run.answer(case.id, part) if part != "prompt" else None
+            source = case.prompt if part == "prompt" else (answer.raw if answer else None)
+            self.views[key] = markdown_view(source) if source is not None else Text("(no answer)", style="dim")
+        return self.views[key]
+
+    def prefetch(self, index: int) -> None:
+        """Colour the next case while the reviewer reads this one, so the next key only swaps text."""
+        if 0 <= index < len(self.rating_app.cases):
+            for part in ("prompt", *self.rating_app.models):
+                self.view(index, part)
 
     def refresh_form(self) -> None:
         left, right = self.rating_app.layout(self.case.id)
