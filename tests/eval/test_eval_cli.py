@@ -89,6 +89,10 @@ def test_report_rerenders_and_compare_lists_flipped_cases(tmp_path: Path, case_f
     assert main(["eval", "report", str(folders[0])]) == 0
     row = next(line for line in (folders[0] / "report.md").read_text().splitlines() if line.startswith("| scripted |"))
     assert "code 4.0" in row and "(n=1)" in row
+    markdown = (folders[0] / "report.md").read_text()
+    assert "## Human ratings (blind, side by side)" in markdown and "### Human ratings by generation x type" in markdown
+    stored = json.loads((folders[0] / "report.json").read_text())["qualitative"]
+    assert stored["ratings"] == 1 and stored["models"]["scripted"]["win_rate"] == {"other": 1.0}
 
 
 def test_bad_case_files_fail_with_file_line_and_code(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

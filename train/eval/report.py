@@ -13,7 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from curate.atomic import write_text_atomic
-from curate.rating.aggregate import qualitative_cell
+from curate.rating.aggregate import (
+    qualitative_cell,
+    qualitative_markdown,
+    qualitative_report,
+)
 
 SAMPLES = "samples.jsonl"
 REPORT_JSON = "report.json"
@@ -85,6 +89,7 @@ def render_markdown(report: dict[str, Any], qualitative: Qualitative | None = No
         for name in names:
             lines.append("| " + " | ".join([name, *[pct(m["categories"][dimension].get(name)) for m in models]]) + " |")
     lines += _humaneval_section(report)
+    lines += qualitative_markdown(report["qualitative"]) if report.get("qualitative") else []
     lines += ["", "## Inputs", ""]
     lines += [f"- {source}: {count} cases" for source, count in report["case_sources"].items()]
     dropped = report.get("dropped_near_duplicates") or []
@@ -147,9 +152,17 @@ def write_report(folder: Path, report: dict[str, Any], qualitative: Qualitative 
 
 
 def rerender(folder: Path) -> str:
-    """report.md (and the chart) again from report.json, with ratings when they exist."""
+    """report.md (and the chart) again from report.json, with the human ratings when they exist:
+    their full summary (per model, per category, agreement) is stored in report.json under
+    `qualitative` and rendered as the Qualitative column and the human-ratings sections."""
     report = json.loads((folder / REPORT_JSON).read_text("utf-8"))
-    text = render_markdown(report, load_qualitative(folder))
+    ratings = qualitative_report(folder)
+    if ratings["ratings"]:
+        report["qualitative"] = ratings
+    else:
+        report.pop("qualitative", None)
+    write_text_atomic(folder / REPORT_JSON, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    text = render_markdown(report, ratings["models"] or None)
     write_text_atomic(folder / REPORT_MD, text)
     write_chart(report, folder / CHART)
     return text
