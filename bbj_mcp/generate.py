@@ -71,7 +71,8 @@ class Generator:
         from train.eval.judge import Judge
 
         client = ChatClient(settings.base_url, settings.model, settings.api_key, timeout_s=settings.request_timeout_s, retries=1, concurrency=1)
-        index = ExampleIndex(settings.data_root(), checker.config, refresh_interval=settings.refresh_interval_s)
+        store = checker.config.cache_subdir("mcp") / "retrieval-documents.json"
+        index = ExampleIndex(settings.data_root(), checker.config, refresh_interval=settings.refresh_interval_s, store=store)
         return cls(settings, client, Judge(checker.checker, jobs=1), checker, Retriever(index))
 
     def generate(self, prompt: str, generation: str, context: str | None, max_attempts: int) -> GenerateResult:

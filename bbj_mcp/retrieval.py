@@ -1,8 +1,8 @@
 """Generation-aware retrieval over the curated examples and the BBj API data, for the prompt of
 `generate_bbj_code`.
 
-- Documents: every example under the data root (read through curate's loader) that is not
-  rejected or marked needs-work, and one document per API class.
+- Documents (`bbj_mcp.documents`): every example under the data root (read through curate's
+  guarded reader and parser) that is not rejected or marked needs-work, and one per API class.
 - Filter: an example fits a requested generation when its `generation` lists it or is `all`;
   a request for `all` (portable code) takes only `all` examples. API classes that only the GUI
   generations have (BBjSysGui and the controls it makes) are labelled like the
@@ -10,7 +10,8 @@
 - Rank: BM25 (`bm25s`), approved examples before the others.
 - Freshness: the folder is re-scanned at most every `refresh_interval` seconds; when a file's
   size or time changed, its content hash decides, and the index is rebuilt only when the set of
-  content hashes changed. Unchanged files are never parsed twice.
+  content hashes changed. Unchanged files are never parsed twice, across restarts too (the
+  document store, `bbj_mcp.documents`).
 - Seam: `Ranker` is the one interface the index needs; an embedding model can replace or join
   BM25 by implementing it (none is shipped: none can be downloaded here).
 """
@@ -29,11 +30,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from bbj_mcp.documents import Document, Hit, api_documents, example_document, load_store, save_store
 from curate.config import CurateConfig
-from curate.discover import discover
-from curate.example import Example, load_example
+from curate.discover import Target, discover
+from curate.example import ExampleLoadError, decode_example, parse_example, read_example_bytes
 from curate.vocabulary import ALL_GENERATIONS, GENERATIONS
-from curate.vocabulary.generation_table import GUI_OBJECTS
 
 if TYPE_CHECKING:
     import numpy as np
@@ -41,9 +42,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("bbj_mcp.retrieval")
 
-SKIPPED_STATUSES = frozenset({"rejected", "needs-work"})
-SNIPPET_CHARS = 3000  # one example in the prompt
-API_SNIPPET_CHARS = 1200  # one API class: its own methods, not the inherited hundreds
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9]+")
 CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
 
@@ -106,71 +104,6 @@ class BM25Ranker:
         return np.asarray(self._model.get_scores(ids), dtype=np.float64)  # type: ignore[attr-defined]
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
-    """One retrievable thing: `text` is what is ranked, `snippet` what goes into the prompt."""
-
-    id: str
-    generations: frozenset[str]
-    approved: bool
-    text: str
-    snippet: str
-
-    def fits(self, generation: str) -> bool:
-        return generation in self.generations or (generation != ALL_GENERATIONS and ALL_GENERATIONS in self.generations)
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    id: str
-    score: float
-    snippet: str
-
-
-def example_document(example: Example) -> Document | None:
-    """The example as a document, or None when it must not be retrieved (its reason is logged)."""
-    if example.status in SKIPPED_STATUSES:
-        return None
-    labels = example.generations or [ALL_GENERATIONS]
-    if not all(label == ALL_GENERATIONS or label in GENERATIONS for label in labels):
-        log.info("not indexed: %s: generation %s is not a known label", example.display_path, labels)
-        return None
-    from train.data.chatml import render_code_block
-
-    description = str(example.meta.get("description") or "")
-    prose = "\n".join(section.body for section in example.sections)
-    text = "\n".join([example.title, description, " ".join(example.tags), prose])
-    blocks = example.blocks_in("code") or example.code_blocks
-    code = "\n\n".join(render_code_block(b.code, b.filename, b.language or "bbj") for b in blocks)
-    snippet = f"Example {example.id} ({', '.join(labels)}): {example.title}\n\n{code}".strip()
-    if len(snippet) > SNIPPET_CHARS:
-        snippet = snippet[:SNIPPET_CHARS].rstrip() + "\n[...]"
-    return Document(example.id, frozenset(labels), example.status == "approved", text, snippet)
-
-
-def api_documents() -> list[Document]:
-    """One document per API class: its name, ancestry and methods (names split into words)."""
-    from bbj_mcp.api_lookup import ancestors, api_data
-
-    data = api_data()
-    products = {name.lower() for name in data["factories"].values()}
-    gui_roots = {"bbjsysgui", "bbjcontrol", "bbjwindow"}
-    docs = []
-    for name, methods in sorted(data["classes"].items()):
-        lineage = ancestors(name)
-        gui = name.lower() in products | gui_roots or any(a.lower() in gui_roots for a in lineage)
-        generations = GUI_OBJECTS if gui else frozenset({ALL_GENERATIONS})
-        inherited = f" (extends {', '.join(lineage[:4])})" if lineage else ""
-        snippet = f"BBj API class {name}{inherited}. Methods: {', '.join(methods)}"
-        if len(snippet) > API_SNIPPET_CHARS:
-            snippet = snippet[:API_SNIPPET_CHARS].rsplit(",", 1)[0] + ", ..."
-        # the class name counts three times: a query naming a control should find that control
-        # before the classes that merely have many methods mentioning it
-        text = f"{name} {name} {name} {' '.join(lineage)} {' '.join(methods)}"
-        docs.append(Document(f"api:{name}", frozenset(generations), True, text, snippet))
-    return docs
-
-
 class Collection:
     """Documents and their fitted ranker; `search` filters by generation and ranks. The
     generation masks are computed once, so a query over 10,000 documents is a few array ops."""
@@ -208,12 +141,19 @@ class ExampleIndex:
     """The curated examples of one folder, kept current with the files (thread-safe)."""
 
     def __init__(
-        self, root: Path, config: CurateConfig, ranker: Callable[[], Ranker] = BM25Ranker, refresh_interval: float = 5.0
+        self,
+        root: Path,
+        config: CurateConfig,
+        ranker: Callable[[], Ranker] = BM25Ranker,
+        refresh_interval: float = 5.0,
+        store: Path | None = None,
     ) -> None:
-        self.root = root
+        self.root = root.absolute()  # stored documents are keyed by absolute path
         self.config = config
         self.make_ranker = ranker
         self.refresh_interval = refresh_interval
+        self.store = store  # parsed documents by path and content hash, kept across restarts
+        self._stored: dict[str, Document | None] = {}
         self.fingerprint = ""
         self.builds = 0
         self._files: dict[str, _Seen] = {}
@@ -238,6 +178,8 @@ class ExampleIndex:
             if listing == self._listing and self._collection is not None:
                 return False  # no file added, removed, resized or touched: nothing to hash
             self._listing = listing
+            if self.builds == 0 and self.store is not None:
+                self._stored = load_store(self.store)
             files = self._scan()
             fingerprint = hashlib.sha256("\n".join(f"{path} {seen.digest}" for path, seen in sorted(files.items())).encode()).hexdigest()
             self._files = files
@@ -248,6 +190,9 @@ class ExampleIndex:
             self.fingerprint = fingerprint
             self.builds += 1
             log.info("retrieval index built: %d of %d example files (%s)", len(documents), len(files), self.root)
+            if self.store is not None:
+                self._stored = {f"{path}\0{seen.digest}": seen.document for path, seen in files.items()}
+                save_store(self.store, self._stored)
             return True
 
     def _scan(self) -> dict[str, _Seen]:
@@ -272,18 +217,29 @@ class ExampleIndex:
                 files[key] = old
                 continue
             try:
-                digest = hashlib.sha256(target.path.read_bytes()).hexdigest()
-            except OSError as exc:
-                log.info("not indexed: %s: %s", target.display, exc)
+                raw = read_example_bytes(target.path, target.display)  # guarded: regular files, size cap
+            except ExampleLoadError as exc:
+                log.info("not indexed: %s", "; ".join(d.render() for d in exc.diagnostics))
                 continue
+            digest = hashlib.sha256(raw).hexdigest()
             if old is not None and old.digest == digest:
                 files[key] = _Seen(signature, digest, old.document)
                 continue
-            example, notes = load_example(target.path, target.display, target.topic)
-            if example is None:
-                log.info("not indexed: %s", "; ".join(d.render() for d in notes))
-            files[key] = _Seen(signature, digest, example_document(example) if example else None)
+            stored_key = f"{key}\0{digest}"
+            if stored_key in self._stored:
+                files[key] = _Seen(signature, digest, self._stored[stored_key])
+                continue
+            files[key] = _Seen(signature, digest, _parse(raw, target))
         return files
+
+
+def _parse(raw: bytes, target: Target) -> Document | None:
+    try:
+        text, _ = decode_example(raw, target.display)
+        return example_document(parse_example(text, target.path, target.display, target.topic))
+    except ExampleLoadError as exc:
+        log.info("not indexed: %s", "; ".join(d.render() for d in exc.diagnostics))
+        return None
 
 
 def _listing(root: Path) -> dict[str, tuple[int, int]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -115,3 +116,29 @@ def test_tokens_split_bbj_names() -> None:
 
 def test_missing_folder_is_an_empty_index(tmp_path: Path) -> None:
     assert ExampleIndex(tmp_path / "nope", load_config([tmp_path])).search("x", "all", 3) == []
+
+
+def test_a_restart_parses_only_what_changed(data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bbj_mcp import retrieval
+
+    parsed: list[str] = []
+    real_parse = retrieval._parse
+
+    def counting_parse(raw: bytes, target: Any) -> Any:
+        parsed.append(target.path.name)
+        return real_parse(raw, target)
+
+    monkeypatch.setattr(retrieval, "_parse", counting_parse)
+    store = tmp_path / "cache" / "documents.json"
+    first = ExampleIndex(data, load_config([data.parent]), refresh_interval=0, store=store)
+    expected = {hit.id for hit in first.search(QUERY, "bbj-gui", k=10)}
+    assert len(parsed) == 8 and store.is_file()
+    parsed.clear()
+    write(data, "gui-only", "bbj-gui", extra="Changed while the server was down.")
+    second = ExampleIndex(data, load_config([data.parent]), refresh_interval=0, store=store)
+    assert {hit.id for hit in second.search(QUERY, "bbj-gui", k=10)} == expected
+    assert parsed == ["gui-only.md"]
+    store.write_text("{not json", "utf-8")  # a broken store is only a cache miss
+    parsed.clear()
+    third = ExampleIndex(data, load_config([data.parent]), refresh_interval=0, store=store)
+    assert {hit.id for hit in third.search(QUERY, "bbj-gui", k=10)} == expected and len(parsed) == 8
