@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from curate.atomic import write_bytes_atomic
+from curate.errors import UsageError
 
 UNREADABLE = "BBJ001"
 TOO_LARGE = "BBJ003"
@@ -154,12 +155,40 @@ def printable(text: str) -> str:
         return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+def unencodable(value: object, where: str = "") -> str | None:
+    """Where in a JSON value (`messages[1].role`, or '' for the value itself) the first string
+    sits that cannot be written as UTF-8 (a lone surrogate from a `\\ud800` escape), else None."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return where or "value"
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            name = str(key)
+            if unencodable(name) is not None:
+                return f"{where}.<key>" if where else "<key>"
+            if (found := unencodable(item, f"{where}.{name}" if where else name)) is not None:
+                return found
+        return None
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            if (found := unencodable(item, f"{where}[{index}]")) is not None:
+                return found
+    return None
+
+
 def printable_path(path: Path) -> str:
     return printable(Path(path).as_posix())
 
 
-class OutputRefused(Exception):
-    """An output path the guard will not write; the message says why and what to do."""
+class OutputRefused(UsageError):
+    """An output path the guard will not write (exit 2); the message says why and what to do."""
+
+
+class OutputUnwritable(UsageError):
+    """The output path cannot be written (a read-only folder, /proc, a full disk): exit 2."""
 
 
 def _digest(data: bytes) -> str:
@@ -176,10 +205,6 @@ class OutputGuard:
         self.force = force
         self._inputs = {os.path.realpath(p) for p in inputs}
         self._created: dict[str, str] = {}  # real path -> role
-
-    def add_inputs(self, paths: Iterable[Path]) -> None:
-        """Inputs learnt while reading (the files found in an input folder)."""
-        self._inputs.update(os.path.realpath(p) for p in paths)
 
     def claim(self, path: Path, role: str = "output") -> Path:
         """Check `path` may receive output `role` (call it for every output before writing
@@ -199,16 +224,21 @@ class OutputGuard:
         self._created[real] = role
         return Path(path)
 
-    def write_bytes(self, path: Path, data: bytes, role: str = "output") -> None:
-        """Claim `path` (if not yet claimed) and write it atomically, recording it in the
-        folder's ledger so a later run of the same command may replace it."""
-        self.claim(path, role)
+    def write_bytes(self, path: Path, data: bytes, role: str | None = None) -> None:
+        """Claim `path` (unless claimed already; `role` names the output in a refusal) and
+        write it atomically, recording it in the folder's ledger so a later run of the same
+        command may replace it."""
+        if role is not None or os.path.realpath(path) not in self._created:
+            self.claim(path, role or "output")
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes_atomic(path, data)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_bytes_atomic(path, data)
+        except OSError as exc:
+            raise OutputUnwritable(f"{path}: cannot write: {exc.strerror or exc.__class__.__name__}") from None
         self._record(path, _digest(data))
 
-    def write_text(self, path: Path, text: str, role: str = "output") -> None:
+    def write_text(self, path: Path, text: str, role: str | None = None) -> None:
         self.write_bytes(path, text.encode("utf-8"), role)
 
     def _ours(self, path: Path) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ import click
 from curate.config import CurateConfig, load_config
 from curate.errors import require_existing
 from curate.report import FORMATS
+from curate.safeio import OutputGuard
 
 
 def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -22,10 +23,21 @@ def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--select", multiple=True, help="Only these rule codes or prefixes (repeatable)."),
         click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes (repeatable)."),
         click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to this file."),
+        click.option("--force", is_flag=True, help="Let --output replace an existing file this command did not write (never an input)."),
     ]
     for decorator in reversed(decorators):
         func = decorator(func)
     return func
+
+
+def report_guard(command: str, output: Path | None, inputs: Iterable[Path], force: bool) -> OutputGuard | None:
+    """The output rule for `-o/--output` (curate.safeio.OutputGuard), checked before any work
+    (and before --fix touches a file): None when the report goes to stdout."""
+    if output is None:
+        return None
+    guard = OutputGuard(f"bbj-curate {command}", inputs, force)
+    guard.claim(output, "report")
+    return guard
 
 
 def resolve_config(paths: tuple[Path, ...], config_file: Path | None, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None) -> CurateConfig:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import click
 
-from curate.commands.options import report_options, resolve_config
+from curate.commands.options import report_guard, report_options, resolve_config
 
 
 @click.command()
 @report_options
 @click.option("--checker", type=click.Choice(["auto", "bbjcpl", "builtin"]), default=None, help="Compile checker (default: config, else auto).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="Parallel workers.")
-def syntax(paths, fmt, fail_on, config_file, select, ignore, output, checker, jobs) -> None:  # type: ignore[no-untyped-def]
+def syntax(paths, fmt, fail_on, config_file, select, ignore, output, force, checker, jobs) -> None:  # type: ignore[no-untyped-def]
     """Check BBj source files and folders (searched for .bbj, .src, .bbl, .aon) with bbjcpl or
     the built-in checker; the report names the checker that ran."""
     from curate.compile import check_programs, open_cache, select_checker
@@ -27,6 +27,7 @@ def syntax(paths, fmt, fail_on, config_file, select, ignore, output, checker, jo
     if chosen is None:  # unreachable: 'none' was mapped to 'auto' above
         raise click.UsageError("no compile checker selected")
     files, problems = collect_sources(list(paths))
+    guard = report_guard("syntax", output, [*paths, *files], force)
     checked = len(files) + len(problems)
     programs = []
     for path in files:
@@ -46,10 +47,8 @@ def syntax(paths, fmt, fail_on, config_file, select, ignore, output, checker, jo
         for note in notes:
             click.echo(note, err=True)
     report = render(diagnostics, fmt, checked, header="\n".join(notes) if fmt == "text" else "")
-    if output:
-        from curate.atomic import write_text_atomic
-
-        write_text_atomic(output, report + "\n")
+    if guard is not None and output is not None:
+        guard.write_text(output, report + "\n")
     else:
         click.echo(report)
     raise click.exceptions.Exit(exit_code(diagnostics, config.fail_on))

@@ -121,12 +121,18 @@ def test_split_output_passes_its_own_leak_check(tmp_path: Path) -> None:
     assert bbj_train("split", tmp_path / "split", "--check-only").returncode == 0
 
 
+OK_LINE = '{"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}], "meta": {"id": "a"}}'
+
+
 @pytest.mark.parametrize(
     ("lines", "message"),
     [
         (['{"messages": []}'], "meta.id"),
         (["not json"], "not valid JSON"),
-        (['{"messages": [], "meta": {"id": "a"}}', '{"messages": [], "meta": {"id": "a"}}'], "repeats"),
+        ([OK_LINE, OK_LINE], "repeats"),
+        (['{"messages": ["hi", "there"], "meta": {"id": "a"}}'], "role must be one of"),
+        (['{"messages": [{"role": "user", "content": 3}], "meta": {"id": "a"}}'], "content must be a string"),
+        ([OK_LINE.replace('"a"', '"\\ud800"')], "lone surrogate"),
     ],
 )
 def test_bad_input_is_reported_with_file_and_line(tmp_path: Path, lines: list[str], message: str) -> None:
@@ -142,7 +148,27 @@ def test_parse_ratios(text: str, expected: tuple[float, float, float]) -> None:
     assert parse_ratios(text) == pytest.approx(expected)
 
 
-@pytest.mark.parametrize("text", ["80/20", "a/b/c", "-1/1/1", "0/0/0"])
+@pytest.mark.parametrize("text", ["80/20", "a/b/c", "-1/1/1", "0/0/0", "nan/1/1", "1/inf/1", "1e308/1e308/1"])
 def test_bad_ratios_are_rejected(text: str) -> None:
     with pytest.raises(ValueError):
         parse_ratios(text)
+
+
+def test_non_finite_ratios_are_a_usage_error(tmp_path: Path) -> None:
+    """`--ratios nan/1/1` used to put every record in test, exit 0."""
+    result = bbj_train("split", write(tmp_path / "in.jsonl", make_records(20, 1)), "--out", tmp_path / "out", "--ratios", "nan/1/1")
+    assert result.returncode == 2 and "finite" in result.stderr and not (tmp_path / "out").exists()
+
+
+def test_check_only_needs_split_files(tmp_path: Path) -> None:
+    """A folder without train.jsonl/test.jsonl used to pass as 'no leakage'."""
+    (tmp_path / "empty").mkdir()
+    result = bbj_train("split", tmp_path / "empty", "--check-only")
+    assert result.returncode == 2 and "train.jsonl" in result.stderr and "no leakage" not in result.stdout
+
+
+def test_non_utf8_line_names_file_and_line(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(OK_LINE.encode() + b"\n" + OK_LINE.replace('"a"', '"b"').encode().replace(b'"q"', b'"\xff"') + b"\n")
+    result = bbj_train("split", source, "--out", tmp_path / "out")
+    assert result.returncode == 2 and "in.jsonl:2: not UTF-8" in result.stderr and "Traceback" not in result.stderr

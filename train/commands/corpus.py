@@ -12,6 +12,9 @@ from train.commands.options import (
     benchmark_options,
     chosen_statuses,
     config_option,
+    example_inputs,
+    force_option,
+    output_guard,
     resolve_config,
     status_options,
 )
@@ -31,21 +34,31 @@ from train.commands.options import (
 @click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False), help="Report JSON (default: <out stem>.report.json beside OUT).")
 @config_option
 @benchmark_options
+@force_option
 def corpus(
     sources: tuple[Path, ...], out_file: Path, extensions: tuple[str, ...], example_paths: tuple[Path, ...], statuses: tuple[str, ...],
     all_statuses: bool, syntax_filter: bool, split_dir: Path | None, fim_rate: float, seed: int, no_near_dedupe: bool,
-    report_path: Path | None, config_file: Path | None, benchmarks: tuple[Path, ...], no_benchmark_guard: bool,
+    report_path: Path | None, config_file: Path | None, benchmarks: tuple[Path, ...], no_benchmark_guard: bool, force: bool,
 ) -> None:  # fmt: skip
     """Build the corpus from folders of BBj SOURCES and/or --from-examples."""
-    from curate.atomic import write_text_atomic
-    from train.data.card import build_card, click_command_line, file_entry, write_card, write_jsonl
+    from curate.errors import require_existing
+    from curate.safeio import printable_path
+    from train.data.card import (
+        build_card,
+        card_paths,
+        click_command_line,
+        file_entry,
+        write_card,
+        write_jsonl,
+    )
     from train.data.corpus import (
         DEFAULT_EXTENSIONS,
         CorpusOptions,
         CorpusResult,
         build_corpus,
-        collect_sources,
         documents_from_examples,
+        find_sources,
+        read_sources,
         reason_counts,
         samples,
     )
@@ -56,33 +69,40 @@ def corpus(
         raise click.UsageError(f"--decontaminate {split_dir}: no test.jsonl there (give a folder written by `bbj-train split`)")
     from train.data.benchmark_guard import benchmark_code_blocks
 
+    require_existing(sources)
     cases, bench_files = benchmark_cases(benchmarks, no_benchmark_guard)
     result = CorpusResult()
-    documents = collect_sources(list(sources), DEFAULT_EXTENSIONS + extensions, result)
-    if example_paths:
+    source_files = find_sources(list(sources), DEFAULT_EXTENSIONS + extensions, result)
+    config = resolve_config(list(example_paths), config_file) if example_paths else None
+    inputs = [*source_files, *(example_inputs(list(example_paths), config) if config else [])]
+    split_files = [split_dir / name for name in ("train.jsonl", "validation.jsonl", "test.jsonl")] if split_dir else []
+    guard = output_guard("corpus", [*inputs, *split_files, *bench_files], force)
+    report_path = report_path or out_file.with_name(f"{out_file.stem}.report.json")
+    for path in (out_file, report_path, *card_paths(out_file.parent, f"{out_file.stem}.card")):
+        guard.claim(path)
+    documents = read_sources(source_files, result)
+    if example_paths and config is not None:
         from train.data.convert import load_examples
 
-        loaded = load_examples(list(example_paths), resolve_config(list(example_paths), config_file), chosen_statuses(statuses, all_statuses))
+        loaded = load_examples(list(example_paths), config, chosen_statuses(statuses, all_statuses))
         for diag in loaded.skipped:
             click.echo(f"{diag.render()} (skipped)", err=True)
         documents += documents_from_examples(loaded.examples)
     read = len(documents) + len(result.dropped)
     options = CorpusOptions(syntax_filter, split_dir, fim_rate, seed, not no_near_dedupe, benchmark_code_blocks(cases))
     build_corpus(documents, options, result)
-    out_file.parent.mkdir(parents=True, exist_ok=True)
     records = samples(result.documents, fim_rate, seed)
-    output = write_jsonl(out_file, records)
-    report_path = report_path or out_file.with_name(f"{out_file.stem}.report.json")
+    output = write_jsonl(out_file, records, guard)
     counts = {
         "documents_read": read, "kept": len(result.documents), "dropped": len(result.dropped),
         "fim_samples": sum(1 for r in records if r["meta"]["fim"]), "reasons": reason_counts(result.dropped),
     }  # fmt: skip
-    write_text_atomic(report_path, json.dumps({**counts, "dropped_documents": result.dropped}, indent=1, ensure_ascii=False) + "\n")
-    inputs = [_input_entry(p, [d for d in documents if "example" not in d.meta and d.id.startswith(p.as_posix())]) for p in sources]
+    guard.write_text(report_path, json.dumps({**counts, "dropped_documents": result.dropped}, indent=1, ensure_ascii=False) + "\n")
+    inputs = [_input_entry(p, [d for d in documents if "example" not in d.meta and d.id.startswith(printable_path(p))]) for p in sources]
     inputs += [_input_entry(p, [d for d in documents if "example" in d.meta]) for p in example_paths]
     card = build_card("Stage 1 BBj corpus", click_command_line(), inputs, [output], counts, report=report_path.as_posix(), fim={"rate": fim_rate, "seed": seed, "format": "PSM"},
                       benchmark_files=[file_entry(path) for path in bench_files])  # fmt: skip
-    write_card(out_file.parent, card, stem=f"{out_file.stem}.card")
+    write_card(out_file.parent, card, guard, stem=f"{out_file.stem}.card")
     click.echo(f"corpus: {len(result.documents)} of {read} documents kept ({counts['fim_samples']} as FIM samples) -> {out_file} (report: {report_path})")
 
 
@@ -90,8 +110,9 @@ def _input_entry(path: Path, documents: list) -> dict[str, object]:  # type: ign
     """One input root: how many documents it gave and one hash over their ids and texts."""
     import hashlib
 
+    from curate.safeio import printable_path
     from train.data.card import digest_of
 
     digest = digest_of((d.id, hashlib.sha256(d.text.encode("utf-8")).hexdigest()) for d in documents)
-    return {"path": path.as_posix(), "documents": len(documents), "sha256": digest}
+    return {"path": printable_path(path), "documents": len(documents), "sha256": digest}
 

@@ -8,7 +8,13 @@ from pathlib import Path
 
 import click
 
-from train.commands.options import config_option, prepare_out_dir, resolve_config
+from train.commands.options import (
+    config_option,
+    force_option,
+    output_guard,
+    prepare_out_dir,
+    resolve_config,
+)
 
 
 @click.command("import-chatml")
@@ -22,14 +28,20 @@ from train.commands.options import config_option, prepare_out_dir, resolve_confi
 @click.option("--dedupe-threshold", type=click.FloatRange(0.05, 1.0), default=None, help="Near-duplicate Jaccard threshold (default: the detector's).")
 @click.option("--max-line-bytes", type=click.IntRange(1), default=1 << 20, show_default=True, help="Longer lines are dropped.")
 @config_option
+@force_option
 def import_chatml(
     file: Path, out_dir: Path, report_path: Path | None, markdown_dir: Path | None, system_prompt: str | None, id_prefix: str,
-    no_near_dedupe: bool, dedupe_threshold: float | None, max_line_bytes: int, config_file: Path | None,
+    no_near_dedupe: bool, dedupe_threshold: float | None, max_line_bytes: int, config_file: Path | None, force: bool,
 ) -> None:  # fmt: skip
-    """Import FILE (records as {"messages": [...]} or {"text": "<|im_start|>..."})."""
-    from curate.atomic import write_text_atomic
+    """Import FILE (records as {"messages": [...]} or {"text": "<|im_start|>..."}).
+
+    Markdown export never replaces a file: a draft whose name is taken gets the next free name,
+    and a record exported before (same source and title) is skipped, so a re-run keeps every
+    review made since."""
+    from curate.safeio import UnsafeFile, printable_path, unencodable
     from train.data.card import (
         build_card,
+        card_paths,
         click_command_line,
         file_entry,
         write_card,
@@ -37,28 +49,36 @@ def import_chatml(
     )
     from train.data.legacy import ImportOptions, import_legacy
 
+    if unencodable(id_prefix) is not None or unencodable(system_prompt or "") is not None:
+        raise click.BadParameter("not valid Unicode text", param_hint="--id-prefix/--system-prompt")
     config = resolve_config([file], config_file)
+    guard = output_guard("import-chatml", [file], force)
+    report_path = report_path or out_dir / "report.json"
+    guard.claim(out_dir / "records.jsonl", "records")
+    guard.claim(report_path, "report")
+    for path in card_paths(out_dir):
+        guard.claim(path, "data card")
     options = ImportOptions(system_prompt, id_prefix, max_line_bytes, not no_near_dedupe, dedupe_threshold, list(config.topics))
     try:
         result = import_legacy(file, options)
+    except UnsafeFile as exc:
+        raise click.ClickException(f"{printable_path(file)}: {exc.message}") from None
     except OSError as exc:
-        raise click.ClickException(f"{file}: cannot read: {exc.strerror or exc}") from None
+        raise click.ClickException(f"{printable_path(file)}: cannot read: {exc.strerror or exc}") from None
     report = result.report()
     prepare_out_dir(out_dir)
-    output = write_jsonl(out_dir / "records.jsonl", result.records)
-    report_path = report_path or out_dir / "report.json"
-    report_path.parent.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(report_path, json.dumps({"input": file.as_posix(), **report}, indent=1, ensure_ascii=False) + "\n")
+    output = write_jsonl(out_dir / "records.jsonl", result.records, guard)
+    guard.write_text(report_path, json.dumps({"input": printable_path(file), **report}, indent=1, ensure_ascii=False) + "\n")
     extra = {}
     if markdown_dir is not None:
         from train.data.to_markdown import write_markdown
 
         markdown = write_markdown(result.records, prepare_out_dir(markdown_dir), config.topics)
         extra["markdown"] = {"folder": markdown_dir.as_posix(), "written": len(markdown.written), "skipped": markdown.skipped}
-        click.echo(f"wrote {len(markdown.written)} draft examples under {markdown_dir} ({len(markdown.skipped)} records had no code to make an example)")
+        click.echo(f"wrote {len(markdown.written)} draft examples under {markdown_dir} ({len(markdown.skipped)} records skipped: no code, or exported before)")
     counts = {key: report[key] for key in ("input_lines", "kept", "fixed", "dropped")} | {"reasons": report["reasons"]}
     card = build_card("Legacy ChatML import", click_command_line(), [file_entry(file)], [output], counts, report=report_path.as_posix(), **extra)
-    write_card(out_dir, card)
+    write_card(out_dir, card, guard)
     click.echo(
         f"{report['input_lines']} lines: {report['kept']} kept, {report['fixed']} fixed, {report['dropped']} dropped"
         f" -> {out_dir / 'records.jsonl'} (report: {report_path})"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +10,7 @@ import click
 
 from curate.config import CurateConfig, load_config
 from curate.errors import require_existing
+from curate.safeio import OutputGuard, OutputUnwritable
 from curate.schema import STATUSES
 
 
@@ -47,10 +48,33 @@ def resolve_config(paths: list[Path], config_file: Path | None) -> CurateConfig:
     return load_config(paths or None, config_file)
 
 
+def force_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--force", is_flag=True,
+        help="Replace existing output files this command did not write (never one of its inputs).",
+    )(func)  # fmt: skip
+
+
+def output_guard(command: str, inputs: Iterable[Path], force: bool) -> OutputGuard:
+    """The output rule of `bbj-train <command>` (curate.safeio.OutputGuard)."""
+    return OutputGuard(f"bbj-train {command}", inputs, force)
+
+
+def example_inputs(paths: list[Path], config: CurateConfig) -> list[Path]:
+    """Every example file under `paths`: a command reading them must never write over one."""
+    from curate.discover import discover
+
+    return [target.path for target in discover(paths, config)[0]]
+
+
 def prepare_out_dir(out: Path) -> Path:
+    """Create the output folder; a file in the way or an unwritable place is a usage error."""
     if out.exists() and not out.is_dir():
         raise click.UsageError(f"--out {out} exists and is not a folder")
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputUnwritable(f"--out {out}: cannot create the folder: {exc.strerror or exc.__class__.__name__}") from None
     return out
 
 

@@ -5,11 +5,21 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from train.commands.options import benchmark_cases, benchmark_options, prepare_out_dir, report_benchmark_drops
+from train.commands.options import (
+    benchmark_cases,
+    benchmark_options,
+    force_option,
+    output_guard,
+    prepare_out_dir,
+    report_benchmark_drops,
+)
+
+if TYPE_CHECKING:
+    from curate.safeio import OutputGuard
 
 T = TypeVar("T")
 
@@ -22,9 +32,10 @@ T = TypeVar("T")
 @click.option("--no-dedupe", is_flag=True, help="Do not keep near-duplicate clusters together (the leak check still runs).")
 @click.option("--check-only", is_flag=True, help="Only check an existing split folder for test/train leakage.")
 @benchmark_options
+@force_option
 def split(
     inputs: tuple[Path, ...], out_dir: Path | None, ratios: str, salt: str, no_dedupe: bool, check_only: bool,
-    benchmarks: tuple[Path, ...], no_benchmark_guard: bool,
+    benchmarks: tuple[Path, ...], no_benchmark_guard: bool, force: bool,
 ) -> None:  # fmt: skip
     """Split the records of INPUTS (JSONL files, or folders of them) into OUT/{train,validation,test}.jsonl.
 
@@ -32,6 +43,7 @@ def split(
     test record has a near duplicate in train."""
     from train.data.benchmark_guard import drop_benchmark_leaks
     from train.data.split import (
+        SPLIT_FILES,
         assign,
         find_split_leaks,
         parse_ratios,
@@ -55,11 +67,14 @@ def split(
         raise click.BadParameter(str(exc), param_hint="--ratios") from None
     records, files = _read(lambda: read_records(list(inputs)))
     cases, bench_files = benchmark_cases(benchmarks, no_benchmark_guard)
+    guard = output_guard("split", [*files, *bench_files], force)
+    for name in [*SPLIT_FILES.values(), "manifest.json", "card.md"]:
+        guard.claim(out_dir / name)
     records, leaked = drop_benchmark_leaks(records, cases, record_id)
     report_benchmark_drops(leaked)
     result = assign(records, fractions, salt, dedupe=not no_dedupe)
     _fail_on_leaks(find_split_leaks(result.splits))
-    manifest = _write(prepare_out_dir(out_dir), result, files, fractions, salt, {"files": bench_files, "drops": leaked})
+    manifest = _write(prepare_out_dir(out_dir), result, files, fractions, salt, {"files": bench_files, "drops": leaked}, guard)
     sizes = ", ".join(f"{name} {count}" for name, count in manifest["counts"].items())
     click.echo(f"split {len(records)} records: {sizes}; {result.clusters} near-duplicate clusters kept whole; {len(leaked)} dropped as benchmark near duplicates -> {out_dir}")
 
@@ -82,9 +97,10 @@ def _fail_on_leaks(pairs: list[Any]) -> None:
     raise click.exceptions.Exit(1)
 
 
-def _write(out_dir: Path, result: Any, files: list[Path], fractions: tuple[float, float, float], salt: str, benchmark: dict[str, Any]) -> dict[str, Any]:
+def _write(
+    out_dir: Path, result: Any, files: list[Path], fractions: tuple[float, float, float], salt: str, benchmark: dict[str, Any], guard: OutputGuard,
+) -> dict[str, Any]:  # fmt: skip
     """The three split files, manifest.json and a human card.md rendered from it."""
-    from curate.atomic import write_text_atomic
     from train.data.card import (
         build_card,
         click_command_line,
@@ -94,7 +110,7 @@ def _write(out_dir: Path, result: Any, files: list[Path], fractions: tuple[float
     )
     from train.data.split import SPLIT_FILES, SPLITS, category_counts
 
-    outputs = [write_jsonl(out_dir / SPLIT_FILES[name], result.splits[name]) for name in SPLITS]
+    outputs = [write_jsonl(out_dir / SPLIT_FILES[name], result.splits[name], guard) for name in SPLITS]
     manifest = build_card(
         "train/validation/test split", click_command_line(), [file_entry(f) for f in files], outputs,
         {name: len(result.splits[name]) for name in SPLITS},
@@ -106,6 +122,6 @@ def _write(out_dir: Path, result: Any, files: list[Path], fractions: tuple[float
         by_category=category_counts(result.splits), by_stratum=result.by_stratum, leaks=[],
         benchmark_files=[file_entry(f) for f in benchmark["files"]], benchmark_drops=benchmark["drops"],
     )  # fmt: skip
-    write_text_atomic(out_dir / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-    write_text_atomic(out_dir / "card.md", render_card(manifest))
+    guard.write_text(out_dir / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    guard.write_text(out_dir / "card.md", render_card(manifest))
     return manifest

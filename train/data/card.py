@@ -12,7 +12,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from curate.atomic import write_text_atomic
+from curate.errors import InputError
+from curate.safeio import OutputGuard, UnsafeFile, open_guarded
 
 TOOL = "bbj-train"
 
@@ -31,10 +32,14 @@ def reason_key(reason: str) -> str:
 
 
 def sha256_file(path: Path) -> str:
+    """The hash of an input file, read through the guarded reader (a FIFO never blocks)."""
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
+    try:
+        with open_guarded(path, None) as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    except UnsafeFile as exc:
+        raise InputError(f"{path}: {exc.message}") from None
     return digest.hexdigest()
 
 
@@ -55,11 +60,12 @@ def dumps_record(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(", ", ": "))
 
 
-def write_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """Write records atomically, one JSON object a line; returns the file's card entry."""
+def write_jsonl(path: Path, records: Iterable[dict[str, Any]], guard: OutputGuard) -> dict[str, Any]:
+    """Write records atomically through the command's output guard, one JSON object a line;
+    returns the file's card entry."""
     lines = [dumps_record(r) for r in records]
     text = "".join(line + "\n" for line in lines)
-    write_text_atomic(path, text)
+    guard.write_text(path, text)
     return {"path": path.name, "records": len(lines), "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()}
 
 
@@ -104,10 +110,15 @@ def build_card(name: str, command: str, inputs: list[dict[str, Any]], outputs: l
     return {"name": name, "tool": TOOL, "version": tool_version(), "command": command, "inputs": inputs, "outputs": outputs, "counts": counts, **extra}
 
 
-def write_card(folder: Path, card: dict[str, Any], stem: str = "card") -> None:
+def card_paths(folder: Path, stem: str = "card") -> tuple[Path, Path]:
+    return folder / f"{stem}.json", folder / f"{stem}.md"
+
+
+def write_card(folder: Path, card: dict[str, Any], guard: OutputGuard, stem: str = "card") -> None:
     """`<stem>.json` (machine) and `<stem>.md` (human) in the output folder."""
-    write_text_atomic(folder / f"{stem}.json", json.dumps(card, indent=2, ensure_ascii=False) + "\n")
-    write_text_atomic(folder / f"{stem}.md", render_card(card))
+    machine, human = card_paths(folder, stem)
+    guard.write_text(machine, json.dumps(card, indent=2, ensure_ascii=False) + "\n")
+    guard.write_text(human, render_card(card))
 
 
 def render_card(card: dict[str, Any]) -> str:

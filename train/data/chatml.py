@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from curate.errors import CurateError
 from curate.example import FENCE_OPEN, filename_comment
@@ -29,6 +30,21 @@ DEFAULT_SYSTEM_PROMPT = (
     "You are an expert BBj programmer (BASIS International's Business BASIC). "
     "You write correct, idiomatic BBj code and explain it clearly."
 )
+
+def conversation_problem(messages: Any) -> str:
+    """Why `messages` is not a trainable conversation ('' when it is): a non-empty list of
+    {role, content} objects with known roles, string contents and an assistant turn."""
+    if not isinstance(messages, list) or not messages:
+        return "expected {'messages': [{'role': ..., 'content': ...}, ...]}"
+    for index, message in enumerate(messages):
+        if not isinstance(message, dict) or message.get("role") not in ROLES:
+            return f"messages[{index}]: role must be one of {', '.join(ROLES)}"
+        if not isinstance(message.get("content"), str):
+            return f"messages[{index}]: content must be a string"
+    if not any(m["role"] == "assistant" and m["content"].strip() for m in messages):
+        return "no assistant message with content: nothing to learn from"
+    return ""
+
 
 def generation_label(generation: str) -> str:
     return GENERATION_DESCRIPTIONS.get(generation, generation)

@@ -49,23 +49,29 @@ class CorpusResult:
         self.dropped.append({"id": doc_id, "reason": reason})
 
 
-def collect_sources(roots: list[Path], extensions: tuple[str, ...], result: CorpusResult) -> list[Document]:
+def find_sources(roots: list[Path], extensions: tuple[str, ...], result: CorpusResult) -> list[Path]:
     """Every file with a wanted extension under the roots, in path order (the first of a set of
     duplicates is the one kept); hidden folders skipped, symlinked folders not followed."""
     wanted = {e.lower() if e.startswith(".") else f".{e.lower()}" for e in extensions}
     paths: list[Path] = []
     for root in roots:
-        if root.is_file():
-            paths.append(root)
-            continue
         if not root.is_dir():
-            result.drop(root.as_posix(), "not-found")
+            if os.path.lexists(root):
+                paths.append(root)  # a file, or something read_sources refuses (a FIFO, a device link)
+            else:
+                result.drop(printable_path(root), "not-found")
             continue
         found: list[Path] = []
         for folder, dirs, files in os.walk(root):
             dirs[:] = [d for d in dirs if not d.startswith(".")]
             found.extend(Path(folder) / name for name in files if Path(name).suffix.lower() in wanted)
         paths.extend(sorted(found, key=lambda p: p.as_posix()))
+    return paths
+
+
+def read_sources(paths: list[Path], result: CorpusResult) -> list[Document]:
+    """One document per readable source file; the others are dropped with the reason
+    (unreadable, binary, too large) through the guarded source reader."""
     documents = []
     for path in paths:
         doc_id = printable_path(path)
@@ -145,7 +151,7 @@ def test_code_blocks(split_dir: Path) -> list[tuple[str, str]]:
     from train.data.split import read_split, record_id
 
     blocks: list[tuple[str, str]] = []
-    for record in read_split(split_dir)["test"]:
+    for record in read_split(split_dir, required=("test",))["test"]:
         contents = "\n\n".join(str(m.get("content", "")) for m in record["messages"] if m.get("role") != "system")
         blocks.extend((f"{record_id(record)}#{n}", b.code) for n, b in enumerate(fenced_blocks(contents), start=1) if b.code.strip())
     return blocks

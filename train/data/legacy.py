@@ -17,6 +17,7 @@ from typing import Any
 
 from curate.config import DEFAULT_TOPICS
 from curate.errors import CurateError
+from curate.safeio import open_guarded, printable, unencodable
 from train.data.card import reason_key
 from train.data.chatml import (
     DEFAULT_SYSTEM_PROMPT,
@@ -82,7 +83,7 @@ class ImportResult:
 def read_lines(path: Path) -> Iterator[tuple[int, bytes]]:
     """(1-based line number, raw bytes without the line ending); split on LF only, so a
     U+2028 inside a JSON string never splits a record."""
-    with open(path, "rb") as handle:
+    with open_guarded(path, None) as handle:
         for number, raw in enumerate(handle, start=1):
             yield number, raw.rstrip(b"\n").rstrip(b"\r")
 
@@ -213,9 +214,6 @@ def normalize_turns(turns: list[tuple[str, str]], options: ImportOptions) -> tup
             continue
         if name != role:
             fixes.append(f"role-alias:{role.strip()[:40]}")
-        if not _encodable(content):
-            problems.append("invalid-unicode")
-            continue
         content, content_fixes = clean_content(content)
         fixes.extend(content_fixes)
         canonical.append((name, content))
@@ -241,14 +239,6 @@ def normalize_turns(turns: list[tuple[str, str]], options: ImportOptions) -> tup
     _check_dialogue(dialogue)
     messages = [{"role": "system", "content": system}, *({"role": r, "content": c} for r, c in dialogue)]
     return messages, list(dict.fromkeys(fixes))
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates from "\ud800" escapes
-        return False
-    return True
 
 
 def _merge_consecutive(dialogue: list[tuple[str, str]], fixes: list[str]) -> list[tuple[str, str]]:
@@ -285,6 +275,8 @@ def _check_dialogue(dialogue: list[tuple[str, str]]) -> None:
 def parse_line(number: int, raw: bytes, options: ImportOptions) -> Candidate:
     """One input line to a repaired candidate, or Dropped."""
     value, decoding = decode_line(raw, options)
+    if unencodable(value) is not None:  # a lone surrogate anywhere (role, content, id, key): never writable as UTF-8
+        raise Dropped("invalid-unicode")
     turns, fixes = raw_turns(value)
     messages, more = normalize_turns(turns, options)
     return Candidate(number, messages, list(dict.fromkeys(decoding + fixes + more)))
@@ -359,7 +351,7 @@ def legacy_record(candidate: Candidate, options: ImportOptions, path: Path) -> d
     meta: dict[str, Any] = {
         "id": f"{options.id_prefix}:{candidate.line}",
         "source": f"legacy:{candidate.line}",
-        "input": path.name,
+        "input": printable(path.name),
         "line": candidate.line,
         "type": guessed.type,
         "generation": [guessed.from_generation, guessed.to_generation] if guessed.from_generation and guessed.to_generation else guessed.generation,

@@ -8,12 +8,17 @@ fails when a test record still has a near duplicate in train."""
 from __future__ import annotations
 
 import json
+import math
+import os
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from curate.errors import InputError
+from curate.safeio import UnsafeFile, open_guarded, printable_path, unencodable
+from train.data.chatml import conversation_problem
 from train.data.templates import stable_fraction
 
 SPLITS = ("train", "validation", "test")
@@ -41,9 +46,9 @@ def parse_ratios(text: str) -> tuple[float, float, float]:
         values = [float(p) for p in parts]
     except ValueError:
         raise ValueError(f"ratios must be numbers like 80/10/10, got {text!r}") from None
-    if len(values) != 3 or any(v < 0 for v in values) or sum(values) <= 0:
-        raise ValueError(f"ratios need three non-negative numbers (train/validation/test), got {text!r}")
     total = sum(values)
+    if len(values) != 3 or not all(math.isfinite(v) and v >= 0 for v in values) or not (math.isfinite(total) and total > 0):
+        raise ValueError(f"ratios need three finite non-negative numbers (train/validation/test), got {text!r}")
     return values[0] / total, values[1] / total, values[2] / total
 
 
@@ -57,23 +62,41 @@ def read_records(paths: list[Path]) -> tuple[list[dict[str, Any]], list[Path]]:
     records: list[dict[str, Any]] = []
     seen: dict[str, str] = {}
     for file in files:
-        with open(file, encoding="utf-8") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                where = f"{file}:{number}"
-                try:
-                    record = json.loads(line)
-                except (ValueError, RecursionError) as exc:
-                    raise SplitInputError(f"{where}: not valid JSON ({getattr(exc, 'msg', exc.__class__.__name__)})") from None
-                record_id = record.get("meta", {}).get("id") if isinstance(record, dict) and isinstance(record.get("meta"), dict) else None
-                if not isinstance(record_id, str) or not record_id or not isinstance(record.get("messages"), list):
-                    raise SplitInputError(f"{where}: a record needs 'messages' and a string 'meta.id'")
-                if record_id in seen:
-                    raise SplitInputError(f"{where}: id {record_id!r} repeats {seen[record_id]} (use --id-prefix on import)")
-                seen[record_id] = where
-                records.append(record)
+        for where, record in _json_records(file):
+            record_id = record.get("meta", {}).get("id") if isinstance(record, dict) and isinstance(record.get("meta"), dict) else None
+            if not isinstance(record_id, str) or not record_id or not isinstance(record.get("messages"), list):
+                raise SplitInputError(f"{where}: a record needs 'messages' and a string 'meta.id'")
+            if problem := conversation_problem(record["messages"]):
+                raise SplitInputError(f"{where}: {problem}")
+            if (bad := unencodable(record)) is not None:
+                raise SplitInputError(f"{where}: {bad} is not valid Unicode (a lone surrogate); fix or drop the record")
+            if record_id in seen:
+                raise SplitInputError(f"{where}: id {record_id!r} repeats {seen[record_id]} (use --id-prefix on import)")
+            seen[record_id] = where
+            records.append(record)
     return records, files
+
+
+def _json_records(file: Path) -> Iterator[tuple[str, Any]]:
+    """(file:line, value) of each non-blank line, read through the guarded reader; a line
+    that is not UTF-8 or not JSON raises SplitInputError naming it."""
+    try:
+        handle = open_guarded(file, None)
+    except UnsafeFile as exc:
+        raise SplitInputError(f"{printable_path(file)}: {exc.message}") from None
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            where = f"{printable_path(file)}:{number}"
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise SplitInputError(f"{where}: not UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})") from None
+            if not line.strip():
+                continue
+            try:
+                yield where, json.loads(line)
+            except (ValueError, RecursionError) as exc:
+                raise SplitInputError(f"{where}: not valid JSON ({getattr(exc, 'msg', exc.__class__.__name__)})") from None
 
 
 def record_id(record: dict[str, Any]) -> str:
@@ -130,12 +153,16 @@ def find_split_leaks(splits: dict[str, list[dict[str, Any]]]) -> list[Any]:
     return find_leaks(items_from_chatml(test, [record_id(r) for r in test]), items_from_chatml(train, [record_id(r) for r in train]))
 
 
-def read_split(folder: Path) -> dict[str, list[dict[str, Any]]]:
-    """The records of an existing split folder (a missing split file reads as empty)."""
+def read_split(folder: Path, required: tuple[str, ...] = ("train", "test")) -> dict[str, list[dict[str, Any]]]:
+    """The records of an existing split folder (a missing file not `required` reads as empty);
+    a folder without the required files is not a split: SplitInputError."""
+    missing = [SPLIT_FILES[name] for name in required if not os.path.lexists(folder / SPLIT_FILES[name])]
+    if missing:
+        raise SplitInputError(f"{folder}: no {' or '.join(missing)} here; give a folder written by `bbj-train split`")
     splits: dict[str, list[dict[str, Any]]] = {}
     for name, file in SPLIT_FILES.items():
         path = folder / file
-        splits[name] = read_records([path])[0] if path.is_file() and path.stat().st_size else []
+        splits[name] = read_records([path])[0] if os.path.lexists(path) else []
     return splits
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from curate.atomic import write_text_atomic
+from curate.atomic import create_text_atomic
 from curate.errors import CurateError
 from curate.templates import slugify, yaml_value
 from train.data.chatml import (
@@ -146,10 +146,12 @@ def unique_title(record: dict[str, Any], taken: set[str]) -> str:
 
 
 def write_markdown(records: list[dict[str, Any]], out_dir: Path, topics: Sequence[str]) -> MarkdownResult:
-    """One draft example per record under out_dir/<topic>/<kebab-title>.md (names made unique)."""
+    """One draft example per record under out_dir/<topic>/<kebab-title>.md. An existing file is
+    never replaced: a taken name moves to the next free one (`-2`, `-3`, ...), and a record
+    whose draft exists already (same source and title: exported by an earlier run, maybe
+    reviewed since) is skipped with the reason."""
     result = MarkdownResult()
     titles: set[str] = set()
-    used: set[str] = set()
     for record in records:
         source = str(record.get("meta", {}).get("source", ""))
         title = unique_title(record, titles)
@@ -160,11 +162,26 @@ def write_markdown(records: list[dict[str, Any]], out_dir: Path, topics: Sequenc
             continue
         stem = slugify(title)
         name, counter = f"{topic}/{stem}.md", 2
-        while name in used:
+        (out_dir / topic).mkdir(parents=True, exist_ok=True)
+        while not create_text_atomic(out_dir / name, text):
+            if _exported_before(out_dir / name, text):
+                result.skipped.append({"source": source, "reason": f"exists:{name}"})
+                break
             name, counter = f"{topic}/{stem}-{counter}.md", counter + 1
-        used.add(name)
-        path = out_dir / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(path, text)
-        result.written.append({"source": source, "path": name})
+        else:
+            result.written.append({"source": source, "path": name})
     return result
+
+
+def _exported_before(path: Path, text: str) -> bool:
+    """Whether the file at `path` is this record's draft from an earlier run: the same `source`
+    and `title` in its front matter (its status or prose may have changed in review)."""
+    from curate.example import ExampleLoadError, decode_example, read_example_bytes
+    from curate.frontmatter_yaml import FrontMatterError, load_front_matter
+
+    try:
+        existing = load_front_matter(decode_example(read_example_bytes(path, path.name), path.name)[0])[0]
+        ours = load_front_matter(text)[0]
+    except (ExampleLoadError, FrontMatterError):
+        return False
+    return all(existing.get(key) == ours.get(key) for key in ("source", "title"))

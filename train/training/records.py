@@ -9,13 +9,12 @@ import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from curate.diagnostics import Diagnostic, Severity
 from train.config import RunConfig
+from train.data.chatml import conversation_problem
 from train.training.errors import TrainingError, fail
 
-ROLES = ("system", "user", "assistant")
 MAX_REPORTED = 20
 
 
@@ -74,25 +73,12 @@ def read_conversations(path: Path, *, texts_allowed: bool = False) -> list[list[
         if texts_allowed and "text" in record and "messages" not in record:
             continue
         messages = record.get("messages")
-        reason = _conversation_problem(messages)
+        reason = conversation_problem(messages)
         if reason:
             problems.append(_bad(path, line, reason))
             continue
         conversations.append([{"role": m["role"], "content": m["content"]} for m in messages])
     return conversations
-
-
-def _conversation_problem(messages: Any) -> str:
-    if not isinstance(messages, list) or not messages:
-        return "expected {'messages': [{'role': ..., 'content': ...}, ...]}"
-    for index, message in enumerate(messages):
-        if not isinstance(message, dict) or message.get("role") not in ROLES:
-            return f"messages[{index}]: role must be one of {', '.join(ROLES)}"
-        if not isinstance(message.get("content"), str):
-            return f"messages[{index}]: content must be a string"
-    if not any(m["role"] == "assistant" and m["content"].strip() for m in messages):
-        return "no assistant message with content: nothing to learn from"
-    return ""
 
 
 def _json_lines(path: Path):
