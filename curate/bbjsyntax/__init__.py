@@ -39,6 +39,13 @@ See docs/syntax-conformance.md for the accepted language and the measured accura
 from __future__ import annotations
 
 from .checker import check_source
-from .issues import CHECKER_NAME, CHECKER_VERSION, CODES, WARNING_CODES, SyntaxIssue, severity_of
+from .issues import (
+    CHECKER_NAME,
+    CHECKER_VERSION,
+    CODES,
+    WARNING_CODES,
+    SyntaxIssue,
+    severity_of,
+)
 
 __all__ = ["CHECKER_NAME", "CHECKER_VERSION", "CODES", "WARNING_CODES", "SyntaxIssue", "check_source", "severity_of"]

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from .lexer import Tok
+from .lexer import KIND, LOW, TEXT, Tok
 
 _DATA = Path(__file__).with_name("bbj_api_methods.json")
 OBJECT_METHODS = frozenset(["tostring", "equals", "hashcode", "getclass", "notify", "notifyall", "wait"])
@@ -121,7 +121,7 @@ def close_paren(toks: list[Tok], i: int, end: int) -> int:
     """Index of the ')' matching toks[i] == '(' (or end)."""
     depth = 0
     for j in range(i, end):
-        v = toks[j][1]
+        v = toks[j][TEXT]
         if v == "(":
             depth += 1
         elif v == ")":
@@ -173,12 +173,12 @@ class TypeTracker:
 
     def assign(self, toks: list[Tok], lhs: int, rhs: int, end: int) -> None:
         """`lhs = rhs..end`: learn the type when the right side is one call chain."""
-        if toks[lhs][1] == "#":
+        if toks[lhs][TEXT] == "#":
             if lhs + 1 >= rhs:
                 return
-            key, table = "#" + toks[lhs + 1][3], self.fields
+            key, table = "#" + toks[lhs + 1][LOW], self.fields
         else:
-            key, table = toks[lhs][3], self.vars
+            key, table = toks[lhs][LOW], self.vars
         typ, stop = self._chain(toks, rhs, end, None)
         if typ is not None and stop == end:
             table[key] = typ
@@ -187,11 +187,11 @@ class TypeTracker:
 
     def forget(self, toks: list[Tok], lhs: int) -> None:
         """The variable at toks[lhs] was assigned something that is not a BBj object."""
-        if toks[lhs][1] == "#":
+        if toks[lhs][TEXT] == "#":
             if lhs + 1 < len(toks):
-                self.fields.pop("#" + toks[lhs + 1][3], None)
+                self.fields.pop("#" + toks[lhs + 1][LOW], None)
         else:
-            self.vars.pop(toks[lhs][3], None)
+            self.vars.pop(toks[lhs][LOW], None)
 
     def check(self, toks: list[Tok], start: int, end: int, report: Report) -> None:
         """Check every call chain that starts at a variable of known class (or BBjAPI())."""
@@ -199,41 +199,41 @@ class TypeTracker:
         fields = self.fields
         for p in range(start, end):
             t = toks[p]
-            if t[0] == "id":
-                low = t[3]
+            if t[KIND] == "id":
+                low = t[LOW]
                 if low not in names and low != "bbjapi":
                     continue
-            elif t[1] != "#" or not fields:
+            elif t[TEXT] != "#" or not fields:
                 continue
-            if p > start and toks[p - 1][1] in (".", "::", "#"):
+            if p > start and toks[p - 1][TEXT] in (".", "::", "#"):
                 continue
             self._chain(toks, p, end, report)
 
     def _head(self, toks: list[Tok], i: int, end: int) -> tuple[Typ, int]:
         t = toks[i]
-        if t[1] == "#":
-            if i + 1 < end and toks[i + 1][0] == "id":
-                return self.fields.get("#" + toks[i + 1][3]), i + 2
+        if t[TEXT] == "#":
+            if i + 1 < end and toks[i + 1][KIND] == "id":
+                return self.fields.get("#" + toks[i + 1][LOW]), i + 2
             return None, i + 1
-        if t[0] != "id":
+        if t[KIND] != "id":
             return None, i
-        if t[3] == "bbjapi" and i + 2 < end and toks[i + 1][1] == "(" and toks[i + 2][1] == ")":
+        if t[LOW] == "bbjapi" and i + 2 < end and toks[i + 1][TEXT] == "(" and toks[i + 2][TEXT] == ")":
             return ("bbjapi", True), i + 3
-        return self.vars.get(t[3]), i + 1
+        return self.vars.get(t[LOW]), i + 1
 
     def _chain(self, toks: list[Tok], i: int, end: int, report: Report | None) -> tuple[Typ, int]:
         typ, i = self._head(toks, i, end)
         api = self.api
-        while i + 1 < end and toks[i][1] == "." and toks[i + 1][0] == "id":
+        while i + 1 < end and toks[i][TEXT] == "." and toks[i + 1][KIND] == "id":
             name = toks[i + 1]
-            if i + 2 < end and toks[i + 2][1] == "(":
-                low = name[3]
+            if i + 2 < end and toks[i + 2][TEXT] == "(":
+                low = name[LOW]
                 if typ is not None:
                     cls, exact = typ
                     known = api.methods(cls, exact)
                     if report is not None and len(known) > len(OBJECT_METHODS) and low not in known:
                         hint = " (BBj events use setCallback(BBjAPI.ON_..., \"label\"))" if low in _EVENT_HINT else ""
-                        report(i + 1, f"{api.names.get(cls, cls)} has no method '{name[1]}'{hint}")
+                        report(i + 1, f"{api.names.get(cls, cls)} has no method '{name[TEXT]}'{hint}")
                     made = api.factories.get(low)
                     typ = (made, made not in api.children) if made is not None else None
                 i = close_paren(toks, i + 2, end) + 1

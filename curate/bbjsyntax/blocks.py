@@ -20,9 +20,12 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .issues import LIMIT, STRAY_END, UNCLOSED, IF_STRUCTURE, UNEXPECTED
+from .issues import IF_STRUCTURE, LIMIT, STRAY_END, UNCLOSED, UNEXPECTED
 
 MAX_DEPTH = 1000
+_AT_RUN_TIME = "(BASIS's compiler accepts it; the IF/ELSE/FI structure is resolved at run time)"
+_IF_NEVER_CLOSED = "IF block is never closed with FI/ENDIF " + _AT_RUN_TIME
+_ELSE_WITHOUT_IF = "ELSE without an open multi-line IF " + _AT_RUN_TIME
 
 OPENER_OF = {
     "classend": "class",
@@ -104,8 +107,7 @@ class _Matcher:
             return  # a METHOD with no body: a declaration, accepted like the language server
         if entry.kind == "if":
             if ev.body > ev.ind:  # else: IF ... THEN with an unindented (or no) body, an empty one-line IF
-                self.issues.append((ev.pos, IF_STRUCTURE, "IF block is never closed with FI/ENDIF (BASIS's compiler "
-                                    "accepts it; the IF/ELSE/FI structure is resolved at run time)"))
+                self.issues.append((ev.pos, IF_STRUCTURE, _IF_NEVER_CLOSED))
             return
         if entry.kind == "def":
             return  # a DEF body may run on without FNEND (to the next DEF, a unit or the end)
@@ -233,8 +235,7 @@ class _Matcher:
         if ev.kind == "else":
             idx = self._find("if", ev, _IF_BARRIER)
             if idx < 0:  # shipped programs have such ELSEs; BASIS's compiler does not match IF/ELSE
-                self.issues.append((ev.pos, IF_STRUCTURE, "ELSE without an open multi-line IF (BASIS's compiler "
-                                    "accepts it; the IF/ELSE/FI structure is resolved at run time)"))
+                self.issues.append((ev.pos, IF_STRUCTURE, _ELSE_WITHOUT_IF))
                 return
             self._pop_to(idx, ev)
         else:  # case

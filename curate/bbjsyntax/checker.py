@@ -11,7 +11,7 @@ import re
 from .blocks import RawIssue, match_blocks
 from .fabricated import FOREIGN_OPS, FOREIGN_WORDS, scan_tokens
 from .issues import BRACKET, FABRICATED, LIMIT, STRING, UNEXPECTED, SyntaxIssue
-from .lexer import Tok, tokenize
+from .lexer import KIND, LOW, POS, TEXT, Tok, tokenize
 from .statements import StatementParser
 
 MAX_CHARS = 8_000_000
@@ -55,54 +55,54 @@ def _prescan(toks: list[Tok]) -> tuple[list[RawIssue], bool]:
     foreign = False
     prev = ";"
     for t in toks:
-        k = t[0]
+        k = t[KIND]
         if k == "op":
-            v = t[1]
+            v = t[TEXT]
             if v == "(" or v == "[":
                 stack.append(t)
                 if len(stack) > MAX_BRACKET_DEPTH:
                     message = f"brackets nested deeper than {MAX_BRACKET_DEPTH} levels; line not checked"
-                    return [(t[2], LIMIT, message)], True
+                    return [(t[POS], LIMIT, message)], True
             elif v == ")" or v == "]":
-                if stack and (stack[-1][1] == "(") == (v == ")"):
+                if stack and (stack[-1][TEXT] == "(") == (v == ")"):
                     stack.pop()
                 elif bracket_ok:
-                    want = f"; '{stack[-1][1]}' is still open" if stack else ""
-                    issues.append((t[2], BRACKET, f"unmatched '{v}'{want}"))
+                    want = f"; '{stack[-1][TEXT]}' is still open" if stack else ""
+                    issues.append((t[POS], BRACKET, f"unmatched '{v}'{want}"))
                     bracket_ok = False
             elif v in _FOREIGN_OPS:
                 foreign = True
                 if v in _BAD_OPS and not (v == "'" and prev == ";"):  # a leading ' is a VB comment
-                    issues.append((t[2], UNEXPECTED, _BAD_OPS[v]))
+                    issues.append((t[POS], UNEXPECTED, _BAD_OPS[v]))
         elif k == "id":
-            if t[3] in _FOREIGN_WORDS:
+            if t[LOW] in _FOREIGN_WORDS:
                 foreign = True
         elif k == "ustr":
-            issues.append((t[2], STRING, "unterminated string: missing closing '\"'"))
+            issues.append((t[POS], STRING, "unterminated string: missing closing '\"'"))
         elif k == "bad":
-            issues.append((t[2], UNEXPECTED, f"unexpected character {t[1]!r}"))
+            issues.append((t[POS], UNEXPECTED, f"unexpected character {t[TEXT]!r}"))
         elif k == "sq" or k == "js":
             foreign = True
-        prev = t[1]
+        prev = t[TEXT]
     if stack and bracket_ok:
         t = stack[-1]
-        close = ")" if t[1] == "(" else "]"
-        issues.append((t[2], BRACKET, f"'{t[1]}' is never closed: missing '{close}'"))
+        close = ")" if t[TEXT] == "(" else "]"
+        issues.append((t[POS], BRACKET, f"'{t[TEXT]}' is never closed: missing '{close}'"))
     if foreign:
         hits = scan_tokens(toks)
         if hits:
             idx, msg = hits[0]
-            issues.append((toks[idx][2], FABRICATED, msg))
+            issues.append((toks[idx][POS], FABRICATED, msg))
     return issues, False
 
 
 def _trailing_semicolons(text: str, lines: list[list[Tok]]) -> list[RawIssue]:
     """';' closing most lines is a JavaScript/Java habit (BBj allows a stray one, and
     `stmt; REM note` is the normal way to comment a line)."""
-    ends = [line[-1] for line in lines if len(line) > 1 and line[-1][1] == ";"
-            and _LINE_REST.match(text, line[-1][2] + 1)]
+    ends = [line[-1] for line in lines if len(line) > 1 and line[-1][TEXT] == ";"
+            and _LINE_REST.match(text, line[-1][POS] + 1)]
     if len(ends) >= 3 and 2 * len(ends) >= len(lines):
-        return [(t[2], FABRICATED, "';' ends most lines: JavaScript/Java statement terminators") for t in ends]
+        return [(t[POS], FABRICATED, "';' ends most lines: JavaScript/Java statement terminators") for t in ends]
     return []
 
 

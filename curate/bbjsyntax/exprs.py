@@ -8,7 +8,7 @@ brackets); it builds no tree. It is deliberately permissive: BBj accepts a lot.
 
 from __future__ import annotations
 
-from .lexer import Tok
+from .lexer import KIND, LOW, TEXT, Tok
 
 # (token index, message) of the first problem found, or None.
 Problem = tuple[int, str] | None
@@ -44,13 +44,13 @@ def scan_expr(toks: list[Tok], i: int, n: int, juxt: bool = False) -> tuple[int,
     start = i
     while i < n:
         t = toks[i]
-        k = t[0]
-        v = t[1]
+        k = t[KIND]
+        v = t[TEXT]
         if operand:
             if k == "id":
-                low = t[3]
+                low = t[LOW]
                 if low in STOP_WORDS and not stack and not (
-                        i == start and low in NAME_STOP_WORDS and i + 1 < n and toks[i + 1][1] == "="):
+                        i == start and low in NAME_STOP_WORDS and i + 1 < n and toks[i + 1][TEXT] == "="):
                     return i, (i, f"missing operand before '{v}'") if i > start else None
                 if low != "new":
                     operand = False
@@ -64,16 +64,16 @@ def scan_expr(toks: list[Tok], i: int, n: int, juxt: bool = False) -> tuple[int,
                 elif v in UNARY_OPS or v == "#":
                     pass
                 elif v == "@":
-                    if i + 1 >= n or toks[i + 1][1] != "(":
+                    if i + 1 >= n or toks[i + 1][TEXT] != "(":
                         return i, (i, "'@' must be followed by '(' (cursor position @(col,row))")
                 elif v == "*":
                     # *NEXT / *ENDIF / *BREAK symbolic label (one operand, even when the word is
                     # reserved elsewhere: `ERR=*ENDIF`), or a lone '*' (null field in I/O lists)
                     operand = False
-                    if i + 1 < n and toks[i + 1][0] == "id":
+                    if i + 1 < n and toks[i + 1][KIND] == "id":
                         i += 1
                 elif stack and (v == ")" or v == "]"):
-                    prev = toks[i - 1][1] if i > start else ""
+                    prev = toks[i - 1][TEXT] if i > start else ""
                     if v != stack[-1]:
                         return i, (i, f"unexpected '{v}'")
                     if prev not in ("(", "[", ","):
@@ -90,17 +90,17 @@ def scan_expr(toks: list[Tok], i: int, n: int, juxt: bool = False) -> tuple[int,
                 return i, (i, f"unexpected '{v}'")
         else:
             if k == "op":
-                if v == "*" and not stack and (i + 1 == n or toks[i + 1][1] in (",", ";")):
+                if v == "*" and not stack and (i + 1 == n or toks[i + 1][TEXT] in (",", ";")):
                     return i, None  # a lone '*' item (null field) after a channel: READ(1)*,A$
                 if v in BINARY_OPS:
                     operand = True
-                elif v == "@" and i + 1 < n and toks[i + 1][1] == "(":
+                elif v == "@" and i + 1 < n and toks[i + 1][TEXT] == "(":
                     stack.append(")")  # String@(): client-object constructor
                     operand = True
                     i += 2
                     continue
                 elif v == "." or v == "::":
-                    if i + 1 < n and toks[i + 1][0] == "id":
+                    if i + 1 < n and toks[i + 1][KIND] == "id":
                         i += 2
                         continue
                     return i, (i, f"expected a member name after '{v}'")
@@ -123,7 +123,7 @@ def scan_expr(toks: list[Tok], i: int, n: int, juxt: bool = False) -> tuple[int,
                     return i, (i, f"missing operator or ',' before '{v}'")
                 else:
                     return i, (i, f"unexpected '{v}'")
-            elif k == "id" and t[3] in WORD_OPS:
+            elif k == "id" and t[LOW] in WORD_OPS:
                 operand = True
             elif not stack:
                 return i, None  # juxtaposition or stop word ends the expression
@@ -136,9 +136,9 @@ def scan_expr(toks: list[Tok], i: int, n: int, juxt: bool = False) -> tuple[int,
         return i, None  # unbalanced brackets are reported by the bracket pass
     if operand and i > start:
         last = toks[i - 1]
-        if last[1] in BINARY_OPS or last[3] in WORD_OPS or last[1] in UNARY_OPS:
-            return i, (i - 1, f"missing operand after '{last[1]}'")
-        return i, (i - 1, f"incomplete expression after '{last[1]}'")
+        if last[TEXT] in BINARY_OPS or last[LOW] in WORD_OPS or last[TEXT] in UNARY_OPS:
+            return i, (i - 1, f"missing operand after '{last[TEXT]}'")
+        return i, (i - 1, f"incomplete expression after '{last[TEXT]}'")
     return i, None
 
 
@@ -147,11 +147,11 @@ def scan_items(toks: list[Tok], i: int, n: int) -> tuple[int, Problem]:
     (PRINT (1)'CS',@(0,0)"x", SQLPREP(1)"...", SELECT ... FROM ... WHERE ...)."""
     while i < n:
         t = toks[i]
-        v = t[1]
+        v = t[TEXT]
         if v == ";":
             return i, None
-        if t[0] == "id":
-            low = t[3]
+        if t[KIND] == "id":
+            low = t[LOW]
             if low in ("else", "fi", "endif", "then"):
                 return i, None
             if low in STOP_WORDS or low in CLAUSE_WORDS:

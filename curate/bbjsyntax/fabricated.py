@@ -7,7 +7,7 @@ continuation too (`DIM x AS`, `END IF`, `EXIT SUB`, `SELECT CASE`).
 
 from __future__ import annotations
 
-from .lexer import Tok
+from .lexer import KIND, LOW, POS, TEXT, Tok
 
 Hit = tuple[int, str] | None  # (token index, message)
 
@@ -69,30 +69,30 @@ def scan_tokens(toks: list[Tok]) -> list[tuple[int, str]]:
     hits: list[tuple[int, str]] = []
     n = len(toks)
     for idx, t in enumerate(toks):
-        k = t[0]
+        k = t[KIND]
         if k == "op":
-            v = t[1]
+            v = t[TEXT]
             msg = OP_MESSAGES.get(v)
             if msg is not None:
                 hits.append((idx, msg))
             elif v == "=>":
-                prev = toks[idx - 1][1] if idx else ""
-                nxt = toks[idx + 1][1] if idx + 1 < n else ""
+                prev = toks[idx - 1][TEXT] if idx else ""
+                nxt = toks[idx + 1][TEXT] if idx + 1 < n else ""
                 if prev == ")" or nxt == "{" or idx + 1 == n:
                     hits.append((idx, "'=>' arrow function: BBj has no lambdas"))
             elif v == "++" or v == "--":
-                before = toks[idx - 1][1] if idx else ";"
-                after = toks[idx + 1][1] if idx + 1 < n else ";"
+                before = toks[idx - 1][TEXT] if idx else ";"
+                after = toks[idx + 1][TEXT] if idx + 1 < n else ";"
                 if before == ";" or after == ";" or after == ")":
                     hits.append((idx, f"'{v}' increment: BBj writes x = x + 1"))
         elif k in KIND_MESSAGES:
             hits.append((idx, KIND_MESSAGES[k]))
-        elif k == "id" and (idx == 0 or toks[idx - 1][1] not in (".", "::", "#")):
-            low = t[3]
-            if (low in _JS_OBJECTS and idx + 2 < n and toks[idx + 1][1] == "." and toks[idx + 2][0] == "id"
-                    and (low == "console" or (idx + 3 < n and toks[idx + 3][1] == "("))):
+        elif k == "id" and (idx == 0 or toks[idx - 1][TEXT] not in (".", "::", "#")):
+            low = t[LOW]
+            if (low in _JS_OBJECTS and idx + 2 < n and toks[idx + 1][TEXT] == "." and toks[idx + 2][KIND] == "id"
+                    and (low == "console" or (idx + 3 < n and toks[idx + 3][TEXT] == "("))):
                 hits.append((idx, f"JavaScript '{_JS_OBJECTS[low]}' call has no BBj meaning"))
-            elif low == "alert" and idx + 1 < n and toks[idx + 1][1] == "(":
+            elif low == "alert" and idx + 1 < n and toks[idx + 1][TEXT] == "(":
                 hits.append((idx, "JavaScript alert(): BBj uses MSGBOX()"))
     return hits
 
@@ -108,21 +108,21 @@ FOREIGN_STARTS = frozenset(_NOT_KEYWORDS) | frozenset(
 def check_stmt_start(toks: list[Tok], i: int, n: int) -> Hit:
     """Foreign statement shapes recognised by their first tokens."""
     t = toks[i]
-    if t[0] != "id":
-        if t[1] == "'" or t[0] == "sq":
+    if t[KIND] != "id":
+        if t[TEXT] == "'" or t[KIND] == "sq":
             return i, "VB-style ' comment: BBj comments start with REM"
-        if t[1] == "#" and i + 1 < n and toks[i + 1][2] > t[2] + 1:
+        if t[TEXT] == "#" and i + 1 < n and toks[i + 1][POS] > t[POS] + 1:
             return i, "'#' comment: BBj comments start with REM (#name is a field of this object)"
         return None
-    low = t[3]
+    low = t[LOW]
     nxt: Tok = toks[i + 1] if i + 1 < n else ("", "", -1, "")
-    nkind, nval, nlow = nxt[0], nxt[1], nxt[3]
+    nkind, nval, nlow = nxt[KIND], nxt[TEXT], nxt[LOW]
     if low in _NOT_KEYWORDS and (not nkind or nval != "="):
         return i, _NOT_KEYWORDS[low]
     if low == "function" and (nkind == "id" or nval == "("):
         return i, "JavaScript/VB 'function': BBj uses DEF FN ... FNEND or a METHOD in a CLASS"
     if low in ("var", "const") and nkind == "id":
-        return i, f"JavaScript '{t[1]}' declaration: BBj assigns directly or uses DECLARE"
+        return i, f"JavaScript '{t[TEXT]}' declaration: BBj assigns directly or uses DECLARE"
     if low == "let" and nval in ("{", "["):
         return i, "JavaScript destructuring 'let': not BBj"
     if low == "sub" and nkind == "id":
@@ -130,17 +130,17 @@ def check_stmt_start(toks: list[Tok], i: int, n: int) -> Hit:
     if low == "import" and nkind == "id":
         return i, "Java 'import': BBj uses USE"
     if low in ("try", "catch", "finally") and (not nkind or nval in ("{", "(", ":")):
-        return i, f"'{t[1]}': BBj has no try/catch (use ERR= options or SETERR)"
+        return i, f"'{t[TEXT]}': BBj has no try/catch (use ERR= options or SETERR)"
     if low in ("do", "loop") and (not nkind or nlow in ("while", "until") or nval == "{"):
-        return i, f"VB/JS '{t[1]}' loop: BBj uses WHILE ... WEND or REPEAT ... UNTIL"
+        return i, f"VB/JS '{t[TEXT]}' loop: BBj uses WHILE ... WEND or REPEAT ... UNTIL"
     if low in ("public", "private", "protected") and nkind == "id":
-        return i, f"'{t[1]}' modifier outside CLASS/FIELD/METHOD: not BBj"
-    if low == "set" and nkind == "id" and i + 2 < n and toks[i + 2][1] == "=":
+        return i, f"'{t[TEXT]}' modifier outside CLASS/FIELD/METHOD: not BBj"
+    if low == "set" and nkind == "id" and i + 2 < n and toks[i + 2][TEXT] == "=":
         return i, "VB 'Set x =': BBj assigns with x! = ..."
     if low == "end" and nkind == "id" and nlow in _VB_END:
-        return i, f"VB 'End {nxt[1]}': BBj closes blocks with FI, METHODEND, WEND, NEXT, SWEND"
+        return i, f"VB 'End {nxt[TEXT]}': BBj closes blocks with FI, METHODEND, WEND, NEXT, SWEND"
     if low == "exit" and nkind == "id" and nlow in ("sub", "function", "for", "do", "while"):
-        return i, f"VB 'Exit {nxt[1]}': BBj uses BREAK, RETURN or METHODRET"
+        return i, f"VB 'Exit {nxt[TEXT]}': BBj uses BREAK, RETURN or METHODRET"
     if low == "select" and nlow == "case":
         return i, "VB 'Select Case': BBj uses SWITCH ... CASE ... SWEND"
     if low == "case" and nlow == "else":
@@ -149,12 +149,12 @@ def check_stmt_start(toks: list[Tok], i: int, n: int) -> Hit:
         return i, "VB 'MsgBox \"...\"' statement: BBj calls a = MSGBOX(\"...\")"
     if low == "dim":
         for j in range(i + 2, n):
-            if toks[j][0] == "id" and toks[j][3] == "as" and toks[j - 1][0] == "id":
+            if toks[j][KIND] == "id" and toks[j][LOW] == "as" and toks[j - 1][KIND] == "id":
                 return j, "VB 'Dim x As Type': BBj uses DECLARE Type x! or DIM for arrays/strings"
-            if toks[j][1] == ";":
+            if toks[j][TEXT] == ";":
                 break
-    if nkind == "id" and "$" not in t[1] and (low in _TYPE_WORDS or (low.startswith("bbj") and low[-1].isalnum())):
-        after = toks[i + 2][1] if i + 2 < n else ";"
+    if nkind == "id" and "$" not in t[TEXT] and (low in _TYPE_WORDS or (low.startswith("bbj") and low[-1].isalnum())):
+        after = toks[i + 2][TEXT] if i + 2 < n else ";"
         if after == "=" or (after == ";" and low != "string"):
-            return i, f"Java-style typed declaration '{t[1]} {nxt[1]}': BBj uses DECLARE {t[1]} {nxt[1]}"
+            return i, f"Java-style typed declaration '{t[TEXT]} {nxt[TEXT]}': BBj uses DECLARE {t[TEXT]} {nxt[TEXT]}"
     return None

@@ -34,8 +34,9 @@ from .decls import (
 )
 from .exprs import STOP_WORDS, scan_expr, scan_items
 from .fabricated import FOREIGN_STARTS, check_stmt_start
+from .handler import Handler
 from .issues import FABRICATED, NO_METHOD, UNEXPECTED
-from .lexer import Tok
+from .lexer import KIND, LOW, POS, TEXT, Tok
 
 # Verbs whose arguments we only check loosely (expressions, options, juxtaposed I/O items).
 GENERIC_VERBS = frozenset("""
@@ -85,26 +86,26 @@ class StatementParser:
         """Report one grammar problem per line (later ones on the line are cascades)."""
         if not self.quiet:
             idx = min(max(idx, 0), len(self.toks) - 1)
-            self.issues.append((self.toks[idx][2], code, msg))
+            self.issues.append((self.toks[idx][POS], code, msg))
             self.quiet = True
 
     def event(self, op: str, kind: str, idx: int, var: str = "") -> None:
         """Record a block event for blocks.match_blocks (with the indentation it needs)."""
-        pos = self.toks[idx][2]
+        pos = self.toks[idx][POS]
         if op == "open":
             self.pending.append(len(self.events))
         if self.indent < 0:
-            self.indent = self.col_of(self.toks[0][2])
+            self.indent = self.col_of(self.toks[0][POS])
         self.events.append(Ev(op, kind, pos, self.col_of(pos), var, self.stmt, self.indent))
 
     def defer_if(self, idx: int) -> None:
         """Remember the one-line IF at toks[idx] in case the next line starts with ELSE."""
-        pos = self.toks[idx][2]
-        indent = self.col_of(self.toks[0][2])
+        pos = self.toks[idx][POS]
+        indent = self.col_of(self.toks[0][POS])
         self.deferred_if = Ev("tentative", "if", pos, self.col_of(pos), "", self.stmt, indent, indent + 1)
 
     def _api_report(self, idx: int, msg: str) -> None:
-        self.issues.append((self.toks[idx][2], NO_METHOD, msg))
+        self.issues.append((self.toks[idx][POS], NO_METHOD, msg))
 
     # -- lines ----------------------------------------------------------------------------------
     def parse_line(self, toks: list[Tok], quiet: bool) -> None:
@@ -116,23 +117,23 @@ class StatementParser:
             self.line_fors = []
         if self.pending:
             events = self.events
-            indent = self.col_of(toks[0][2])
+            indent = self.col_of(toks[0][POS])
             for k in self.pending:
                 events[k] = events[k]._replace(body=indent)
             self.pending = []
         n = len(toks)
         i = 0
         t = toks[0]
-        if t[0] == "num" and n > 1 and t[1].isdigit():
+        if t[KIND] == "num" and n > 1 and t[TEXT].isdigit():
             i = 1  # legacy line number
-        if i + 1 < n and toks[i][0] == "id" and toks[i + 1][1] == ":" and toks[i][1][-1] not in "$!%@":
-            if toks[i][3] in PYTHON_BLOCK_WORDS and not quiet:
-                self.problem(i, f"Python-style '{toks[i][1]}:' block: not BBj", FABRICATED)
+        if i + 1 < n and toks[i][KIND] == "id" and toks[i + 1][TEXT] == ":" and toks[i][TEXT][-1] not in "$!%@":
+            if toks[i][LOW] in PYTHON_BLOCK_WORDS and not quiet:
+                self.problem(i, f"Python-style '{toks[i][TEXT]}:' block: not BBj", FABRICATED)
             i += 2  # label
         deferred = self.deferred_if
         if deferred is not None:
             self.deferred_if = None
-            if i < n and toks[i][3] == "else":
+            if i < n and toks[i][LOW] == "else":
                 self.events.append(deferred)  # op "tentative": see blocks._Matcher._tentative
         self.statements(i, n, 0)
 
@@ -141,21 +142,21 @@ class StatementParser:
         toks = self.toks
         while i < n:
             t = toks[i]
-            if t[1] == ";":
+            if t[TEXT] == ";":
                 i += 1
                 continue
-            if in_if and t[3] in IF_PARTS:
+            if in_if and t[LOW] in IF_PARTS:
                 return i  # `IF a THEN b=1; ELSE c=2`: the ELSE after ';' still belongs to the IF
             i = self.statement(i, n, in_if)
             if i >= n:
                 break
             t = toks[i]
-            if t[1] == ";":
+            if t[TEXT] == ";":
                 i += 1
                 continue
-            if in_if and t[3] in IF_PARTS:
+            if in_if and t[LOW] in IF_PARTS:
                 return i
-            self.problem(i, f"unexpected '{t[1]}'")
+            self.problem(i, f"unexpected '{t[TEXT]}'")
             return n
         return n
 
@@ -164,17 +165,17 @@ class StatementParser:
         toks = self.toks
         t = toks[i]
         self.stmt += 1
-        if t[3] in FOREIGN_STARTS or (i + 1 < n and toks[i + 1][0] == "id"):
+        if t[LOW] in FOREIGN_STARTS or (i + 1 < n and toks[i + 1][KIND] == "id"):
             hit = check_stmt_start(toks, i, n)
             if hit is not None:
                 self.problem(hit[0], hit[1], FABRICATED)
                 return _skip_stmt(toks, i, n)
-        if t[0] != "id":
-            if t[1] == "?":
+        if t[KIND] != "id":
+            if t[TEXT] == "?":
                 return self.generic(i + 1, n)
             return self.expression_statement(i, n)
-        low = t[3]
-        nxt = toks[i + 1][1] if i + 1 < n else ";"
+        low = t[LOW]
+        nxt = toks[i + 1][TEXT] if i + 1 < n else ";"
         if nxt == "=" or nxt == "." or nxt == "[" or nxt == "::":
             return self.expression_statement(i, n)
         handler = _HANDLERS.get(low)
@@ -182,19 +183,19 @@ class StatementParser:
             return handler(self, i, n, in_if)
         if low in CLOSERS:
             self.event("close", CLOSERS[low], i)
-            return self.bare(i + 1, n, t[1])
+            return self.bare(i + 1, n, t[TEXT])
         if low in BARE_VERBS:
             if low == "repeat":
                 self.event("open", "repeat", i)
-            return self.bare(i + 1, n, t[1])
+            return self.bare(i + 1, n, t[TEXT])
         if low in GENERIC_VERBS:
-            if i + 1 < n and toks[i + 1][0] == "id" and toks[i + 1][3] == "record":
+            if i + 1 < n and toks[i + 1][KIND] == "id" and toks[i + 1][LOW] == "record":
                 i += 1
             return self.generic(i + 1, n)
         if low in LABEL_VERBS:
-            return self.label_ref(i + 1, n, t[1])
-        if nxt != ";" and t[1][-1].isalnum() and low not in STOP_WORDS and (
-                toks[i + 1][0] in ("id", "num", "str", "hex", "mn", "fp")
+            return self.label_ref(i + 1, n, t[TEXT])
+        if nxt != ";" and t[TEXT][-1].isalnum() and low not in STOP_WORDS and (
+                toks[i + 1][KIND] in ("id", "num", "str", "hex", "mn", "fp")
                 or (nxt == "(" and _juxtaposed_after_parens(toks, i + 1, n))):
             return self.generic(i + 1, n)  # a verb we do not know, VERB x / VERB(ch)x: be permissive
         return self.expression_statement(i, n)
@@ -203,7 +204,7 @@ class StatementParser:
     def bare(self, i: int, n: int, verb: str) -> int:
         """Nothing may follow a bare verb except ';' or the end of a one-line IF branch."""
         toks = self.toks
-        if i < n and toks[i][1] != ";" and toks[i][3] not in ("else", "fi", "endif"):
+        if i < n and toks[i][TEXT] != ";" and toks[i][LOW] not in ("else", "fi", "endif"):
             self.problem(i, f"{verb.upper()} takes no arguments here")
             return n
         return i
@@ -238,10 +239,10 @@ class StatementParser:
                 self.problem(*prob)
                 return n
             if j == i:
-                self.problem(i, f"unexpected '{toks[i][1]}'")
+                self.problem(i, f"unexpected '{toks[i][TEXT]}'")
                 return n
             self._note_assignment(i, j)
-            if j < n and toks[j][1] == ",":
+            if j < n and toks[j][TEXT] == ",":
                 i = j + 1
                 continue
             self.tracker.check(toks, start, j, self._api_report)
@@ -251,10 +252,10 @@ class StatementParser:
         """Tell the type tracker about `var = ...` (skipped cheaply for literal right sides,
         which can only make a tracked variable unknown)."""
         toks = self.toks
-        lhs_end = i + 2 if toks[i][1] == "#" else i + 1
-        if lhs_end + 1 < j and toks[lhs_end][1] == "=" and toks[lhs_end - 1][0] == "id":
+        lhs_end = i + 2 if toks[i][TEXT] == "#" else i + 1
+        if lhs_end + 1 < j and toks[lhs_end][TEXT] == "=" and toks[lhs_end - 1][KIND] == "id":
             rhs = toks[lhs_end + 1]
-            if rhs[0] == "id" or rhs[1] == "#":
+            if rhs[KIND] == "id" or rhs[TEXT] == "#":
                 self.tracker.assign(toks, i, lhs_end + 1, j)
             else:
                 self.tracker.forget(toks, i)
@@ -262,9 +263,9 @@ class StatementParser:
     def label_ref(self, i: int, n: int, verb: str) -> int:
         """GOTO/GOSUB/EXITTO/SETERR/SETESC: a label, a line number or *NEXT-style label."""
         toks = self.toks
-        if i < n and toks[i][1] == "*":
+        if i < n and toks[i][TEXT] == "*":
             i += 1
-        if i >= n or toks[i][0] not in ("id", "num"):
+        if i >= n or toks[i][KIND] not in ("id", "num"):
             self.problem(i if i < n else n - 1, f"{verb.upper()} needs a label")
             return n
         return self.bare(i + 1, n, verb)
@@ -273,17 +274,18 @@ class StatementParser:
 def _juxtaposed_after_parens(toks: list[Tok], i: int, n: int) -> bool:
     """True for `(...)` directly followed by an operand, as in `VERB (ch)"text"`."""
     j = close_paren(toks, i, n)
-    return j + 1 < n and toks[j + 1][0] in ("id", "num", "str", "hex", "mn", "fp")
+    return j + 1 < n and toks[j + 1][KIND] in ("id", "num", "str", "hex", "mn", "fp")
 
 
 def _skip_stmt(toks: list[Tok], i: int, n: int) -> int:
     """Index of the ';' that ends the statement at i (or n)."""
-    while i < n and toks[i][1] != ";":
+    while i < n and toks[i][TEXT] != ";":
         i += 1
     return i
 
 
-_HANDLERS = {
+# Verbs with a grammar of their own (block structure, declarations), by lowercased verb.
+_HANDLERS: dict[str, Handler] = {
     "if": parse_if,
     "for": parse_for,
     "next": parse_next,

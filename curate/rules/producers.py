@@ -85,9 +85,10 @@ class SyntaxStrayBlockEnd(CatalogueRule):
 
 
 class SyntaxUnclosedIf(CatalogueRule):
-    """A multi-line IF is never closed with FI/ENDIF. BASIS's compiler accepts it (shipped
-    AddonSoftware programs have such IFs: the block runs on to the end of the enclosing loop,
-    subroutine or file), so this is a warning, not an error.
+    """A multi-line IF is never closed with FI/ENDIF, or an ELSE has no open multi-line IF.
+    BASIS's compiler accepts both (shipped AddonSoftware programs have such IFs, whose block
+    runs on to the end of the enclosing loop, subroutine or file, and such ELSEs), so this is
+    a warning, not an error.
 
     Bad:
         if qty > 0
@@ -102,7 +103,7 @@ class SyntaxUnclosedIf(CatalogueRule):
 
     code = "BBJ506"
     name = "syntax-unclosed-if"
-    summary = "Multi-line IF never closed with FI/ENDIF; compiles, so a warning (built-in checker)"
+    summary = "IF block without FI/ENDIF, ELSE without IF: compiles, so a warning (built-in)"
     severity = Severity.WARNING
 
 
