@@ -8,7 +8,6 @@ composed on demand, since most files have no findings."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 import yaml
@@ -27,9 +26,29 @@ class FrontMatterError(InputError):
         self.code, self.line, self.col = code, line, col
 
 
+class _RepeatedKey(yaml.YAMLError):
+    def __init__(self, key: object, mark: Any):
+        super().__init__(f"repeated key {key!r}")
+        self.key, self.mark = key, mark
+
+
 class _FrontMatterLoader(SafeLoader):  # type: ignore[misc, valid-type]
-    """The safe loader without YAML 1.1's implicit timestamps: a date stays the string the schema
-    checks, so `reviewed: 2026-13-01` is a schema finding at its key instead of a crash."""
+    """The safe loader without YAML 1.1's implicit timestamps (a date stays the string the schema
+    checks, so `reviewed: 2026-13-01` is a schema finding at its key instead of a crash) and
+    without PyYAML's silent last-one-wins for a key given twice: repeats are found on the parsed
+    mapping, so a quoted `"status":` or the `? status` form is caught like a plain one."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                if key in seen:
+                    raise _RepeatedKey(key, key_node.start_mark)
+                seen.add(key)
+            except TypeError:  # an unhashable key: the constructor reports it
+                pass
+        return super().construct_mapping(node, deep)  # type: ignore[no-any-return]
 
 
 _FrontMatterLoader.yaml_implicit_resolvers = {
@@ -46,20 +65,6 @@ def _first_alias(fm_text: str) -> Any:
     for token in yaml.scan(fm_text, Loader=_FrontMatterLoader):
         if isinstance(token, yaml.AliasToken):
             return token.start_mark
-    return None
-
-
-TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:(?=[ \t]|$)", re.MULTILINE)
-
-
-def _repeated_key(fm_text: str) -> tuple[str, int] | None:
-    """(key, 0-based line) of the first top-level key given twice: PyYAML silently keeps the
-    last value, which hides the mistake."""
-    seen: set[str] = set()
-    for match in TOP_LEVEL_KEY.finditer(fm_text):
-        if match.group(1) in seen:
-            return match.group(1), fm_text.count("\n", 0, match.start())
-        seen.add(match.group(1))
     return None
 
 
@@ -110,6 +115,8 @@ def load_front_matter(text: str) -> tuple[dict[str, Any], str, int, int]:
     try:
         meta = HANDLER.load(fm_text)
         alias = _first_alias(fm_text)
+    except _RepeatedKey as exc:
+        raise FrontMatterError("BBJ103", f"front matter repeats the key '{exc.key}'", exc.mark.line + 2, exc.mark.column + 1) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 2) if mark else 2
@@ -122,9 +129,6 @@ def load_front_matter(text: str) -> tuple[dict[str, Any], str, int, int]:
         raise FrontMatterError("BBJ103", f"front matter has a value YAML cannot build: {exc}", 2) from None
     if alias is not None:
         raise FrontMatterError("BBJ103", "front matter must not use YAML aliases (*name)", alias.line + 2, alias.column + 1)
-    repeated = _repeated_key(fm_text) if isinstance(meta, dict) else None
-    if repeated is not None:
-        raise FrontMatterError("BBJ103", f"front matter repeats the key '{repeated[0]}'", repeated[1] + 2)
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
