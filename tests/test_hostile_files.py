@@ -143,3 +143,22 @@ def test_output_guard_rule(tmp_path: Path) -> None:
         OutputGuard("bbj-train other").claim(tmp_path / "out" / "mine.md")
     OutputGuard("bbj-train other", force=True).write_text(tmp_path / "out" / "mine.md", "replaced\n")
     assert (tmp_path / "out" / "mine.md").read_text("utf-8") == "replaced\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        (["--title", "", "--topic", "strings"], "--title"),
+        (["--title", "   ", "--topic", "strings"], "--title"),
+        (["--title", "Escape", "--topic", "../../x", "--force-topic"], "--topic"),
+        (["--title", "Escape", "--topic", "/tmp", "--force-topic"], "--topic"),
+    ],
+)
+def test_new_refuses_an_empty_title_and_a_topic_path(project: Path, args: list[str], hint: str) -> None:
+    """`new --title ""` wrote a file failing its own schema; `--topic ../../x --force-topic`
+    wrote outside the data root. Both are usage errors now, and nothing is written."""
+    before = sorted(p for p in project.rglob("*") if p.is_file())
+    result = run(project, "curate.cli", "new", "--type", "completion", "--generation", "all", *args)
+    assert result.returncode == 2 and hint in result.stderr and "Traceback" not in result.stderr
+    assert sorted(p for p in project.rglob("*") if p.is_file()) == before
+    assert not (project.parent / "x").exists()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
 
 from curate.schema import DIFFICULTIES, GENERATIONS, TYPES
+
+TOPIC_FOLDER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")  # one folder right under the data root, never a path
 
 
 @click.command()
@@ -28,6 +31,10 @@ def new(title, type_, generations, topic, difficulty, tags, from_generation, to_
 
     config = load_config([data_root or Path.cwd()])
     root = data_root or (config.root / config.data_root)
+    if not title.strip():
+        raise click.BadParameter("must not be empty (the schema requires a title)", param_hint="--title")
+    if not TOPIC_FOLDER.fullmatch(topic):
+        raise click.BadParameter(f"{topic!r} is not one folder name (letters, digits, '-' and '_'); examples live in <data root>/<topic>/", param_hint="--topic")
     if topic not in config.topics and not force_topic:
         raise click.UsageError(f"unknown topic {topic!r}; known topics: {', '.join(config.topics)} (or pass --force-topic)")
     if "all" in generations and len(generations) > 1:
