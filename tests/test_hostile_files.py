@@ -162,3 +162,57 @@ def test_new_refuses_an_empty_title_and_a_topic_path(project: Path, args: list[s
     assert result.returncode == 2 and hint in result.stderr and "Traceback" not in result.stderr
     assert sorted(p for p in project.rglob("*") if p.is_file()) == before
     assert not (project.parent / "x").exists()
+
+
+def block_cache_root(project: Path) -> None:
+    (project / ".bbj-cache").write_text("a file where the cache folder goes\n", "utf-8")
+
+
+def block_dedupe_folder(project: Path) -> None:
+    (project / ".bbj-cache").mkdir()
+    (project / ".bbj-cache" / "dedupe").write_text("a file\n", "utf-8")
+
+
+def index_is_a_folder(project: Path) -> None:
+    (project / ".bbj-cache" / "dedupe" / "index.bin").mkdir(parents=True)
+
+
+def index_is_dev_zero(project: Path) -> None:
+    (project / ".bbj-cache" / "dedupe").mkdir(parents=True)
+    (project / ".bbj-cache" / "dedupe" / "index.bin").symlink_to("/dev/zero")
+
+
+@pytest.mark.parametrize("block", [block_cache_root, block_dedupe_folder, index_is_a_folder, index_is_dev_zero])
+def test_dedupe_runs_without_a_blocked_cache(project: Path, block: Callable[[Path], None]) -> None:
+    """As the compile cache does: a warning and a run without the cache, never a traceback."""
+    block(project)
+    result = run(project, "hooks.dedupe", "training-data/strings/good.md")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert "warning: dedupe index" in result.stderr
+
+
+def test_killed_writers_temp_files_are_cleaned(project: Path) -> None:
+    folder = project / ".bbj-cache" / "dedupe"
+    folder.mkdir(parents=True)
+    leftover = folder / ".index.bin.k1ll3d.tmp"
+    leftover.write_bytes(b"\0" * 1000)
+    (project / "training-data" / "strings" / "other.md").write_text(VALID.replace("Greet the user", "Other"), "utf-8")
+    assert run(project, "hooks.dedupe", "training-data/strings/good.md").returncode == 0
+    assert (folder / "index.bin").is_file() and not leftover.exists()
+
+
+def test_malformed_verdict_cache_is_replaced(tmp_path: Path) -> None:
+    """A database whose pages are damaged fails only when read: it is replaced, as promised."""
+    from curate.compile.cache import DB_NAME, VerdictCache
+
+    cache = VerdictCache(tmp_path)
+    cache.put_many({str(n): [] for n in range(3000)})
+    cache.close()
+    data = bytearray((tmp_path / DB_NAME).read_bytes())
+    data[5000:9000] = b"\xff" * 4000
+    (tmp_path / DB_NAME).write_bytes(bytes(data))
+    cache = VerdictCache(tmp_path)
+    assert cache.get_many(["1"]) == {}
+    cache.put_many({"a": []})
+    assert cache.get_many(["a"]) == {"a": []} and cache.problem is None
+    cache.close()

@@ -78,19 +78,34 @@ class VerdictCache:
                     if findings is not None:
                         found[key] = findings
         except sqlite3.Error as exc:
-            self.problem = f"compile cache unreadable ({self.path}): {exc}"
+            self._failed(exc, "unreadable")
         return found
 
     def put_many(self, verdicts: dict[str, list[Finding]]) -> None:
         if self._db is None or not verdicts:
             return
         rows = [(key, json.dumps([[f.file, f.line, f.col, f.code, f.message] for f in findings])) for key, findings in verdicts.items()]
-        try:
-            with self._db:
-                self._db.execute("BEGIN IMMEDIATE")
-                self._db.executemany("INSERT OR REPLACE INTO verdicts (key, findings) VALUES (?, ?)", rows)
-        except sqlite3.Error as exc:
-            self.problem = f"compile cache not written ({self.path}): {exc}"
+        for _ in range(2):  # once more on a fresh file when the old one was malformed
+            if self._db is None:
+                return
+            try:
+                with self._db:
+                    self._db.execute("BEGIN IMMEDIATE")
+                    self._db.executemany("INSERT OR REPLACE INTO verdicts (key, findings) VALUES (?, ?)", rows)
+                return
+            except sqlite3.Error as exc:
+                self._failed(exc, "not written")
+
+    def _failed(self, exc: sqlite3.Error, what: str) -> None:
+        """A malformed database (found only when a page is read) is replaced: a cache holds
+        nothing that cannot be recomputed. A locked or unwritable one disables the cache."""
+        if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+            self.close()
+            self._db = self._replace_broken_file()
+            if self._db is not None:
+                return
+        self.close()
+        self.problem = self.problem or f"compile cache {what} ({self.path}): {exc}"
 
     def close(self) -> None:
         if self._db is not None:

@@ -97,8 +97,6 @@ def check_against_corpus(changed_paths: list[Path], corpus_root: Path, config: C
     """Diagnostics for every near-duplicate cluster a changed file belongs to (on each member
     but the keeper); the index is saved afterwards, so the next call starts from it."""
     index = DedupeIndex.open(config.cache_subdir("dedupe"), DedupeConfig(threshold=config.dedupe_threshold))
-    for warning in index.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
     changed = {corpus_id(p, config.root): Path(p) for p in changed_paths if Path(p).is_file()}
     loaded = refresh(index, corpus_root, config, force=set(changed))
     inside = os.path.abspath(corpus_root) + os.sep
@@ -108,6 +106,8 @@ def check_against_corpus(changed_paths: list[Path], corpus_root: Path, config: C
     for pair in index.query(queried):
         pairs[tuple(sorted((pair.a, pair.b)))] = (pair.a, pair.b, pair.jaccard, pair.score)
     index.save()
+    for warning in index.warnings:  # an index rebuilt, or a cache folder that cannot be written
+        print(f"warning: {warning}", file=sys.stderr)
     members = {m for a, b, _, _ in pairs.values() for m in (a, b)}
     meta = [loaded[m][1] if m in loaded else index.entry(m).as_item() for m in members]  # type: ignore[union-attr]
     clusters = clusters_from_pairs(meta, list(pairs.values()))
