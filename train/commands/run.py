@@ -17,9 +17,13 @@ from rich.console import Console
               help="Stages to run, overriding the config's `stages` (e.g. --stages sft).")
 @click.option("--resume", is_flag=False, flag_value="latest", default=None, metavar="[RUN_DIR]",
               help="Continue the newest unfinished run of this config (or RUN_DIR) from its last checkpoint.")
-def run(config_path: Path, stages: str | None, resume: str | None) -> int:  # fmt: skip
+@click.option("--gpus", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Data-parallel workers, one per GPU (DDP through accelerate launch); without CUDA, CPU "
+                   "workers over gloo. The effective batch is multiplied by N.")
+def run(config_path: Path, stages: str | None, resume: str | None, gpus: int) -> int:  # fmt: skip
     """Train a QLoRA adapter: Stage 1 on the raw corpus, Stage 2 on the ChatML train split."""
     from train.config import config_from_mapping, load_config
+    from train.training.distributed import is_worker
     from train.training.runner import run_training
 
     # ConfigError and TrainingError are CurateErrors: run_cli prints their diagnostics, exit 2.
@@ -27,5 +31,12 @@ def run(config_path: Path, stages: str | None, resume: str | None) -> int:  # fm
     if stages is not None:
         chosen = [s.strip() for s in stages.split(",") if s.strip()]
         config = config_from_mapping({**config.model_dump(mode="json"), "stages": chosen}, config_path)
-    run_training(config, config_path.read_text("utf-8"), [Path(sys.argv[0]).name, *sys.argv[1:]], resume, Console(stderr=True))
+    argv = [Path(sys.argv[0]).name, *sys.argv[1:]]
+    if gpus > 1 and not is_worker():
+        from train.training.runner import launch_workers
+
+        worker_args = ["--config", str(config_path), *(["--stages", stages] if stages is not None else [])]
+        launch_workers(config, config_path.read_text("utf-8"), argv, resume, Console(stderr=True), gpus, worker_args)
+        return 0
+    run_training(config, config_path.read_text("utf-8"), argv, resume, Console(stderr=True))
     return 0

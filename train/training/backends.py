@@ -12,6 +12,7 @@ from typing import Any
 
 from train.config import RunConfig
 from train.training.chat import install_chat_template
+from train.training.distributed import world
 from train.training.errors import fail
 
 
@@ -88,6 +89,7 @@ def _load_unsloth(config: RunConfig) -> tuple[Any, Any]:
         max_seq_length=config.max_seq_len,
         load_in_4bit=quant.load_in_4bit,
         dtype=getattr(torch, quant.compute_dtype),
+        **({"device_map": {"": _worker_gpu()}} if world().distributed else {}),
     )
     model = FastLanguageModel.get_peft_model(
         model,
@@ -109,7 +111,7 @@ def _load_hf(config: RunConfig, backend: Backend) -> tuple[Any, Any]:
     kwargs: dict[str, Any] = {"attn_implementation": "sdpa"}
     four_bit = backend.device == "cuda" and quant.load_in_4bit
     if backend.device == "cuda":
-        kwargs.update(dtype=getattr(torch, quant.compute_dtype), device_map={"": 0})
+        kwargs.update(dtype=getattr(torch, quant.compute_dtype), device_map={"": _worker_gpu()})
     else:
         kwargs.update(dtype=torch.float32)
     if four_bit:
@@ -123,13 +125,25 @@ def _load_hf(config: RunConfig, backend: Backend) -> tuple[Any, Any]:
         )
     model = AutoModelForCausalLM.from_pretrained(source, **kwargs)
     if four_bit:
-        model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=config.gradient_checkpointing)
+        # DDP needs the non-reentrant flavour (reentrant checkpointing marks adapter weights ready twice)
+        reentrant = {"gradient_checkpointing_kwargs": {"use_reentrant": False}} if world().distributed else {}
+        model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=config.gradient_checkpointing,
+                                                **reentrant)  # fmt: skip
     elif config.gradient_checkpointing:
         model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
         model.enable_input_require_grads()
     set_seed(config.seed)  # the adapter's random init depends on the seed alone, not on what ran before
     model = get_peft_model(model, LoraConfig(task_type="CAUSAL_LM", **_lora_kwargs(config)))
     return model, tokenizer
+
+
+def _worker_gpu() -> int:
+    """This worker's GPU (its local rank; 0 when not launched as one of several workers)."""
+    import torch
+
+    local_rank = world().local_rank
+    torch.cuda.set_device(local_rank)
+    return local_rank
 
 
 def load_adapter_weights(model: Any, adapter_dir: Path) -> None:

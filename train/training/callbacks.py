@@ -52,14 +52,16 @@ class MetricsCallback(TrainerCallback):
     def on_step_end(self, args, state, control, **kwargs):
         _synchronize()
         self.last_step = {"stage": self.stage, "kind": "step", "step": state.global_step, **self.clock.stop()}
-        self.last_step.update(_peak_gib())
-        self.log.append(self.last_step)
+        self.last_step.update(_peak_gib())  # the main worker's GPU (each worker holds a whole model copy)
+        if state.is_world_process_zero:
+            self.log.append(self.last_step)
 
     def on_log(self, args, state, control, logs=None, **kwargs):
         values = {key: logs[key] for key in LOG_KEYS if logs and key in logs}
         if "loss" in values or "eval_loss" in values:
             kind = "eval" if "eval_loss" in values else "train"
-            self.log.append({"stage": self.stage, "kind": kind, "step": state.global_step, **values})
+            if state.is_world_process_zero:  # the logged losses are already averaged over the workers
+                self.log.append({"stage": self.stage, "kind": kind, "step": state.global_step, **values})
 
 
 class ProgressCallback(TrainerCallback):
@@ -72,7 +74,7 @@ class ProgressCallback(TrainerCallback):
         self.task = None
 
     def on_train_begin(self, args, state, control, **kwargs):
-        if not self.console.is_terminal:
+        if not self.console.is_terminal or not state.is_world_process_zero:
             return
         self.progress = Progress(
             TextColumn("[bold]{task.fields[stage]}"),
@@ -101,7 +103,7 @@ class ProgressCallback(TrainerCallback):
             self.loss = float(logs["loss"])
             if self.progress is not None:
                 self.progress.update(self.task, loss=self._loss())
-        if self.progress is None and ("loss" in logs or "eval_loss" in logs):
+        if self.progress is None and state.is_world_process_zero and ("loss" in logs or "eval_loss" in logs):
             shown = "  ".join(f"{k} {logs[k]:.4g}" for k in ("loss", "eval_loss", "learning_rate") if k in logs)
             tps = self.metrics.last_step.get("tokens_per_s", 0.0)
             self.console.print(f"{self.stage} step {state.global_step}/{state.max_steps}  {shown}  {tps:,.0f} tok/s",

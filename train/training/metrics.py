@@ -57,7 +57,13 @@ class StepClock:
         self.started = time.perf_counter()
 
     def stop(self) -> dict[str, float]:
+        """This step's figures; with several workers, their tokens added up (a collective call:
+        every worker calls it at the end of every step)."""
+        from train.training.distributed import sum_over_workers
+
         seconds = max(time.perf_counter() - self.started, 1e-9)
+        real, slots = sum_over_workers([self.real_tokens, self.slot_tokens])
+        self.real_tokens, self.slot_tokens = int(real), int(slots)
         return {
             "tokens": self.real_tokens,
             "slot_tokens": self.slot_tokens,

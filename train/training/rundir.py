@@ -30,7 +30,10 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 class RunDir:
     def __init__(self, path: Path) -> None:
+        from train.training.distributed import world
+
         self.path = path
+        self.writes = world().main  # with several workers only the main one writes the folder's files
 
     # -- files ---------------------------------------------------------------------------------
     @property
@@ -53,17 +56,22 @@ class RunDir:
         return json.loads(marker.read_text("utf-8")) if marker.exists() else None
 
     def mark_stage_done(self, stage: str, summary: dict[str, Any]) -> None:
-        write_text_atomic(self.stage_dir(stage) / "stage.json", json.dumps(summary, indent=2) + "\n")
+        if self.writes:
+            write_text_atomic(self.stage_dir(stage) / "stage.json", json.dumps(summary, indent=2) + "\n")
 
     def manifest(self) -> dict[str, Any]:
         return json.loads(self.manifest_path.read_text("utf-8"))
 
     def update_manifest(self, **changes: Any) -> None:
+        if not self.writes:
+            return
         data = self.manifest()
         data.update(changes)
         write_text_atomic(self.manifest_path, json.dumps(data, indent=2) + "\n")
 
     def log(self, message: str) -> None:
+        if not self.writes:
+            return
         with (self.path / "run.log").open("a", encoding="utf-8") as handle:
             handle.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {message}\n")
 
@@ -79,7 +87,7 @@ class RunDir:
                 continue
             if (candidate / "trainer_state.json").exists():
                 complete.append((int(step), candidate))
-            else:
+            elif self.writes:
                 shutil.rmtree(candidate, ignore_errors=True)
         return max(complete)[1] if complete else None
 

@@ -13,6 +13,8 @@ from rich.console import Console
 
 from curate.atomic import write_text_atomic
 from train.config import RunConfig
+from train.training.distributed import barrier, is_worker, launch, world
+from train.training.errors import fail
 from train.training.metrics import MetricsLog, plot_losses
 from train.training.records import stage_inputs
 from train.training.rundir import RunDir, check_resumable, create_run, find_resumable
@@ -21,15 +23,7 @@ from train.training.rundir import RunDir, check_resumable, create_run, find_resu
 def run_training(config: RunConfig, config_text: str, argv: list[str], resume: str | None,
                  console: Console) -> RunDir:  # fmt: skip
     """Train the configured stages; returns the run folder (its adapter/ holds the result)."""
-    inputs = stage_inputs(config).files
-    if resume:
-        run = find_resumable(config, resume)
-        check_resumable(run, config, inputs)
-        _say(run, console, f"resuming {run.path}")
-    else:
-        run = create_run(config, config_text, inputs, argv)
-        _say(run, console, f"run folder {run.path}")
-        run.update_manifest(base=_base_identity(config.base_model))
+    run = open_run(config, config_text, argv, resume, console)
 
     from train.training.backends import (
         choose_backend,
@@ -64,16 +58,20 @@ def run_training(config: RunConfig, config_text: str, argv: list[str], resume: s
         checkpoint = run.last_checkpoint(stage) if resume else None
         if checkpoint is not None:
             step = json.loads((checkpoint / "trainer_state.json").read_text("utf-8"))["global_step"]
-            log.rewind(stage, step)
+            if run.writes:
+                log.rewind(stage, step)
             _say(run, console, f"{stage}: resuming from {checkpoint.name}")
         _say(run, console, f"{stage}: training")
         summaries[stage] = run_stage(stage, config, model, tokenizer, data, run, backend, console, checkpoint)
         previous_adapter = run.stage_dir(stage) / "adapter"
-        plot_losses(log.records(), run.path / "loss.png", f"{config.name}: {config.base_model}")
+        if run.writes:
+            plot_losses(log.records(), run.path / "loss.png", f"{config.name}: {config.base_model}")
+        barrier()  # the next stage (on every worker) starts from the adapter the main worker saved
 
     assert previous_adapter is not None  # config validation guarantees at least one stage
-    _publish(previous_adapter, run.adapter_dir)
-    plot_losses(log.records(), run.path / "loss.png", f"{config.name}: {config.base_model}")
+    if run.writes:
+        _publish(previous_adapter, run.adapter_dir)
+        plot_losses(log.records(), run.path / "loss.png", f"{config.name}: {config.base_model}")
     run.update_manifest(finished=time.strftime("%Y-%m-%dT%H:%M:%S%z"), stages=summaries)
     _say(run, console, f"done: adapter in {run.adapter_dir}")
     return run
@@ -87,6 +85,40 @@ def _base_identity(base_model: str) -> dict[str, str | None]:
 
     source = base_source(base_model)
     return {"source": source, "fingerprint": base_fingerprint(Path(source)) if Path(source).is_dir() else None}
+
+
+def open_run(config: RunConfig, config_text: str, argv: list[str], resume: str | None, console: Console) -> RunDir:
+    """A new run folder, or the one to resume after checking it still matches config and inputs."""
+    inputs = stage_inputs(config).files
+    if resume:
+        run = find_resumable(config, resume)
+        check_resumable(run, config, inputs)
+        if not is_worker():
+            _say(run, console, f"resuming {run.path}")
+        return run
+    run = create_run(config, config_text, inputs, argv)
+    _say(run, console, f"run folder {run.path}")
+    run.update_manifest(base=_base_identity(config.base_model))
+    return run
+
+
+def launch_workers(config: RunConfig, config_text: str, argv: list[str], resume: str | None, console: Console,
+                   processes: int, worker_args: list[str]) -> RunDir:  # fmt: skip
+    """`--gpus N`: open the run folder here, then train it with N data-parallel workers, each started
+    as `bbj-train run <worker_args> --resume <folder>` (see train/training/distributed.py)."""
+    import torch
+
+    cuda = torch.cuda.is_available()
+    if cuda and torch.cuda.device_count() < processes:
+        raise fail("--gpus", "TRN021", f"--gpus {processes}: this machine has {torch.cuda.device_count()} CUDA GPU(s)")
+    run = open_run(config, config_text, argv, resume, console)
+    where = f"{processes} GPUs (DDP through accelerate launch)" if cuda else f"{processes} CPU workers (gloo; no CUDA GPU here)"
+    _say(run, console, f"training on {where}")
+    status = launch(processes, cuda, [*worker_args, "--resume", str(run.path)])
+    if status != 0:
+        raise fail(str(run.path), "TRN050", f"a training worker failed (exit {status}); continue with "
+                                            f"--gpus {processes} --resume {run.path}")  # fmt: skip
+    return run
 
 
 def _publish(source: Path, target: Path) -> None:
@@ -111,4 +143,5 @@ def _adapter_card(source: Path) -> str:
 
 def _say(run: RunDir, console: Console, message: str) -> None:
     run.log(message)
-    console.print(f"[dim]bbj-train:[/dim] {message}", highlight=False)
+    if world().main:
+        console.print(f"[dim]bbj-train:[/dim] {message}", highlight=False)

@@ -185,6 +185,8 @@ def build_trainer(stage: str, config: RunConfig, model: Any, tokenizer: Any, dat
         dataloader_num_workers=0,
         dataloader_pin_memory=on_cuda,
         optim="adamw_torch",
+        use_cpu=not on_cuda,  # with several CPU workers accelerate then joins them over gloo
+        ddp_find_unused_parameters=False,  # every adapter weight gets a gradient; the search costs a pass
     )
     collator = None
     if stage == "cpt" and own_loss:  # TRL's fused loss wants the mask; transformers' SDPA skips an all-ones one
@@ -235,8 +237,9 @@ def run_stage(stage: str, config: RunConfig, model: Any, tokenizer: Any, data: S
                 f"data {data.stats}")  # fmt: skip
     result = trainer.train(resume_from_checkpoint=str(resume_from) if resume_from else None)
     adapter = run.stage_dir(stage) / "adapter"
-    trainer.save_model(str(adapter))
-    tokenizer.save_pretrained(str(adapter))
+    trainer.save_model(str(adapter))  # the Trainer writes on the main worker only
+    if run.writes:
+        tokenizer.save_pretrained(str(adapter))
     steps = [r for r in log.records() if r.get("stage") == stage and r.get("kind") == "step"]
     summary = {
         "stage": stage,
