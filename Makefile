@@ -11,6 +11,7 @@ BASE ?=            # release: folder with the 16-bit base safetensors (bbj-train
 
 BIN := $(VENV)/bin
 LEGACY ?=          # optional: legacy ChatML JSONL to import, clean and add to the split
+GPUS ?= 1          # make train GPUS=N: N data-parallel workers, one per GPU (accelerate launch, DDP)
 CORPUS_SOURCES ?=  # optional: folders of raw BBj source for the Stage 1 corpus
 
 .PHONY: venv dev demo data test bench clean train converter release
@@ -73,7 +74,7 @@ test: $(VENV)/.dev
 # configs/qwen2.5-coder-14b.toml (unsloth when importable); see docs/training.md.
 train: data
 	$(PIP) install $(PIP_FLAGS) -e '.[train,gpu]'
-	$(BIN)/bbj-train run --config configs/qwen2.5-coder-14b.toml
+	$(BIN)/bbj-train run --config configs/qwen2.5-coder-14b.toml --gpus $(strip $(GPUS))
 
 # After `make train`: merge + GGUF + Q4_K_M + verification + Modelfile + card into dist/ (docs/release.md).
 release: converter
