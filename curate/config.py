@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from curate.errors import ConfigError
-from curate.vocabulary import NON_EXAMPLE_FILES
+from curate.vocabulary import NON_EXAMPLE_FILES, STATUSES, TRAINABLE_STATUSES
 
 __all__ = ["ConfigError", "CurateConfig", "load_config"]
 
@@ -39,6 +39,7 @@ class CurateConfig:
     cache_dir: str = ".bbj-cache"  # verdict cache and dedupe index
     dedupe_threshold: float = 0.7  # Jaccard similarity that makes a near duplicate
     reviewer: str | None = None  # reviewer name written by the review TUI
+    trainable_statuses: list[str] = field(default_factory=lambda: list(TRAINABLE_STATUSES))  # statuses that reach training
     root: Path = field(default_factory=Path.cwd)  # folder of the config file (not a key)
 
     def replace(self, **changes: Any) -> CurateConfig:
@@ -89,6 +90,10 @@ def _check(raw_key: str, key: str, value: Any, source: str) -> Any:
     def bad(expected: str) -> ConfigError:
         return ConfigError(f"{source}: [tool.bbj-curate] {raw_key}: expected {expected}, got {value!r}")
 
+    if key == "trainable_statuses":
+        if not isinstance(value, list) or not value or not all(v in STATUSES and v != "rejected" for v in value):
+            raise bad(f"a non-empty list of {', '.join(s for s in STATUSES if s != 'rejected')}")
+        return value
     if key in ("select", "ignore", "topics", "exclude"):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise bad("a list of strings")

@@ -15,6 +15,7 @@ from curate.discover import Target, discover
 from curate.example import Example, load_example
 from curate.rules.base import ProjectRule, Rule, RuleContext, all_rules, is_enabled
 from curate.timebudget import OverBudget, file_budget, over_budget
+from curate.trainable import is_gate_code, is_record_only, not_gated, refused_ignore
 
 PARALLEL_THRESHOLD = 400
 
@@ -31,16 +32,30 @@ def enabled_rules(config: CurateConfig) -> list[Rule]:
 
 
 def finalize(diags: Iterable[Diagnostic], config: CurateConfig, example: Example | None = None) -> list[Diagnostic]:
-    """Drop what is disabled or ignored in the file's `lint_ignore`; apply severity overrides."""
+    """Drop what is disabled or ignored in the file's `lint_ignore`; apply severity overrides;
+    then the training gate (`curate.trainable`): `lint_ignore` cannot silence a gate code on
+    an example that trains, and compile/dedupe errors do not block a draft or rejected one."""
     ignored: set[str] = set()
+    status = example.status if example is not None else ""
     if example is not None and isinstance(example.meta.get("lint_ignore"), list):
         ignored = {str(c).upper() for c in example.meta["lint_ignore"]}
+    trains = status in config.trainable_statuses
     out = []
     for diag in diags:
-        if not is_enabled(diag.code, config) or diag.code in ignored:
+        if not is_enabled(diag.code, config):
             continue
+        refused = False
+        if diag.code in ignored:
+            refused = trains and is_gate_code(diag.code) and diag.severity is Severity.ERROR
+            if not refused:
+                continue
         override = config.severity.get(diag.code)
-        out.append(replace(diag, severity=Severity(override)) if override else diag)
+        diag = replace(diag, severity=Severity(override)) if override else diag
+        if refused:
+            diag = refused_ignore(diag, status)
+        elif example is not None and not trains and is_record_only(status):
+            diag = not_gated(diag, status)
+        out.append(diag)
     return out
 
 

@@ -13,6 +13,7 @@ import numpy as np
 from curate.dedupe import Cluster, DedupeConfig, Item, Pair
 from curate.dedupe.normalize import jaccard, normalize, shingles
 from curate.dedupe.signature import SCHEME, estimated_jaccard, sign
+from curate.vocabulary import OUT_OF_CLUSTERS_STATUSES, RECORD_ONLY_STATUSES
 
 SEED = 1
 LSH_RECALL = 0.98  # least chance that a pair exactly at the threshold becomes a candidate
@@ -151,7 +152,11 @@ def scan(signature: np.ndarray, matrix: np.ndarray, config: DedupeConfig) -> np.
 
 
 def clusters_from_pairs(items: list[Item], pairs: list[tuple[str, str, float, float]]) -> list[Cluster]:
-    """Connected components of the confirmed pairs, each with its keeper and why."""
+    """Connected components of the confirmed pairs, each with its keeper and why. A rejected
+    example is in no cluster: its rejection already records that it loses (and must be
+    committable, so it is not flagged either)."""
+    left_out = {item.id for item in items if item.status in OUT_OF_CLUSTERS_STATUSES}
+    pairs = [pair for pair in pairs if pair[0] not in left_out and pair[1] not in left_out]
     parent: dict[str, str] = {}
 
     def root(node: str) -> str:
@@ -179,16 +184,19 @@ def clusters_from_pairs(items: list[Item], pairs: list[tuple[str, str, float, fl
     return sorted(clusters, key=lambda c: c.members[0])
 
 
-def keeper_key(item: Item) -> tuple[bool, int, float, str]:
-    return (item.status != "approved", -item.richness, item.order, item.id)
+def keeper_key(item: Item) -> tuple[bool, bool, int, float, str]:
+    return (item.status != "approved", item.status in RECORD_ONLY_STATUSES, -item.richness, item.order, item.id)
 
 
 def choose_keeper(members: list[Item]) -> tuple[Item, str]:
-    """Approved first, then the richest explanation, then the oldest, then path order."""
+    """Approved first, then anything but a draft, then the richest explanation, then the
+    oldest, then path order."""
     ranked = sorted(members, key=keeper_key)
     keeper, runner_up = ranked[0], ranked[1]
     if keeper.status == "approved" and runner_up.status != "approved":
         return keeper, "the only approved member"
+    if keeper.status not in RECORD_ONLY_STATUSES and runner_up.status in RECORD_ONLY_STATUSES:
+        return keeper, f"{runner_up.status} examples never keep a cluster"
     if keeper.richness != runner_up.richness:
         return keeper, f"richest explanation ({keeper.richness} vs {runner_up.richness} characters)"
     if keeper.order != runner_up.order:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from curate.diagnostics import Diagnostic
 from curate.example import Example
 from curate.rules.base import Rule, RuleContext
+from curate.vocabulary import schema_error_code
 
 
 class MissingRequiredKey(Rule):
@@ -31,7 +32,7 @@ class MissingRequiredKey(Rule):
 
     def check(self, example: Example, ctx: RuleContext) -> Iterable[Diagnostic]:
         for key, message in example.schema_errors:
-            if not key and "required" in message:
+            if schema_error_code(key, message) == self.code:
                 yield self.diag(example, example.front_matter_line - 1, f"front matter: {message}", hint="add the key to the front matter")
 
 
@@ -50,7 +51,7 @@ class UnknownKey(Rule):
 
     def check(self, example: Example, ctx: RuleContext) -> Iterable[Diagnostic]:
         for key, message in example.schema_errors:
-            if message.startswith("unknown key"):
+            if schema_error_code(key, message) == self.code:
                 yield self.diag(example, example.line_of_key(key), message, hint="see training-data/FORMAT.md for the allowed keys")
 
 
@@ -71,5 +72,5 @@ class InvalidValue(Rule):
 
     def check(self, example: Example, ctx: RuleContext) -> Iterable[Diagnostic]:
         for key, message in example.schema_errors:
-            if key and not message.startswith("unknown key"):
+            if schema_error_code(key, message) == self.code:
                 yield self.diag(example, example.line_of_key(key), message, hint="run `bbj-curate schema` to see what is allowed")

@@ -66,6 +66,7 @@ status: approved
 ## Code
 
 ```bbj
+rem Trim a name
 name$ = "  Ada  "
 print cvs(name$,3)
 ```
@@ -95,6 +96,7 @@ status: approved
 ### Before (character)
 
 ```bbj
+rem Ask for a name
 print 'cs',@(10,5),"Name: ",
 input name$
 ```
@@ -102,6 +104,7 @@ input name$
 ### After (bbj-gui)
 
 ```bbj
+rem Ask for a name in a window
 sysgui! = BBjAPI().getSysGui()
 window! = sysgui!.addWindow(100,100,300,120,"Name")
 edit! = window!.addEditBox(101,20,20,200,24,"")
@@ -136,8 +139,26 @@ BROKEN_YAML = "---\ntitle: [unclosed\ntype: completion\n---\n\n## Code\n\n```bbj
 BAD_SCHEMA = "---\ntitle: Bad type\ntype: tutorial\ngeneration: all\nstatus: approved\n---\n\n## Code\n\n```bbj\nprint 1\n```\n"
 NO_CODE = "---\ntitle: No code here\ntype: completion\ngeneration: all\nstatus: approved\n---\n\n## Explanation\n\nNothing to run.\n"
 
+WORDS = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu".split()
+
+
+def distinct_example(n: int, status: str = "approved", code: str = "") -> str:
+    """A valid completion whose text shares little with any other `n` (no near duplicates):
+    words drawn from a generator seeded with `n`. `code` replaces the program's body."""
+    import random
+
+    pick = random.Random(n).sample
+    lines = code or "\n".join(f'print "{" ".join(pick(WORDS, 6))} {n}-{k}"' for k in range(8))
+    prose = " ".join(pick(WORDS, 12))
+    return (
+        f"---\ntitle: Print word set {n}\ntype: completion\ngeneration: all\ndifficulty: basic\nstatus: {status}\n---\n\n"
+        f"## Code\n\n```bbj\nrem Print word set {n}\n{lines}\n```\n\n## Expected Behavior\n\nPrints {prose}.\n\n"
+        f"## Explanation\n\nEach line prints {' '.join(pick(WORDS, 10))}.\n"
+    )
+
+
 VALID = {"gui/greet-user.md": COMPLETION, "strings/trim-with-cvs.md": COMPREHENSION, "gui/character-prompt-to-window.md": MIGRATION, "gui/why-callbacks.md": EXPLANATION}
-INVALID = {"gui/broken-yaml.md": (BROKEN_YAML, "BBJ103", 3), "gui/bad-schema.md": (BAD_SCHEMA, "BBJ203", 3), "gui/no-code.md": (NO_CODE, "TRN101", 3)}
+INVALID = {"gui/broken-yaml.md": (BROKEN_YAML, "BBJ103", 3), "gui/bad-schema.md": (BAD_SCHEMA, "BBJ203", 3), "gui/no-code.md": (NO_CODE, "BBJ105", 3)}
 
 
 def write_examples(root: Path, files: dict[str, str]) -> Path:

@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import INVALID, MIGRATION, REPO, VALID, bbj_train, read_jsonl, write_examples
+from conftest import INVALID, MIGRATION, REPO, VALID, bbj_train, distinct_example, read_jsonl, write_examples
 
 from curate.config import load_config
 from train.cli import main
@@ -71,7 +71,7 @@ def test_templates_per_type(example_set: Path, tmp_path: Path) -> None:
     assert completion[2]["content"].endswith("ties the push event to the `greet` label.")
 
     comprehension = records["strings/trim-with-cvs"]["messages"]
-    assert [b.code for b in fenced_blocks(comprehension[1]["content"])] == ['name$ = "  Ada  "\nprint cvs(name$,3)']
+    assert [b.code for b in fenced_blocks(comprehension[1]["content"])] == ['rem Trim a name\nname$ = "  Ada  "\nprint cvs(name$,3)']
     assert comprehension[2]["content"].startswith("`cvs(name$,3)` removes")
     assert "Expected output:" in comprehension[2]["content"]
 
@@ -130,7 +130,7 @@ def test_repository_examples_all_convert(tmp_path: Path) -> None:
 
 
 def test_many_examples_scale(tmp_path: Path) -> None:
-    files = {f"gui/example-{n}.md": VALID["gui/greet-user.md"].replace("Greet the user in a window", f"Greet number {n}") for n in range(300)}
+    files = {f"strings/example-{n}.md": distinct_example(n) for n in range(300)}
     data = write_examples(tmp_path / "big", files)
     records = convert(data, tmp_path / "out")
     assert len(records) == 300

@@ -48,13 +48,13 @@ def convert(
     )
     from train.data.convert import convert_paths
 
-    chosen = chosen_statuses(statuses, all_statuses)
     roots = list(paths) or [Path("training-data")]
     config = resolve_config(roots, config_file)
     cases, bench_files = benchmark_cases(benchmarks, no_benchmark_guard)
     guard = output_guard("convert", [*example_inputs(roots, config), *bench_files], force)
     for path in (out_dir / "examples.jsonl", *card_paths(out_dir)):
         guard.claim(path)
+    chosen = chosen_statuses(statuses, all_statuses, config)
     converted = convert_paths(roots, config, chosen, jobs)
     records, leaked = drop_benchmark_leaks(converted.records, cases, lambda r: r["meta"]["id"])
     skipped = converted.skipped

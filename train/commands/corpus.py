@@ -84,7 +84,7 @@ def corpus(
     if example_paths and config is not None:
         from train.data.convert import load_examples
 
-        loaded = load_examples(list(example_paths), config, chosen_statuses(statuses, all_statuses))
+        loaded = load_examples(list(example_paths), config, chosen_statuses(statuses, all_statuses, config))
         for diag in loaded.skipped:
             click.echo(f"{diag.render()} (skipped)", err=True)
         documents += documents_from_examples(loaded.examples)

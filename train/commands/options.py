@@ -16,18 +16,18 @@ from curate.schema import STATUSES
 
 def status_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """`--status` (repeatable or comma-separated, default approved) and `--all`."""
-    func = click.option("--all", "all_statuses", is_flag=True, help="Export every status (early experiments).")(func)
+    func = click.option("--all", "all_statuses", is_flag=True, help="Export every status but rejected (early experiments).")(func)
     return click.option(
         "--status", "statuses", multiple=True, metavar="STATUS[,STATUS]",
-        help=f"Statuses to export (default: approved; any of {', '.join(STATUSES)}).",
+        help=f"Statuses to export (default: trainable-statuses, i.e. approved; any of {', '.join(STATUSES)}).",
     )(func)  # fmt: skip
 
 
-def chosen_statuses(statuses: tuple[str, ...], all_statuses: bool) -> tuple[str, ...] | None:
-    """None means every status."""
+def chosen_statuses(statuses: tuple[str, ...], all_statuses: bool, config: CurateConfig) -> tuple[str, ...] | None:
+    """None means every status but rejected; the default is the configured `trainable-statuses`."""
     if all_statuses:
         return None
-    chosen = tuple(dict.fromkeys(s.strip() for value in statuses for s in value.split(",") if s.strip())) or ("approved",)
+    chosen = tuple(dict.fromkeys(s.strip() for value in statuses for s in value.split(",") if s.strip())) or tuple(config.trainable_statuses)
     unknown = [s for s in chosen if s not in STATUSES]
     if unknown:
         raise click.BadParameter(f"unknown status {', '.join(unknown)}; expected {', '.join(STATUSES)}", param_hint="--status")

@@ -1,22 +1,22 @@
 """Curated Markdown examples -> ChatML training records, one template per example type.
 
-Examples are read only through curate's loader; an example that does not load, breaks the
-schema or lacks what its type needs is skipped with a diagnostic (file, line, stable code)."""
+Examples are read only through curate's loader and pass the same checks as `bbj-curate check`
+(`curate.trainable`): an example that does not load, breaks the schema, fails lint, the
+compile check or dedupe is skipped with its diagnostics (file, line, stable code)."""
 
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from curate.config import CurateConfig
 from curate.diagnostics import Diagnostic, Severity
-from curate.discover import Target, discover
-from curate.example import CodeBlock, Example, load_example
-from curate.schema import schema_errors
-from curate.vocabulary import schema_error_code
+from curate.checks import CheckOptions, run_checks
+from curate.example import CodeBlock, Example
+from curate.trainable import errors_by_path, is_trainable
+from curate.vocabulary import STATUSES
 from train.data.chatml import (
     append_expected,
     generation_label,
@@ -25,8 +25,6 @@ from train.data.chatml import (
     text_outside_blocks,
 )
 from train.data.templates import user_prompt
-
-DEFAULT_STATUSES = ("approved",)
 
 NO_CODE = "TRN101"
 MIGRATION_SIDES = "TRN102"
@@ -38,17 +36,15 @@ SKIP_CODES = {
 }
 
 
-PARALLEL_THRESHOLD = 400
-
-
 @dataclass
 class LoadedExamples:
-    """Examples that loaded and passed the schema, plus why the others were skipped."""
+    """Trainable examples, why the others were skipped, and (path, content hash) of every input."""
 
     examples: list[Example] = field(default_factory=list)
     skipped: list[Diagnostic] = field(default_factory=list)
     filtered_by_status: int = 0
     files: int = 0
+    inputs: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -62,86 +58,37 @@ class Converted:
     inputs: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _schema_problems(example: Example) -> list[Diagnostic]:
-    """Schema violations at their key's line. pydantic's model (compiled, mirrors the schema)
-    clears a valid example quickly; jsonschema words the findings of an invalid one."""
-    from pydantic import ValidationError
-
-    from curate.meta_model import ExampleMeta
-
-    try:
-        ExampleMeta.model_validate(example.meta)
-        return []
-    except ValidationError:
-        pass
-    problems = []
-    for key, message in schema_errors(example.meta):
-        line = example.line_of_key(key) if key else 1
-        problems.append(Diagnostic(example.display_path, line, 1, schema_error_code(key, message), Severity.ERROR, message))
-    return problems
-
-
-def _load_one(target: Target, statuses: tuple[str, ...] | None) -> tuple[Example | None, list[Diagnostic], bool]:
-    """(example or None, why it was skipped, whether the status filter left it out)."""
-    example, notes = load_example(target.path, target.display, target.topic)
-    if example is None:
-        return None, [d for d in notes if d.severity is Severity.ERROR], False
-    problems = _schema_problems(example)
-    if problems:
-        return None, problems, False
-    if statuses is not None and example.status not in statuses:
-        return None, [], True
-    return example, [], False
-
-
-def load_examples(paths: list[Path], config: CurateConfig, statuses: tuple[str, ...] | None) -> LoadedExamples:
-    """Load every example under `paths`; `statuses=None` keeps every status."""
-    targets, problems = discover(paths, config)
-    result = LoadedExamples(skipped=list(problems), files=len(targets) + len(problems))
-    for target in targets:
-        example, skipped, filtered = _load_one(target, statuses)
-        result.skipped.extend(skipped)
-        result.filtered_by_status += filtered
-        if example is not None:
+def load_examples(paths: list[Path], config: CurateConfig, statuses: tuple[str, ...] | None, jobs: int | None = None) -> LoadedExamples:
+    """The examples under `paths` that are trainable (`curate.trainable`): every check of
+    `bbj-curate check` runs (schema, lint, compile, dedupe) with `statuses` as the statuses
+    that train; an example of such a status with an error is skipped with its errors.
+    `statuses=None` takes every status but rejected."""
+    trains = list(statuses) if statuses is not None else [s for s in STATUSES if s != "rejected"]
+    run = run_checks(paths, config.replace(trainable_statuses=trains), CheckOptions(jobs=jobs))
+    errors = errors_by_path(run.diagnostics)
+    result = LoadedExamples(files=run.files)
+    loaded = {example.display_path for example in run.examples}
+    result.skipped.extend(diag for path, found in errors.items() if path not in loaded for diag in found)
+    for example in run.examples:
+        if not is_trainable(example.status, [], trains):
+            result.filtered_by_status += 1
+        elif example.display_path in errors:
+            result.skipped.extend(errors[example.display_path])
+        else:
             result.examples.append(example)
     result.examples.sort(key=lambda e: e.id)
+    result.skipped.sort(key=Diagnostic.sort_key)
+    result.inputs = sorted((e.display_path, e.content_hash) for e in run.examples)
     return result
-
-
-def _convert_chunk(args: tuple[list[Target], tuple[str, ...] | None, Path]) -> Converted:
-    targets, statuses, root = args
-    part = Converted()
-    for target in targets:
-        example, skipped, filtered = _load_one(target, statuses)
-        part.skipped.extend(skipped)
-        part.filtered_by_status += filtered
-        if example is not None:
-            part.inputs.append((example.display_path, example.content_hash))
-            records, unconvertible = convert_examples([example], root)
-            part.records.extend(records)
-            part.skipped.extend(unconvertible)
-    return part
 
 
 def convert_paths(paths: list[Path], config: CurateConfig, statuses: tuple[str, ...] | None, jobs: int | None = None) -> Converted:
-    """Load and convert every example under `paths`, over `jobs` processes for large sets;
-    records come out sorted by id, whatever the number of processes."""
-    targets, problems = discover(paths, config)
-    jobs = jobs or os.cpu_count() or 1
-    if jobs > 1 and len(targets) >= PARALLEL_THRESHOLD:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            parts = list(pool.map(_convert_chunk, [(targets[i::jobs], statuses, config.root) for i in range(jobs)]))
-    else:
-        parts = [_convert_chunk((targets, statuses, config.root))]
-    result = Converted(skipped=list(problems), files=len(targets) + len(problems))
-    for part in parts:
-        result.records.extend(part.records)
-        result.skipped.extend(part.skipped)
-        result.filtered_by_status += part.filtered_by_status
-        result.inputs.extend(part.inputs)
-    result.records.sort(key=lambda r: r["meta"]["id"])
-    result.skipped.sort(key=Diagnostic.sort_key)
-    return result
+    """Check every example under `paths` and convert the trainable ones; records come out
+    sorted by id."""
+    loaded = load_examples(paths, config, statuses, jobs)
+    records, unconvertible = convert_examples(loaded.examples, config.root)
+    skipped = sorted(loaded.skipped + unconvertible, key=Diagnostic.sort_key)
+    return Converted(records, skipped, loaded.filtered_by_status, loaded.files, loaded.inputs)
 
 
 def _generations(example: Example) -> list[str]:

@@ -1,0 +1,62 @@
+"""What may be trained, defined once for `bbj-curate check`, the hooks, `bbj-train convert`, the
+split and the review TUI.
+
+An example is trainable when its status is one of the configured `trainable-statuses`
+(default: approved) and no check (schema, lint, compile, dedupe) reports an error for it.
+Two consequences are applied where findings are finalized (`curate.lint.finalize`):
+
+- `lint_ignore` cannot silence a gate code on an example whose status trains: compile errors
+  (BBJ5xx) and the structure a training record is built from (sections, code blocks, migration
+  sides). The finding stays, saying that `lint_ignore` was refused; nothing is dropped silently.
+- An example whose status only records a decision (draft, rejected) is not gated by the
+  compile and dedupe checks: their errors become warnings on it, so the decision can be
+  committed; it is never converted either way."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from curate.diagnostics import Diagnostic, Severity
+from curate.vocabulary import RECORD_ONLY_STATUSES
+
+COMPILE_FAMILY = "BBJ5"
+DEDUPE_FAMILY = "BBJ6"
+# Structure a training record is built from: without it convert would have to skip the example.
+STRUCTURE_CODES = frozenset({"BBJ105", "BBJ107", "BBJ110", "BBJ111"})
+
+
+def is_gate_code(code: str) -> bool:
+    """Codes `lint_ignore` cannot silence on an example whose status trains."""
+    return code.startswith(COMPILE_FAMILY) or code in STRUCTURE_CODES
+
+
+def is_record_only(status: str) -> bool:
+    return status in RECORD_ONLY_STATUSES
+
+
+def refused_ignore(diag: Diagnostic, status: str) -> Diagnostic:
+    """The finding `lint_ignore` tried to silence, kept and saying so."""
+    return replace(diag, message=f"{diag.message} [lint_ignore cannot silence {diag.code} on a {status} example: it would be trained]")
+
+
+def not_gated(diag: Diagnostic, status: str) -> Diagnostic:
+    """A compile or dedupe error on a draft or rejected example, reported as a warning."""
+    if diag.severity is not Severity.ERROR or not diag.code.startswith((COMPILE_FAMILY, DEDUPE_FAMILY)):
+        return diag
+    return replace(diag, severity=Severity.WARNING, message=f"{diag.message} [not blocking: status {status}, never trained]")
+
+
+def errors_by_path(diagnostics: Iterable[Diagnostic]) -> dict[str, list[Diagnostic]]:
+    found: dict[str, list[Diagnostic]] = {}
+    for diag in diagnostics:
+        if diag.severity is Severity.ERROR:
+            found.setdefault(diag.path, []).append(diag)
+    return found
+
+
+def is_trainable(status: str, errors: list[Diagnostic], statuses: Iterable[str] | None) -> bool:
+    """The one definition: a status that trains (`statuses=None`: any status that is not
+    rejected) and no error-severity finding from any check."""
+    allowed = status != "rejected" if statuses is None else status in statuses
+    return allowed and not errors
