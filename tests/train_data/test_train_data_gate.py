@@ -1,0 +1,119 @@
+"""One gate (issue 14): what `bbj-curate check` passes is what `bbj-train convert` trains on.
+Each test reproduces one way around the checks that existed before."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from conftest import distinct_example, read_jsonl, write_examples
+
+from curate.checks import CheckOptions, run_checks
+from curate.cli import main as curate_main
+from curate.config import load_config
+from curate.diagnostics import Severity
+from train.cli import main as train_main
+from train.data.convert import convert_paths
+
+BROKEN = 'print "hello\nfor i = 1 to 3\n    print i'
+
+
+def check_json(data: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[dict]]:
+    capsys.readouterr()
+    status = curate_main(["check", "--checker", "builtin", "--format", "json", str(data)])
+    return status, json.loads(capsys.readouterr().out)
+
+
+def converted_ids(data: Path, out: Path, *args: str) -> set[str]:
+    train_main(["convert", str(data), "--out", str(out), *args])
+    return {r["meta"]["id"] for r in read_jsonl(out / "examples.jsonl")}
+
+
+def test_broken_code_under_a_vb_fence_is_compiled_and_never_relabelled(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Hole: ```vb + lint_ignore [BBJ301] hid broken code from the compile check, and convert
+    wrote it out as ```bbj."""
+    text = distinct_example(1, code=BROKEN).replace("```bbj", "```vb").replace("status: approved", "status: approved\nlint_ignore: [BBJ301]")
+    data = write_examples(tmp_path / "p", {"strings/vb-fence.md": text, "strings/fine.md": distinct_example(2).replace("```bbj", "```vb").replace("status: approved", "status: approved\nlint_ignore: [BBJ301]")})
+    status, findings = check_json(data, capsys)
+    assert status == 1 and {f["code"][:4] for f in findings if f["path"].endswith("vb-fence.md")} == {"BBJ5"}
+    assert converted_ids(data, tmp_path / "out") == {"strings/fine"}
+    record = read_jsonl(tmp_path / "out" / "examples.jsonl")[0]
+    assert "```vb\n" in record["messages"][2]["content"] and "```bbj" not in record["messages"][2]["content"]
+
+
+def test_lint_ignore_cannot_silence_compile_errors_on_an_approved_example(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Hole: `lint_ignore: [BBJ510, BBJ504]` silenced real compile errors and convert exported it."""
+    ignore_all = "lint_ignore: [BBJ501, BBJ502, BBJ503, BBJ504, BBJ505, BBJ510]"
+    files = {
+        "strings/approved.md": distinct_example(3, code=BROKEN).replace("status: approved", f"status: approved\n{ignore_all}"),
+        "strings/draft.md": distinct_example(4, "draft", code=BROKEN).replace("status: draft", f"status: draft\n{ignore_all}"),
+    }
+    data = write_examples(tmp_path / "p", files)
+    status, findings = check_json(data, capsys)
+    refused = [f for f in findings if f["path"].endswith("approved.md")]
+    assert status == 1 and refused and all("lint_ignore cannot silence" in f["message"] and f["severity"] == "error" for f in refused)
+    assert not [f for f in findings if f["path"].endswith("draft.md")], "a draft may still silence its findings"
+    assert converted_ids(data, tmp_path / "out") == set()
+    assert "lint_ignore cannot silence" in capsys.readouterr().err
+
+
+def test_rejected_and_draft_examples_are_recorded_not_gated(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Hole: a rejected near duplicate (or a rejected broken example) still failed the dedupe
+    and compile checks, so the decision could not be committed; a rejected file could keep
+    a cluster."""
+    keeper = distinct_example(5)
+    rejected_dupe = keeper.replace("status: approved", "status: rejected").replace("Print word set 5", "Print word set five")
+    files = {
+        "strings/keeper.md": keeper,
+        "strings/z-rejected-dupe.md": rejected_dupe,
+        "strings/rejected-broken.md": distinct_example(6, "rejected", code=BROKEN),
+        "strings/draft-broken.md": distinct_example(7, "draft", code=BROKEN),
+    }
+    data = write_examples(tmp_path / "p", files)
+    status, findings = check_json(data, capsys)
+    assert status == 0, findings
+    assert not [f for f in findings if f["path"].endswith("rejected-dupe.md")]
+    draft = [f for f in findings if f["path"].endswith("draft-broken.md")]
+    assert draft and all(f["severity"] == "warning" and "not blocking" in f["message"] for f in draft)
+    # --all trains every status but rejected: the broken draft is then gated like any other
+    assert converted_ids(data, tmp_path / "all", "--all") == {"strings/keeper"}
+    capsys.readouterr()
+    assert curate_main(["dedupe", "--format", "json", str(data)]) == 0
+    assert json.loads(capsys.readouterr().out)["clusters"] == []
+
+
+def _generated(seed: int) -> dict[str, str]:
+    """Examples that vary in every way the gate looks at: status, broken code, lint_ignore of
+    gate and non-gate codes, fence labels, missing sections, and near duplicates."""
+    pick = random.Random(seed)
+    files = {}
+    for n in range(14):
+        status = pick.choice(["approved", "approved", "draft", "in-review", "rejected", "needs-work"])
+        text = distinct_example(100 * seed + n, status, code=BROKEN if pick.random() < 0.3 else "")
+        if pick.random() < 0.25:
+            text = text.replace("```bbj", pick.choice(["```vb", "```basic", "```text", "```"]))
+        if pick.random() < 0.3:
+            codes = pick.sample(["BBJ301", "BBJ302", "BBJ503", "BBJ504", "BBJ105", "BBJ106", "BBJ510"], 3)
+            text = text.replace(f"status: {status}", f"status: {status}\nlint_ignore: [{', '.join(codes)}]")
+        if pick.random() < 0.15:
+            text = text.replace("## Explanation", "## Notes")
+        files[f"strings/generated-{n}.md"] = text
+        if pick.random() < 0.15:
+            files[f"strings/generated-{n}-copy.md"] = text.replace(f"title: Print word set {100 * seed + n}", f"title: Copy {n}")
+    return files
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_converted_iff_check_passes_and_status_trains(tmp_path: Path, seed: int) -> None:
+    """Property: an example is in convert's output if and only if `bbj-curate check` reports
+    no error for it and its status is trainable."""
+    data = write_examples(tmp_path / "p", _generated(seed))
+    config = load_config([data]).replace(checker="builtin")
+    run = run_checks([data], config, CheckOptions())
+    failing = {d.path for d in run.diagnostics if d.severity is Severity.ERROR}
+    expected = {e.id for e in run.examples if e.status in config.trainable_statuses and e.display_path not in failing}
+    converted = {r["meta"]["id"] for r in convert_paths([data], config, tuple(config.trainable_statuses)).records}
+    assert converted == expected
+    assert expected and len(expected) < len(run.examples), "the generated set exercises both sides"
