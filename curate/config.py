@@ -83,7 +83,21 @@ def from_mapping(data: dict[str, Any], root: Path, source: str = "config") -> Cu
         if key not in known:
             raise ConfigError(f"{source}: [tool.bbj-curate] unknown key '{raw_key}'")
         values[key] = _check(raw_key, key, value, source)
-    return CurateConfig(**values, root=root)
+    config = CurateConfig(**values, root=root)
+    check_rule_codes(config, source)
+    return config
+
+
+def check_rule_codes(config: CurateConfig, source: str = "config") -> None:
+    """A code or prefix in `select`/`ignore`/`severity` that matches no rule would switch
+    checks off (or on) silently: name it, with the closest known code."""
+    from curate.rules.base import unknown_code_message
+
+    for key, patterns, exact in (("select", config.select, False), ("ignore", config.ignore, False), ("severity", list(config.severity), True)):
+        for pattern in patterns:
+            problem = unknown_code_message(pattern, exact)
+            if problem:
+                raise ConfigError(f"{source}: {key}: {problem}")
 
 
 def _check(raw_key: str, key: str, value: Any, source: str) -> Any:

@@ -53,7 +53,7 @@ def finalize(diags: Iterable[Diagnostic], config: CurateConfig, example: Example
         diag = replace(diag, severity=Severity(override)) if override else diag
         if refused:
             diag = refused_ignore(diag, status)
-        elif example is not None and not trains and is_record_only(status):
+        elif example is not None and not trains and is_record_only(example.meta.get("status")):
             diag = not_gated(diag, status)
         out.append(diag)
     return out

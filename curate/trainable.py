@@ -8,9 +8,11 @@ Two consequences are applied where findings are finalized (`curate.lint.finalize
 - `lint_ignore` cannot silence a gate code on an example whose status trains: compile errors
   (BBJ5xx) and the structure a training record is built from (sections, code blocks, migration
   sides). The finding stays, saying that `lint_ignore` was refused; nothing is dropped silently.
-- An example whose status only records a decision (draft, rejected) is not gated by the
-  compile and dedupe checks: their errors become warnings on it, so the decision can be
-  committed; it is never converted either way."""
+- An example whose `status:` records the decision not to train it (rejected) is not gated by
+  the compile and dedupe checks: their errors become warnings on it, so the decision can be
+  committed; it is never converted, and it is in no duplicate cluster. A draft is recorded
+  too (never converted unless asked for, never a cluster's keeper) but still gated: the hooks
+  keep telling its author what to fix."""
 
 from __future__ import annotations
 
@@ -31,7 +33,8 @@ def is_gate_code(code: str) -> bool:
     return code.startswith(COMPILE_FAMILY) or code in STRUCTURE_CODES
 
 
-def is_record_only(status: str) -> bool:
+def is_record_only(status: object) -> bool:
+    """A status written down as rejected (a file without `status:` is a draft, and gated)."""
     return status in RECORD_ONLY_STATUSES
 
 
@@ -41,7 +44,7 @@ def refused_ignore(diag: Diagnostic, status: str) -> Diagnostic:
 
 
 def not_gated(diag: Diagnostic, status: str) -> Diagnostic:
-    """A compile or dedupe error on a draft or rejected example, reported as a warning."""
+    """A compile or dedupe error on a rejected example, reported as a warning."""
     if diag.severity is not Severity.ERROR or not diag.code.startswith((COMPILE_FAMILY, DEDUPE_FAMILY)):
         return diag
     return replace(diag, severity=Severity.WARNING, message=f"{diag.message} [not blocking: status {status}, never trained]")

@@ -14,6 +14,25 @@ from curate.errors import CurateError, ExitCode
 from curate.report import exit_code
 from curate.timebudget import DEFAULT_FILE_BUDGET_S
 
+# Which codes each hook reports, so one problem is printed by exactly one hook: bbj-validate
+# the file, structure and front matter families; bbj-lint every other rule, plus the title
+# check against the whole set (BBJ208); bbj-compile BBJ5xx; bbj-dedupe BBJ6xx.
+FAMILIES = tuple(f"BBJ{n}" for n in range(10))
+VALIDATE_CODES = ("BBJ0", "BBJ1", "BBJ2")
+SET_TITLE_CODE = "BBJ208"
+LINT_CODES = (*(f for f in FAMILIES if f not in (*VALIDATE_CODES, "BBJ5", "BBJ6")), SET_TITLE_CODE)
+
+
+def owned_by(config: CurateConfig, codes: tuple[str, ...]) -> CurateConfig:
+    """`config` narrowed to the codes one hook reports: families it does not own are ignored
+    (the user's own select/ignore still apply inside the rest); an exact code it owns inside a
+    family it does not (BBJ208 for bbj-lint) is selected back unless the user ignores it."""
+    families = tuple(c for c in codes if len(c) == 4)
+    exact = [c for c in codes if len(c) > 4 and c not in config.ignore]
+    foreign = [c for c in (*FAMILIES, SET_TITLE_CODE) if c not in codes and not (len(c) == 4 and c in families)]
+    return config.replace(select=[*config.select, *exact], ignore=[*config.ignore, *foreign])
+
+
 SUPPRESS = "suppress with `lint_ignore: [{code}]` in the front matter, or skip the hook once: SKIP={hook} git commit"
 
 

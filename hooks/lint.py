@@ -1,18 +1,54 @@
-"""`bbj-lint`: every lint rule on the staged examples (project rules see only these files)."""
+"""`bbj-lint`: every lint rule on the staged examples, and their titles against the whole set
+(as `bbj-dedupe` checks their content against it): a title taken by a committed example fails
+the commit that adds the second one, not a later `bbj-curate check`."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
 from curate.config import CurateConfig
 from curate.diagnostics import Diagnostic
-from curate.lint import lint_paths
-from hooks._common import run_hook
+from curate.discover import discover
+from curate.example import Example, load_example
+from curate.lint import finalize, lint_paths
+from curate.rules.base import is_enabled
+from curate.rules.metadata import DuplicateTitle
+from hooks._common import LINT_CODES, SET_TITLE_CODE, owned_by, run_hook
+
+
+def set_examples(config: CurateConfig, staged: set[str]) -> list[Example]:
+    """The examples of the data root that are not staged (those are linted already)."""
+    targets, _ = discover([config.root / config.data_root], config)
+    examples = []
+    for target in targets:
+        if os.path.abspath(target.path) not in staged:
+            example, _ = load_example(target.path, target.display, target.topic)
+            if example is not None:
+                examples.append(example)
+    return examples
+
+
+def titles_against_set(staged: list[Example], config: CurateConfig) -> list[Diagnostic]:
+    """BBJ208 over the staged examples and the rest of the set, for pairs with a staged file."""
+    if not staged or not is_enabled(SET_TITLE_CODE, config):
+        return []
+    staged_paths = {os.path.abspath(e.path) for e in staged}
+    everyone = staged + set_examples(config, staged_paths)
+    rule = DuplicateTitle()
+    found = []
+    for blamed, owner in rule.duplicates(everyone):
+        if os.path.abspath(blamed.path) in staged_paths or os.path.abspath(owner.path) in staged_paths:
+            message = f"title {blamed.title!r} is already used by {owner.display_path}"
+            found.extend(finalize([rule.diag(blamed, blamed.line_of_key("title"), message)], config, blamed))
+    return found
 
 
 def lint(files: list[Path], config: CurateConfig, budget: float) -> list[Diagnostic]:
-    return lint_paths(files, config, budget=budget).diagnostics
+    owned = owned_by(config, LINT_CODES)
+    result = lint_paths(files, owned.replace(ignore=[*owned.ignore, SET_TITLE_CODE]), budget=budget)
+    return result.diagnostics + titles_against_set(result.examples, owned)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

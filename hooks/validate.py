@@ -8,13 +8,11 @@ from pathlib import Path
 from curate.config import CurateConfig
 from curate.diagnostics import Diagnostic
 from curate.lint import lint_paths
-from hooks._common import run_hook
-
-SCHEMA_CODES = ("BBJ0", "BBJ1", "BBJ2")
+from hooks._common import VALIDATE_CODES, owned_by, run_hook
 
 
 def validate(files: list[Path], config: CurateConfig, budget: float) -> list[Diagnostic]:
-    return lint_paths(files, config.replace(select=list(SCHEMA_CODES)), budget=budget).diagnostics
+    return lint_paths(files, owned_by(config, VALIDATE_CODES), budget=budget).diagnostics
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from curate.config import CurateConfig, load_config
+from curate.config import CurateConfig, check_rule_codes, load_config
 from curate.errors import require_existing
 from curate.report import FORMATS
 from curate.safeio import OutputGuard
@@ -52,4 +52,6 @@ def resolve_config(paths: tuple[Path, ...], config_file: Path | None, select: tu
         updates["ignore"] = [*config.ignore, *(i.upper() for i in ignore)]
     if fail_on:
         updates["fail_on"] = fail_on
-    return config.replace(**updates) if updates else config
+    config = config.replace(**updates) if updates else config
+    check_rule_codes(config, "command line")
+    return config

@@ -61,6 +61,11 @@ class DedupeConfig:
         if self.num_perm < 16 or self.shingle_size < 1:
             raise ValueError("num_perm must be at least 16 and shingle_size at least 1")
 
+    @classmethod
+    def at(cls, threshold: float | None) -> DedupeConfig:
+        """The defaults at a configured `dedupe-threshold` (None keeps the default)."""
+        return cls(threshold=threshold) if threshold else cls()
+
 
 @dataclass
 class Pair:

@@ -13,7 +13,7 @@ import numpy as np
 from curate.dedupe import Cluster, DedupeConfig, Item, Pair
 from curate.dedupe.normalize import jaccard, normalize, shingles
 from curate.dedupe.signature import SCHEME, estimated_jaccard, sign
-from curate.vocabulary import OUT_OF_CLUSTERS_STATUSES, RECORD_ONLY_STATUSES
+from curate.vocabulary import NEVER_KEEPER_STATUSES, RECORD_ONLY_STATUSES
 
 SEED = 1
 LSH_RECALL = 0.98  # least chance that a pair exactly at the threshold becomes a candidate
@@ -155,7 +155,7 @@ def clusters_from_pairs(items: list[Item], pairs: list[tuple[str, str, float, fl
     """Connected components of the confirmed pairs, each with its keeper and why. A rejected
     example is in no cluster: its rejection already records that it loses (and must be
     committable, so it is not flagged either)."""
-    left_out = {item.id for item in items if item.status in OUT_OF_CLUSTERS_STATUSES}
+    left_out = {item.id for item in items if item.status in RECORD_ONLY_STATUSES}
     pairs = [pair for pair in pairs if pair[0] not in left_out and pair[1] not in left_out]
     parent: dict[str, str] = {}
 
@@ -185,7 +185,7 @@ def clusters_from_pairs(items: list[Item], pairs: list[tuple[str, str, float, fl
 
 
 def keeper_key(item: Item) -> tuple[bool, bool, int, float, str]:
-    return (item.status != "approved", item.status in RECORD_ONLY_STATUSES, -item.richness, item.order, item.id)
+    return (item.status != "approved", item.status in NEVER_KEEPER_STATUSES, -item.richness, item.order, item.id)
 
 
 def choose_keeper(members: list[Item]) -> tuple[Item, str]:
@@ -195,7 +195,7 @@ def choose_keeper(members: list[Item]) -> tuple[Item, str]:
     keeper, runner_up = ranked[0], ranked[1]
     if keeper.status == "approved" and runner_up.status != "approved":
         return keeper, "the only approved member"
-    if keeper.status not in RECORD_ONLY_STATUSES and runner_up.status in RECORD_ONLY_STATUSES:
+    if keeper.status not in NEVER_KEEPER_STATUSES and runner_up.status in NEVER_KEEPER_STATUSES:
         return keeper, f"{runner_up.status} examples never keep a cluster"
     if keeper.richness != runner_up.richness:
         return keeper, f"richest explanation ({keeper.richness} vs {runner_up.richness} characters)"

@@ -87,6 +87,20 @@ def known_codes() -> set[str]:
     return set(REGISTRY)
 
 
+def unknown_code_message(pattern: str, exact: bool = False) -> str | None:
+    """Why `pattern` names no rule (None when it does): a code, or with `exact=False` also a
+    prefix such as 'BBJ' or 'BBJ3'; the message suggests the closest known code."""
+    import difflib
+
+    known = known_codes()
+    pattern = pattern.upper()
+    if pattern in known or (not exact and any(code.startswith(pattern) for code in known) and pattern.startswith("BBJ")):
+        return None
+    closest = difflib.get_close_matches(pattern, sorted(known), n=1, cutoff=0.0)
+    kind = "rule code" if exact else "rule code or prefix"
+    return f"unknown {kind} '{pattern}'" + (f" (closest known code: {closest[0]})" if closest else "") + "; `bbj-curate rules` lists them"
+
+
 def all_rules() -> Iterator[type[Rule]]:
     from curate import rules  # noqa: F401  (imports every rule module)
 

@@ -3,16 +3,17 @@ the type, `lint_ignore` codes nobody emits, and titles repeated across the set."
 
 from __future__ import annotations
 
+import math
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from curate.diagnostics import Diagnostic, Severity
 from curate.example import Example
-from curate.rules.base import ProjectRule, Rule, RuleContext, known_codes
+from curate.rules.base import ProjectRule, Rule, RuleContext, unknown_code_message
 from curate.schema import GENERATIONS, TYPES
 
 MIGRATION_KEYS = ("from_generation", "to_generation")
-RULE_CODE = re.compile(r"^BBJ([0-9])[0-9]{2}$")
 WHITESPACE = re.compile(r"\s+")
 
 
@@ -85,8 +86,8 @@ class SameMigrationGeneration(Rule):
 
 class UnknownLintIgnoreCode(Rule):
     """`lint_ignore` names a code that no rule or checker emits (often a typo), so it silences
-    nothing. Codes of a family with no catalogued code yet (e.g. checkers that do not register
-    their codes) are not judged.
+    nothing while its author believes a finding was handled. An error, naming the closest
+    known code (prefixes are not allowed here: `lint_ignore` takes exact codes).
 
     Bad:
         lint_ignore: [BBJ999]
@@ -97,20 +98,15 @@ class UnknownLintIgnoreCode(Rule):
     code = "BBJ207"
     name = "unknown-lint-ignore-code"
     summary = "lint_ignore names an unknown rule code"
-    severity = Severity.WARNING
 
     def check(self, example: Example, ctx: RuleContext) -> Iterable[Diagnostic]:
         entries = example.meta.get("lint_ignore")
         if not isinstance(entries, list):
             return
-        known = known_codes()
-        families = {code[3] for code in known}
         for entry in entries:
-            match = RULE_CODE.match(str(entry))
-            if match and entry not in known and match.group(1) in families:
-                yield self.diag(
-                    example, example.line_of_key("lint_ignore"), f"lint_ignore names unknown code '{entry}'", hint="`bbj-curate rules` lists every code"
-                )
+            problem = unknown_code_message(str(entry), exact=True)
+            if problem:
+                yield self.diag(example, example.line_of_key("lint_ignore"), f"lint_ignore: {problem}")
 
 
 def title_key(title: str) -> str:
@@ -119,8 +115,10 @@ def title_key(title: str) -> str:
 
 
 class DuplicateTitle(ProjectRule):
-    """Two examples share a title (compared case-insensitively, whitespace collapsed). Each
-    duplicate after the first (in path order) is reported at its `title:` line, naming the first.
+    """Two examples share a title (compared case-insensitively, whitespace collapsed). The
+    title belongs to an approved example before an unapproved one, then to a committed one
+    before a new one (the older commit first), then to the first in path order; each other holder is
+    reported at its `title:` line, naming the owner.
 
     Bad:
         gui/open-window.md:     title: Open a window
@@ -135,13 +133,24 @@ class DuplicateTitle(ProjectRule):
     summary = "Title is already used by another example"
 
     def check_all(self, examples: list[Example], ctx: RuleContext) -> Iterable[Diagnostic]:
-        first: dict[str, Example] = {}
-        for example in sorted(examples, key=lambda e: e.display_path):
+        for blamed, owner in self.duplicates(examples):
+            yield self.diag(blamed, blamed.line_of_key("title"), f"title {blamed.title!r} is already used by {owner.display_path}")
+
+    @staticmethod
+    def duplicates(examples: list[Example]) -> Iterator[tuple[Example, Example]]:
+        """(example to blame, the title's owner) for every title held more than once."""
+        groups: dict[str, list[Example]] = {}
+        for example in examples:
             title = example.meta.get("title")
-            if not isinstance(title, str) or not title.strip():
+            if isinstance(title, str) and title.strip():
+                groups.setdefault(title_key(title), []).append(example)
+        for group in groups.values():
+            if len(group) < 2:
                 continue
-            key = title_key(title)
-            if key in first:
-                yield self.diag(example, example.line_of_key("title"), f"title {title!r} is already used by {first[key].display_path}")
-            else:
-                first[key] = example
+            from curate.dedupe.items import first_commit_times
+
+            committed = first_commit_times([e.path for e in group])
+            added = {id(e): committed.get(os.path.abspath(e.path), math.inf) for e in group}
+            owner, *others = sorted(group, key=lambda e: (e.status != "approved", added[id(e)], e.display_path))
+            for blamed in sorted(others, key=lambda e: e.display_path):
+                yield blamed, owner

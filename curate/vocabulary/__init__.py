@@ -38,11 +38,11 @@ DIFFICULTIES = ("basic", "intermediate", "advanced")
 STATUSES = ("draft", "in-review", "approved", "needs-work", "rejected")
 # Statuses that reach training unless a command is told otherwise (`--status`).
 TRAINABLE_STATUSES = ("approved",)
-# Statuses that record a decision and are never trained: compile and dedupe findings on them
-# do not block (a rejection must be committable), and they never keep a duplicate cluster.
-RECORD_ONLY_STATUSES = frozenset({"draft", "rejected"})
-# A rejected example drops out of duplicate clusters altogether: it is the loser already.
-OUT_OF_CLUSTERS_STATUSES = frozenset({"rejected"})
+# Statuses that record a decision not to train: compile and dedupe errors on them do not block
+# (a rejection must be committable), and they drop out of duplicate clusters (already the loser).
+RECORD_ONLY_STATUSES = frozenset({"rejected"})
+# Statuses that never keep a duplicate cluster while another member could.
+NEVER_KEEPER_STATUSES = frozenset({"draft", "rejected"})
 
 # The fence language of BBj code in an example, and the labels people also put on BBj code
 # (legacy data, other editors). Every block under one of these labels is compiled as BBj, so a

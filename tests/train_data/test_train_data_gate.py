@@ -59,29 +59,35 @@ def test_lint_ignore_cannot_silence_compile_errors_on_an_approved_example(tmp_pa
     assert "lint_ignore cannot silence" in capsys.readouterr().err
 
 
-def test_rejected_and_draft_examples_are_recorded_not_gated(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_rejected_examples_are_recorded_not_gated(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Hole: a rejected near duplicate (or a rejected broken example) still failed the dedupe
     and compile checks, so the decision could not be committed; a rejected file could keep
-    a cluster."""
+    a cluster. A draft stays gated (its author needs the findings) but never keeps a cluster."""
     keeper = distinct_example(5)
     rejected_dupe = keeper.replace("status: approved", "status: rejected").replace("Print word set 5", "Print word set five")
     files = {
         "strings/keeper.md": keeper,
         "strings/z-rejected-dupe.md": rejected_dupe,
         "strings/rejected-broken.md": distinct_example(6, "rejected", code=BROKEN),
-        "strings/draft-broken.md": distinct_example(7, "draft", code=BROKEN),
     }
     data = write_examples(tmp_path / "p", files)
     status, findings = check_json(data, capsys)
     assert status == 0, findings
     assert not [f for f in findings if f["path"].endswith("rejected-dupe.md")]
-    draft = [f for f in findings if f["path"].endswith("draft-broken.md")]
-    assert draft and all(f["severity"] == "warning" and "not blocking" in f["message"] for f in draft)
-    # --all trains every status but rejected: the broken draft is then gated like any other
+    rejected = [f for f in findings if f["path"].endswith("rejected-broken.md")]
+    assert rejected and all(f["severity"] == "warning" and "not blocking" in f["message"] for f in rejected)
     assert converted_ids(data, tmp_path / "all", "--all") == {"strings/keeper"}
     capsys.readouterr()
     assert curate_main(["dedupe", "--format", "json", str(data)]) == 0
     assert json.loads(capsys.readouterr().out)["clusters"] == []
+
+
+def test_a_draft_never_keeps_a_cluster(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = distinct_example(8)
+    files = {"strings/a-draft.md": text.replace("status: approved", "status: draft").replace("Print word set 8\n", "Print word set eight\n", 1), "strings/b-review.md": text.replace("status: approved", "status: in-review")}
+    data = write_examples(tmp_path / "p", files)
+    status, findings = check_json(data, capsys)
+    assert status == 1 and {Path(f["path"]).name for f in findings if f["code"].startswith("BBJ6")} == {"a-draft.md"}
 
 
 def _generated(seed: int) -> dict[str, str]:

@@ -71,6 +71,7 @@ def corpus(
 
     require_existing(sources)
     cases, bench_files = benchmark_cases(benchmarks, no_benchmark_guard)
+    config = resolve_config(list(example_paths or sources), config_file)
     result = CorpusResult()
     source_files = find_sources(list(sources), DEFAULT_EXTENSIONS + extensions, result)
     config = resolve_config(list(example_paths), config_file) if example_paths else None
@@ -89,7 +90,7 @@ def corpus(
             click.echo(f"{diag.render()} (skipped)", err=True)
         documents += documents_from_examples(loaded.examples)
     read = len(documents) + len(result.dropped)
-    options = CorpusOptions(syntax_filter, split_dir, fim_rate, seed, not no_near_dedupe, benchmark_code_blocks(cases))
+    options = CorpusOptions(syntax_filter, split_dir, fim_rate, seed, not no_near_dedupe, benchmark_code_blocks(cases), config.dedupe_threshold)
     build_corpus(documents, options, result)
     records = samples(result.documents, fim_rate, seed)
     output = write_jsonl(out_file, records, guard)

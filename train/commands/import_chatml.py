@@ -25,7 +25,7 @@ from train.commands.options import (
 @click.option("--system-prompt", default=None, help="Replace every system prompt with this text (default: keep; add the default when missing).")
 @click.option("--id-prefix", default="legacy", show_default=True, help="Record ids are PREFIX:<line>; use one prefix per legacy file.")
 @click.option("--no-near-dedupe", is_flag=True, help="Only drop exact duplicates.")
-@click.option("--dedupe-threshold", type=click.FloatRange(0.05, 1.0), default=None, help="Near-duplicate Jaccard threshold (default: the detector's).")
+@click.option("--dedupe-threshold", type=click.FloatRange(0.05, 1.0), default=None, help="Near-duplicate Jaccard threshold (default: dedupe-threshold of [tool.bbj-curate]).")
 @click.option("--max-line-bytes", type=click.IntRange(1), default=1 << 20, show_default=True, help="Longer lines are dropped.")
 @config_option
 @force_option
@@ -58,7 +58,7 @@ def import_chatml(
     guard.claim(report_path, "report")
     for path in card_paths(out_dir):
         guard.claim(path, "data card")
-    options = ImportOptions(system_prompt, id_prefix, max_line_bytes, not no_near_dedupe, dedupe_threshold, list(config.topics))
+    options = ImportOptions(system_prompt, id_prefix, max_line_bytes, not no_near_dedupe, dedupe_threshold or config.dedupe_threshold, list(config.topics))
     try:
         result = import_legacy(file, options)
     except UnsafeFile as exc:

@@ -12,10 +12,12 @@ import click
 from train.commands.options import (
     benchmark_cases,
     benchmark_options,
+    config_option,
     force_option,
     output_guard,
     prepare_out_dir,
     report_benchmark_drops,
+    resolve_config,
 )
 
 if TYPE_CHECKING:
@@ -32,10 +34,11 @@ T = TypeVar("T")
 @click.option("--no-dedupe", is_flag=True, help="Do not keep near-duplicate clusters together (the leak check still runs).")
 @click.option("--check-only", is_flag=True, help="Only check an existing split folder for test/train leakage.")
 @benchmark_options
+@config_option
 @force_option
 def split(
     inputs: tuple[Path, ...], out_dir: Path | None, ratios: str, salt: str, no_dedupe: bool, check_only: bool,
-    benchmarks: tuple[Path, ...], no_benchmark_guard: bool, force: bool,
+    benchmarks: tuple[Path, ...], no_benchmark_guard: bool, config_file: Path | None, force: bool,
 ) -> None:  # fmt: skip
     """Split the records of INPUTS (JSONL files, or folders of them) into OUT/{train,validation,test}.jsonl.
 
@@ -52,11 +55,12 @@ def split(
         record_id,
     )
 
+    threshold = resolve_config(list(inputs), config_file).dedupe_threshold
     if check_only:
         if len(inputs) != 1 or not inputs[0].is_dir():
             raise click.UsageError("--check-only takes one split folder")
         splits = _read(lambda: read_split(inputs[0]))
-        _fail_on_leaks(find_split_leaks(splits))
+        _fail_on_leaks(find_split_leaks(splits, threshold))
         click.echo(f"no leakage: none of {len(splits['test'])} test records has a near duplicate among {len(splits['train'])} train records")
         return
     if out_dir is None:
@@ -72,8 +76,8 @@ def split(
         guard.claim(out_dir / name)
     records, leaked = drop_benchmark_leaks(records, cases, record_id)
     report_benchmark_drops(leaked)
-    result = assign(records, fractions, salt, dedupe=not no_dedupe)
-    _fail_on_leaks(find_split_leaks(result.splits))
+    result = assign(records, fractions, salt, dedupe=not no_dedupe, threshold=threshold)
+    _fail_on_leaks(find_split_leaks(result.splits, threshold))
     manifest = _write(prepare_out_dir(out_dir), result, files, fractions, salt, {"files": bench_files, "drops": leaked}, guard)
     sizes = ", ".join(f"{name} {count}" for name, count in manifest["counts"].items())
     click.echo(f"split {len(records)} records: {sizes}; {result.clusters} near-duplicate clusters kept whole; {len(leaked)} dropped as benchmark near duplicates -> {out_dir}")

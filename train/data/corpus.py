@@ -38,6 +38,7 @@ class CorpusOptions:
     seed: int = 0
     near_dedupe: bool = True
     benchmark_blocks: list[tuple[str, str]] = field(default_factory=list)  # (case id#n, reference code)
+    dedupe_threshold: float | None = None  # `dedupe-threshold` of [tool.bbj-curate]; None: the detector's default
 
 
 @dataclass
@@ -117,11 +118,11 @@ def build_corpus(documents: list[Document], options: CorpusOptions, result: Corp
     if options.syntax_filter:
         survivors = _syntax_filter(survivors, result)
     if options.test_split is not None:
-        survivors = _decontaminate(survivors, test_code_blocks(options.test_split), result, "test")
+        survivors = _decontaminate(survivors, test_code_blocks(options.test_split), result, "test", options.dedupe_threshold)
     if options.benchmark_blocks:
-        survivors = _decontaminate(survivors, options.benchmark_blocks, result, "benchmark")
+        survivors = _decontaminate(survivors, options.benchmark_blocks, result, "benchmark", options.dedupe_threshold)
     if options.near_dedupe and len(survivors) > 1:
-        survivors = _near_dedupe(survivors, result)
+        survivors = _near_dedupe(survivors, result, options.dedupe_threshold)
     result.documents = survivors
     return result
 
@@ -157,10 +158,10 @@ def test_code_blocks(split_dir: Path) -> list[tuple[str, str]]:
     return blocks
 
 
-def _decontaminate(documents: list[Document], blocks: list[tuple[str, str]], result: CorpusResult, what: str) -> list[Document]:
+def _decontaminate(documents: list[Document], blocks: list[tuple[str, str]], result: CorpusResult, what: str, threshold: float | None) -> list[Document]:
     """Drop documents holding a long block verbatim or near-duplicating one; `what` names the
     blocks' origin in the reason (contains-test-code, benchmark-near-duplicate, ...)."""
-    from curate.dedupe import Item, find_leaks
+    from curate.dedupe import DedupeConfig, Item, find_leaks
 
     contaminated: dict[str, str] = {}
     long_blocks = [(bid, squeezed) for bid, code in blocks if (squeezed := _squeeze(code)).count("\n") + 1 >= MIN_CONTAINED_LINES]
@@ -173,7 +174,7 @@ def _decontaminate(documents: list[Document], blocks: list[tuple[str, str]], res
     if blocks:
         items = [Item(doc.id, doc.text, "source", order=float(n)) for n, doc in enumerate(documents)]
         others = [Item(block_id, code, "source") for block_id, code in blocks]
-        for pair in find_leaks(items, others):
+        for pair in find_leaks(items, others, DedupeConfig.at(threshold)):
             contaminated.setdefault(pair.a, f"{what}-near-duplicate:{pair.b}")
     for doc in documents:
         if doc.id in contaminated:
@@ -181,13 +182,13 @@ def _decontaminate(documents: list[Document], blocks: list[tuple[str, str]], res
     return [doc for doc in documents if doc.id not in contaminated]
 
 
-def _near_dedupe(documents: list[Document], result: CorpusResult) -> list[Document]:
-    from curate.dedupe import Item, find_clusters
+def _near_dedupe(documents: list[Document], result: CorpusResult, threshold: float | None) -> list[Document]:
+    from curate.dedupe import DedupeConfig, Item, find_clusters
 
     position = {doc.id: n for n, doc in enumerate(documents)}
     items = [Item(doc.id, doc.text, "source", order=float(n)) for n, doc in enumerate(documents)]
     dropped: set[str] = set()
-    for cluster in find_clusters(items):
+    for cluster in find_clusters(items, DedupeConfig.at(threshold)):
         keeper = min(cluster.members, key=position.__getitem__)
         for member in sorted(cluster.members, key=position.__getitem__):
             if member != keeper:

@@ -325,7 +325,7 @@ def _drop_near_duplicates(candidates: list[Candidate], options: ImportOptions, r
 
     ids = [str(c.line) for c in candidates]
     items = [replace(item, order=float(c.line)) for item, c in zip(items_from_chatml([{"messages": c.messages} for c in candidates], ids), candidates)]
-    config = DedupeConfig(threshold=options.dedupe_threshold) if options.dedupe_threshold else DedupeConfig()
+    config = DedupeConfig.at(options.dedupe_threshold)
     dropped: set[int] = set()
     for cluster in find_clusters(items, config):
         lines = sorted(int(member) for member in cluster.members)

@@ -118,15 +118,17 @@ def bucket(fraction: float, ratios: tuple[float, float, float]) -> str:
     return "validation" if fraction < ratios[0] + ratios[1] else "test"
 
 
-def assign(records: list[dict[str, Any]], ratios: tuple[float, float, float] = DEFAULT_RATIOS, salt: str = DEFAULT_SALT, dedupe: bool = True) -> SplitResult:
+def assign(
+    records: list[dict[str, Any]], ratios: tuple[float, float, float] = DEFAULT_RATIOS, salt: str = DEFAULT_SALT, dedupe: bool = True, threshold: float | None = None
+) -> SplitResult:
     """Split records; near-duplicate clusters stay together."""
     fraction = {record_id(r): stable_fraction(f"{salt}:{record_id(r)}") for r in records}
     chosen = {rid: bucket(value, ratios) for rid, value in fraction.items()}
     clusters = moved = 0
     if dedupe and len(records) > 1:
-        from curate.dedupe import find_clusters, items_from_chatml
+        from curate.dedupe import DedupeConfig, find_clusters, items_from_chatml
 
-        for cluster in find_clusters(items_from_chatml(records, [record_id(r) for r in records])):
+        for cluster in find_clusters(items_from_chatml(records, [record_id(r) for r in records]), DedupeConfig.at(threshold)):
             clusters += 1
             anchor = min(cluster.members, key=lambda member: (fraction[member], member))
             for member in cluster.members:
@@ -143,14 +145,14 @@ def assign(records: list[dict[str, Any]], ratios: tuple[float, float, float] = D
     return result
 
 
-def find_split_leaks(splits: dict[str, list[dict[str, Any]]]) -> list[Any]:
+def find_split_leaks(splits: dict[str, list[dict[str, Any]]], threshold: float | None = None) -> list[Any]:
     """Pairs (a in test, b in train) of near duplicates: what must never happen."""
-    from curate.dedupe import find_leaks, items_from_chatml
+    from curate.dedupe import DedupeConfig, find_leaks, items_from_chatml
 
     test, train = splits.get("test", []), splits.get("train", [])
     if not test or not train:
         return []
-    return find_leaks(items_from_chatml(test, [record_id(r) for r in test]), items_from_chatml(train, [record_id(r) for r in train]))
+    return find_leaks(items_from_chatml(test, [record_id(r) for r in test]), items_from_chatml(train, [record_id(r) for r in train]), DedupeConfig.at(threshold))
 
 
 def read_split(folder: Path, required: tuple[str, ...] = ("train", "test")) -> dict[str, list[dict[str, Any]]]:
