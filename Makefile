@@ -20,9 +20,10 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install $(PIP_FLAGS) --upgrade pip
 
-# Curation only (no torch): `make venv` for experts who only review and lint.
+# Curation only (no torch): `make venv` for experts who only review, lint and commit examples
+# (pre-commit included: `.venv/bin/pre-commit install` runs the hooks through .venv/bin).
 $(VENV)/.core: $(VENV)/bin/python pyproject.toml
-	$(PIP) install $(PIP_FLAGS) -e .
+	$(PIP) install $(PIP_FLAGS) -e '.[hooks]'
 	touch $@
 
 # The training stack (CPU torch pinned first, see below): what `make demo` and `make data` need.

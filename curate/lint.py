@@ -116,3 +116,24 @@ def lint_paths(paths: list[Path], config: CurateConfig, jobs: int | None = None,
                 result.diagnostics.extend(finalize([diag], config, by_path.get(diag.path)))
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
+
+
+def examples_of_set(config: CurateConfig, skip: set[str] | None = None) -> list[Example]:
+    """Every loadable example under the data root, except the absolute paths in `skip`: what
+    a set-level check compares new files with."""
+    targets, _ = discover([config.root / config.data_root], config)
+    examples = []
+    for target in targets:
+        if os.path.abspath(target.path) not in (skip or set()):
+            example, _ = load_example(target.path, target.display, target.topic)
+            if example is not None:
+                examples.append(example)
+    return examples
+
+
+def title_owner(title: str, config: CurateConfig) -> Example | None:
+    """The example of the set that already has `title` (compared as BBJ208 compares)."""
+    from curate.rules.metadata import title_key
+
+    key = title_key(title)
+    return next((e for e in examples_of_set(config) if title_key(e.title) == key), None)

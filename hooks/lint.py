@@ -10,24 +10,11 @@ from pathlib import Path
 
 from curate.config import CurateConfig
 from curate.diagnostics import Diagnostic
-from curate.discover import discover
-from curate.example import Example, load_example
-from curate.lint import finalize, lint_paths
+from curate.example import Example
+from curate.lint import examples_of_set, finalize, lint_paths
 from curate.rules.base import is_enabled
 from curate.rules.metadata import DuplicateTitle
 from hooks._common import LINT_CODES, SET_TITLE_CODE, owned_by, run_hook
-
-
-def set_examples(config: CurateConfig, staged: set[str]) -> list[Example]:
-    """The examples of the data root that are not staged (those are linted already)."""
-    targets, _ = discover([config.root / config.data_root], config)
-    examples = []
-    for target in targets:
-        if os.path.abspath(target.path) not in staged:
-            example, _ = load_example(target.path, target.display, target.topic)
-            if example is not None:
-                examples.append(example)
-    return examples
 
 
 def titles_against_set(staged: list[Example], config: CurateConfig) -> list[Diagnostic]:
@@ -35,7 +22,7 @@ def titles_against_set(staged: list[Example], config: CurateConfig) -> list[Diag
     if not staged or not is_enabled(SET_TITLE_CODE, config):
         return []
     staged_paths = {os.path.abspath(e.path) for e in staged}
-    everyone = staged + set_examples(config, staged_paths)
+    everyone = staged + examples_of_set(config, staged_paths)
     rule = DuplicateTitle()
     found = []
     for blamed, owner in rule.duplicates(everyone):

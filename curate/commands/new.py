@@ -27,6 +27,7 @@ def new(title, type_, generations, topic, difficulty, tags, from_generation, to_
     """Write training-data/<topic>/<slug>.md with a valid skeleton and print its path."""
     from curate.atomic import write_text_atomic
     from curate.config import load_config
+    from curate.lint import title_owner
     from curate.templates import new_example_path, render_skeleton
 
     config = load_config([data_root or Path.cwd()])
@@ -39,6 +40,9 @@ def new(title, type_, generations, topic, difficulty, tags, from_generation, to_
         raise click.UsageError(f"unknown topic {topic!r}; known topics: {', '.join(config.topics)} (or pass --force-topic)")
     if "all" in generations and len(generations) > 1:
         raise click.UsageError("'all' cannot be combined with other generations")
+    owner = title_owner(title, config.replace(data_root=str(root)))
+    if owner is not None:
+        raise click.UsageError(f"title {title!r} is already used by {owner.display_path}; titles are unique across the set (BBJ208)")
     generation: str | list[str] = generations[0] if len(generations) == 1 else list(generations)
     text = render_skeleton(title, type_, generation, difficulty, list(tags) or None, from_generation, to_generation)
     path = new_example_path(Path(root), topic, title)

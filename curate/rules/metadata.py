@@ -8,7 +8,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 
-from curate.diagnostics import Diagnostic, Severity
+from curate.diagnostics import Diagnostic
 from curate.example import Example
 from curate.rules.base import ProjectRule, Rule, RuleContext, unknown_code_message
 from curate.schema import GENERATIONS, TYPES

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from curate.checks import CheckOptions, run_checks
 from curate.config import CurateConfig
 from curate.diagnostics import Diagnostic, Severity
-from curate.checks import CheckOptions, run_checks
 from curate.example import CodeBlock, Example
 from curate.trainable import errors_by_path, is_trainable
 from curate.vocabulary import STATUSES
