@@ -63,3 +63,17 @@ def is_trainable(status: str, errors: list[Diagnostic], statuses: Iterable[str] 
     rejected) and no error-severity finding from any check."""
     allowed = status != "rejected" if statuses is None else status in statuses
     return allowed and not errors
+
+
+def record_problem(meta: dict[str, object]) -> str | None:
+    """Why a converted or imported record must not be trained, for the split: a status that
+    only records a decision. (Records reach the split through convert and import-chatml, which
+    apply the checks; this catches a hand-made or stale file.)"""
+    status = meta.get("status")
+    return f"status {status}: never trained" if is_record_only(status) else None
+
+
+def uncompiled(meta: dict[str, object]) -> int:
+    """Compile errors a record was kept with (`import-chatml --keep-uncompiled`)."""
+    count = meta.get("compile_errors")
+    return count if isinstance(count, int) else 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -123,3 +125,37 @@ def test_converted_iff_check_passes_and_status_trains(tmp_path: Path, seed: int)
     converted = {r["meta"]["id"] for r in convert_paths([data], config, tuple(config.trainable_statuses)).records}
     assert converted == expected
     assert expected and len(expected) < len(run.examples), "the generated set exercises both sides"
+
+
+LEGACY = [
+    {"messages": [{"role": "user", "content": "Print the numbers one to three in BBj."}, {"role": "assistant", "content": "```bbj\nfor i = 1 to 3\n    print i\nnext i\n```"}]},
+    {"messages": [{"role": "user", "content": "Compare two names in BBj."}, {"role": "assistant", "content": "```bbj\nif a$ == b$ then print \"same\" // equal\nconsole.log(a$)\n```"}]},
+    {"messages": [{"role": "user", "content": "Open a window in BBj."}, {"role": "assistant", "content": "Like this:\n\n```vb\nwhile 1\n    print \"x\"\n```"}]},
+]
+
+
+def test_legacy_records_pass_the_compile_check(tmp_path: Path) -> None:
+    """Hole: import-chatml kept legacy answers with `==`, `//` and `console.log`, and
+    `make data LEGACY=...` put them straight into the split."""
+    source = tmp_path / "legacy.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in LEGACY), "utf-8")
+    (tmp_path / "pyproject.toml").write_text('[tool.bbj-curate]\nchecker = "builtin"\n', "utf-8")
+    assert train_main(["import-chatml", str(source), "--out", str(tmp_path / "out"), "--to-markdown", str(tmp_path / "drafts")]) == 0
+    kept = read_jsonl(tmp_path / "out" / "records.jsonl")
+    assert [r["meta"]["line"] for r in kept] == [1]
+    report = json.loads((tmp_path / "out" / "report.json").read_text("utf-8"))
+    for line in (2, 3):
+        entry = report["lines"][line - 1]
+        assert entry["outcome"] == "dropped" and entry["reasons"][-1].startswith("compile-error:BBJ5")
+        assert entry["diagnostics"] and all(d["code"].startswith("BBJ5") and d["line"] >= 1 for d in entry["diagnostics"])
+    assert any(d["code"] == "BBJ510" for d in report["lines"][1]["diagnostics"])
+    assert len(list((tmp_path / "drafts").rglob("*.md"))) == 3, "failing records become drafts to review"
+
+    kept_anyway = tmp_path / "kept"
+    assert train_main(["import-chatml", str(source), "--out", str(kept_anyway), "--keep-uncompiled"]) == 0
+    records = read_jsonl(kept_anyway / "records.jsonl")
+    assert [r["meta"].get("compile_errors", 0) > 0 for r in records] == [False, True, True]
+    split = subprocess.run(
+        [sys.executable, "-m", "train.cli", "split", str(kept_anyway), "--out", str(tmp_path / "split")], cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert split.returncode == 0 and "2 records were kept despite compile errors" in split.stderr

@@ -27,11 +27,14 @@ from train.commands.options import (
 @click.option("--no-near-dedupe", is_flag=True, help="Only drop exact duplicates.")
 @click.option("--dedupe-threshold", type=click.FloatRange(0.05, 1.0), default=None, help="Near-duplicate Jaccard threshold (default: dedupe-threshold of [tool.bbj-curate]).")
 @click.option("--max-line-bytes", type=click.IntRange(1), default=1 << 20, show_default=True, help="Longer lines are dropped.")
+@click.option("--checker", type=click.Choice(["auto", "bbjcpl", "builtin", "none"]), default=None, help="Compile checker for the BBj blocks (default: config, else auto).")
+@click.option("--keep-uncompiled", is_flag=True, help="Keep records whose BBj does not compile in records.jsonl (marked compile_errors; a warning says how many).")
 @config_option
 @force_option
 def import_chatml(
     file: Path, out_dir: Path, report_path: Path | None, markdown_dir: Path | None, system_prompt: str | None, id_prefix: str,
-    no_near_dedupe: bool, dedupe_threshold: float | None, max_line_bytes: int, config_file: Path | None, force: bool,
+    no_near_dedupe: bool, dedupe_threshold: float | None, max_line_bytes: int, checker: str | None, keep_uncompiled: bool,
+    config_file: Path | None, force: bool,
 ) -> None:  # fmt: skip
     """Import FILE (records as {"messages": [...]} or {"text": "<|im_start|>..."}).
 
@@ -48,6 +51,7 @@ def import_chatml(
         write_jsonl,
     )
     from train.data.legacy import ImportOptions, import_legacy
+    from train.data.legacy_gate import apply_gate, compile_records
 
     if unencodable(id_prefix) is not None or unencodable(system_prompt or "") is not None:
         raise click.BadParameter("not valid Unicode text", param_hint="--id-prefix/--system-prompt")
@@ -65,6 +69,11 @@ def import_chatml(
         raise click.ClickException(f"{printable_path(file)}: {exc.message}") from None
     except OSError as exc:
         raise click.ClickException(f"{printable_path(file)}: cannot read: {exc.strerror or exc}") from None
+    gate = compile_records(result.records, config, checker)
+    failing = apply_gate(result, gate, keep_uncompiled)
+    click.echo(f"compile check: {gate.checker}; {gate.blocks} BBj blocks, {len(failing)} records with errors", err=True)
+    if failing and keep_uncompiled:
+        click.echo(f"warning: --keep-uncompiled: {len(failing)} records whose BBj does not compile stay in records.jsonl (meta.compile_errors); the report lists their errors", err=True)
     report = result.report()
     prepare_out_dir(out_dir)
     output = write_jsonl(out_dir / "records.jsonl", result.records, guard)
@@ -73,10 +82,11 @@ def import_chatml(
     if markdown_dir is not None:
         from train.data.to_markdown import write_markdown
 
-        markdown = write_markdown(result.records, prepare_out_dir(markdown_dir), config.topics)
+        drafts = result.records + ([] if keep_uncompiled else failing)
+        markdown = write_markdown(sorted(drafts, key=lambda r: r["meta"]["line"]), prepare_out_dir(markdown_dir), config.topics)
         extra["markdown"] = {"folder": markdown_dir.as_posix(), "written": len(markdown.written), "skipped": markdown.skipped}
         click.echo(f"wrote {len(markdown.written)} draft examples under {markdown_dir} ({len(markdown.skipped)} records skipped: no code, or exported before)")
-    counts = {key: report[key] for key in ("input_lines", "kept", "fixed", "dropped")} | {"reasons": report["reasons"]}
+    counts = {key: report[key] for key in ("input_lines", "kept", "fixed", "dropped")} | {"reasons": report["reasons"], "compile_errors": len(failing)}
     card = build_card("Legacy ChatML import", click_command_line(), [file_entry(file)], [output], counts, report=report_path.as_posix(), **extra)
     write_card(out_dir, card, guard)
     click.echo(

@@ -70,6 +70,7 @@ def split(
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--ratios") from None
     records, files = _read(lambda: read_records(list(inputs)))
+    records = _trainable(records)
     cases, bench_files = benchmark_cases(benchmarks, no_benchmark_guard)
     guard = output_guard("split", [*files, *bench_files], force)
     for name in [*SPLIT_FILES.values(), "manifest.json", "card.md"]:
@@ -81,6 +82,24 @@ def split(
     manifest = _write(prepare_out_dir(out_dir), result, files, fractions, salt, {"files": bench_files, "drops": leaked}, guard)
     sizes = ", ".join(f"{name} {count}" for name, count in manifest["counts"].items())
     click.echo(f"split {len(records)} records: {sizes}; {result.clusters} near-duplicate clusters kept whole; {len(leaked)} dropped as benchmark near duplicates -> {out_dir}")
+
+
+def _trainable(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records the gate lets through (`curate.trainable`), saying what it held back and,
+    loudly, what was kept despite compile errors."""
+    from curate.trainable import record_problem, uncompiled
+
+    kept = []
+    for record in records:
+        problem = record_problem(record["meta"])
+        if problem:
+            click.echo(f"{record['meta']['id']}: left out ({problem})", err=True)
+        else:
+            kept.append(record)
+    broken = [r for r in kept if uncompiled(r["meta"])]
+    if broken:
+        click.echo(f"warning: {len(broken)} records were kept despite compile errors (import-chatml --keep-uncompiled): {', '.join(r['meta']['id'] for r in broken[:5])}{' ...' if len(broken) > 5 else ''}", err=True)
+    return kept
 
 
 def _read(load: Callable[[], T]) -> T:

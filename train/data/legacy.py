@@ -66,6 +66,7 @@ class ImportResult:
     records: list[dict[str, Any]] = field(default_factory=list)
     outcomes: dict[int, tuple[str, list[str]]] = field(default_factory=dict)
     input_lines: int = 0
+    diagnostics: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # compile findings per line
 
     def report(self) -> dict[str, Any]:
         counts = {"kept": 0, "fixed": 0, "dropped": 0}
@@ -76,7 +77,10 @@ class ImportResult:
             counts[outcome] += 1
             for key in dict.fromkeys(reason_key(reason) for reason in why):
                 reasons[key] = reasons.get(key, 0) + 1
-            lines.append({"line": number, "outcome": outcome, "reasons": why})
+            entry: dict[str, Any] = {"line": number, "outcome": outcome, "reasons": why}
+            if number in self.diagnostics:
+                entry["diagnostics"] = self.diagnostics[number]
+            lines.append(entry)
         return {"input_lines": self.input_lines, **counts, "reasons": dict(sorted(reasons.items())), "lines": lines}
 
 
