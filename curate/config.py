@@ -39,6 +39,7 @@ class CurateConfig:
     cache_dir: str = ".bbj-cache"  # verdict cache and dedupe index
     dedupe_threshold: float = 0.7  # Jaccard similarity that makes a near duplicate
     reviewer: str | None = None  # reviewer name written by the review TUI
+    approve_untrainable: str = "confirm"  # review TUI approving an example with errors: confirm | refuse
     trainable_statuses: list[str] = field(default_factory=lambda: list(TRAINABLE_STATUSES))  # statuses that reach training
     root: Path = field(default_factory=Path.cwd)  # folder of the config file (not a key)
 
@@ -71,7 +72,7 @@ class CurateConfig:
         return root / name
 
 
-CHOICES = {"fail_on": (*SEVERITIES, "never"), "checker": ("auto", "bbjcpl", "builtin", "none")}
+CHOICES = {"fail_on": (*SEVERITIES, "never"), "checker": ("auto", "bbjcpl", "builtin", "none"), "approve_untrainable": ("confirm", "refuse")}
 
 
 def from_mapping(data: dict[str, Any], root: Path, source: str = "config") -> CurateConfig:

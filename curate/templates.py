@@ -10,12 +10,16 @@ import yaml
 
 from curate.schema import GENERATIONS, TYPES
 
+CODE_PLACEHOLDER = "TODO: replace with the example program"
+BEHAVIOR_PLACEHOLDER = "TODO: describe what the program does when it runs."
+EXPLANATION_PLACEHOLDER = "TODO: explain how the code works and why it is written this way."
+PLACEHOLDERS = (CODE_PLACEHOLDER, BEHAVIOR_PLACEHOLDER, EXPLANATION_PLACEHOLDER)
 STARTER_CODE = {
-    "character": 'print \'cs\',@(10,5),"TODO: replace with the example program"',
-    "vpro5": 'print "TODO: replace with the example program"',
-    "bbj-gui": 'print "TODO: replace with the example program"',
-    "dwc": 'print "TODO: replace with the example program"',
-    "all": 'print "TODO: replace with the example program"',
+    "character": f'print \'cs\',@(10,5),"{CODE_PLACEHOLDER}"',
+    "vpro5": f'print "{CODE_PLACEHOLDER}"',
+    "bbj-gui": f'print "{CODE_PLACEHOLDER}"',
+    "dwc": f'print "{CODE_PLACEHOLDER}"',
+    "all": f'print "{CODE_PLACEHOLDER}"',
 }
 
 
@@ -68,8 +72,8 @@ def render_skeleton(
     else:
         parts.append(f"## Code\n\n{_code_block(first_gen, title)}\n")
     if type_ in ("completion", "comprehension"):
-        parts.append("## Expected Behavior\n\nTODO: describe what the program does when it runs.\n")
-    parts.append("## Explanation\n\nTODO: explain how the code works and why it is written this way.\n")
+        parts.append(f"## Expected Behavior\n\n{BEHAVIOR_PLACEHOLDER}\n")
+    parts.append(f"## Explanation\n\n{EXPLANATION_PLACEHOLDER}\n")
     return "\n".join(parts)
 
 
@@ -83,3 +87,8 @@ def new_example_path(data_root: Path, topic: str, title: str) -> Path:
         candidate = folder / f"{stem}-{counter}.md"
         counter += 1
     return candidate
+
+
+def untouched_placeholders(text: str) -> list[str]:
+    """The skeleton's placeholder sentences still in `text` (an example nobody finished)."""
+    return [placeholder for placeholder in PLACEHOLDERS if placeholder in text]

@@ -21,12 +21,15 @@ from curate.checks import CheckOptions
 from curate.config import CurateConfig
 from curate.diagnostics import Diagnostic
 from curate.discover import Target, discover, display_path, topic_of
+from curate.rules.metadata import title_key
 from curate.templates import new_example_path
 from curate.tui.checking import checked, checked_in_child, prepare_child_processes
 from curate.tui.commands import ReviewCommands
 from curate.tui.decisions import (
+    APPROVED,
     FileWriter,
     StaleFileError,
+    approval_problems,
     resolve_reviewer,
     review_updates,
 )
@@ -34,6 +37,7 @@ from curate.tui.editor import open_in_editor
 from curate.tui.frontmatter_edit import FrontMatterEditError
 from curate.tui.screens.base import EntryScreen
 from curate.tui.screens.browser import BrowserScreen
+from curate.tui.screens.confirm import ConfirmApprove
 from curate.tui.screens.duplicates import DuplicatesScreen
 from curate.tui.screens.example import ExampleScreen
 from curate.tui.screens.forms import NewExampleForm, NewExampleRequest, QuickEditForm
@@ -230,6 +234,18 @@ class ReviewApp(App[None]):
         self.recheck(display)
         return True
 
+    def approve(self, display: str, note: str | None) -> None:
+        """Approve, after a confirmation (or a refusal, `approve-untrainable = "refuse"`) when
+        the example would not be trained as it is."""
+        entry = self.entries.get(display)
+        reasons = approval_problems(entry) if entry is not None else []
+        if not reasons:
+            self.decide(display, APPROVED, note)
+        elif self.config.approve_untrainable == "refuse":
+            self.notify(f"{display}: not approved: {reasons[0]}" + (f" (+{len(reasons) - 1} more)" if len(reasons) > 1 else ""), severity="error", timeout=10)
+        else:
+            self.push_screen(ConfirmApprove(display, reasons), lambda approve: self.decide(display, APPROVED, note) if approve else None)
+
     def decide(self, display: str, status: str, note: str | None) -> bool:
         updates = review_updates(status, self.reviewer, self.today(), note)
         return self.write_updates(display, updates, f"{status}: {display}")
@@ -275,7 +291,8 @@ class ReviewApp(App[None]):
 
     def action_new_example(self) -> None:
         current = self.screen.current_entry() if isinstance(self.screen, EntryScreen) else None
-        self.push_screen(NewExampleForm(list(self.config.topics), current.topic if current else None), self.create_example)
+        taken = {title_key(e.title): e.display for e in self.entries.values() if e.meta.get("title")}
+        self.push_screen(NewExampleForm(list(self.config.topics), current.topic if current else None, taken), self.create_example)
 
     def create_example(self, request: NewExampleRequest | None) -> None:
         """Write the skeleton under the data root, list it, check it and open it."""

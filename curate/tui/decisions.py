@@ -15,9 +15,13 @@ from curate.atomic import write_bytes_atomic
 from curate.config import CurateConfig
 from curate.errors import CurateError
 from curate.tui.frontmatter_edit import update_front_matter
-from curate.tui.store import digest
+from curate.diagnostics import Severity
+from curate.example import ExampleLoadError, read_text
+from curate.templates import untouched_placeholders
+from curate.tui.store import Entry, digest
 
 APPROVED, REJECTED, NEEDS_WORK = "approved", "rejected", "needs-work"
+MAX_SHOWN = 5  # error findings listed in the approve confirmation
 GIT_TIMEOUT_S = 2.0
 
 
@@ -100,3 +104,22 @@ def _read(path: Path) -> bytes:
         return path.read_bytes()
     except FileNotFoundError:
         raise StaleFileError(f"{path} no longer exists") from None
+
+
+def approval_problems(entry: Entry) -> list[str]:
+    """Why approving `entry` would approve something the gate keeps out of training (see
+    `curate.trainable`): an unreadable file, checks not finished, error findings, or the new
+    example skeleton's placeholder text left in."""
+    if entry.problem is not None and not entry.meta:
+        return [f"the file is unreadable: {entry.problem.code} {entry.problem.message}"]
+    reasons = [] if entry.findings is not None else ["the checks have not finished for this file"]
+    errors = [d for d in entry.known_findings() if d.severity is Severity.ERROR]
+    reasons += [f"line {d.line}: {d.code} {d.message}" for d in errors[:MAX_SHOWN]]
+    if len(errors) > MAX_SHOWN:
+        reasons.append(f"... and {len(errors) - MAX_SHOWN} more errors")
+    try:
+        text, _ = read_text(entry.path, entry.display)
+    except ExampleLoadError as exc:
+        return [*reasons, f"the file is unreadable: {exc}"]
+    reasons += [f"untouched skeleton text: {placeholder!r}" for placeholder in untouched_placeholders(text)]
+    return reasons

@@ -24,6 +24,7 @@ from curate.frontmatter_yaml import FrontMatterError, load_front_matter
 from curate.schema import DIFFICULTIES, STATUSES
 
 UNREVIEWED = ("draft", "in-review")
+UNREADABLE = "unreadable"
 
 
 def digest(data: bytes) -> str:
@@ -45,6 +46,11 @@ class Entry(MetaFields):
     @property
     def title(self) -> str:
         return MetaFields.title.fget(self) or self.path.stem  # type: ignore[attr-defined]
+
+    @property
+    def status(self) -> str:
+        """An unreadable file is shown as such, never as the draft its empty front matter reads as."""
+        return UNREADABLE if self.problem is not None and not self.meta else MetaFields.status.fget(self)  # type: ignore[attr-defined]
 
     @property
     def unreviewed(self) -> bool:

@@ -51,7 +51,7 @@ class EntryScreen(Screen[None]):
 
     def action_approve(self) -> None:
         if entry := self._entry_or_warn():
-            self.review_app.decide(entry.display, APPROVED, None)
+            self.review_app.approve(entry.display, None)
 
     def _decide_with_note(self, status: str, title: str, required: bool) -> None:
         entry = self._entry_or_warn()
@@ -61,7 +61,9 @@ class EntryScreen(Screen[None]):
         current = str(entry.meta.get("review_note", "") or "") if status != APPROVED else ""
 
         def done(note: str | None) -> None:
-            if note is not None:
+            if note is not None and status == APPROVED:
+                self.review_app.approve(display, note)
+            elif note is not None:
                 self.review_app.decide(display, status, note)
 
         self.app.push_screen(NotePrompt(f"{title}: {display}", required=required, initial=current), done)

@@ -26,7 +26,7 @@ COLUMNS = [
     Column("status", "Status", 10),
     Column("findings", "Findings", 8),
 ]
-STATUS_STYLES = {"approved": "green", "rejected": "red", "needs-work": "yellow", "in-review": "cyan", "draft": "dim"}
+STATUS_STYLES = {"approved": "green", "rejected": "red", "needs-work": "yellow", "in-review": "cyan", "draft": "dim", "unreadable": "bold red"}
 SEVERITY_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 FILTERS = ("generation", "type", "status", "difficulty", "topic")
 

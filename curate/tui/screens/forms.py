@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, SelectionList
 
 from curate.frontmatter_yaml import load_front_matter
+from curate.rules.metadata import title_key
 from curate.schema import DIFFICULTIES, GENERATIONS, TYPES, schema_errors
 from curate.templates import render_skeleton
 
@@ -151,10 +152,11 @@ class NewExampleForm(MetaForm):
     DEFAULT_CSS = FORM_CSS.format(name="NewExampleForm")
     heading = "New example (written as a draft skeleton)"
 
-    def __init__(self, topics: list[str], topic: str | None = None) -> None:
+    def __init__(self, topics: list[str], topic: str | None = None, taken: dict[str, str] | None = None) -> None:
         super().__init__({"difficulty": "basic"})
         self.topics = topics
         self.topic = topic if topic in topics else None
+        self.taken = taken or {}  # title_key(title) -> the example that has it
 
     def extra_columns(self) -> ComposeResult:
         with Vertical():
@@ -172,6 +174,9 @@ class NewExampleForm(MetaForm):
         topic = _chosen(self.query_one("#form-topic", Select))
         if topic is None:
             errors.append("Pick a topic.")
+        owner = self.taken.get(title_key(str(values["title"] or "")))
+        if owner:
+            errors.append(f"Title already used by {owner}: titles are unique across the set (BBJ208).")
         if errors:
             self.show_errors(errors)
             return
