@@ -13,11 +13,11 @@ from typing import Any
 
 from curate.atomic import write_bytes_atomic
 from curate.config import CurateConfig
-from curate.errors import CurateError
-from curate.tui.frontmatter_edit import update_front_matter
 from curate.diagnostics import Severity
+from curate.errors import CurateError
 from curate.example import ExampleLoadError, read_text
 from curate.templates import untouched_placeholders
+from curate.tui.frontmatter_edit import update_front_matter
 from curate.tui.store import Entry, digest
 
 APPROVED, REJECTED, NEEDS_WORK = "approved", "rejected", "needs-work"
