@@ -74,15 +74,14 @@ def corpus(
     config = resolve_config(list(example_paths or sources), config_file)
     result = CorpusResult()
     source_files = find_sources(list(sources), DEFAULT_EXTENSIONS + extensions, result)
-    config = resolve_config(list(example_paths), config_file) if example_paths else None
-    inputs = [*source_files, *(example_inputs(list(example_paths), config) if config else [])]
+    inputs = [*source_files, *(example_inputs(list(example_paths), config) if example_paths else [])]
     split_files = [split_dir / name for name in ("train.jsonl", "validation.jsonl", "test.jsonl")] if split_dir else []
     guard = output_guard("corpus", [*inputs, *split_files, *bench_files], force)
     report_path = report_path or out_file.with_name(f"{out_file.stem}.report.json")
     for path in (out_file, report_path, *card_paths(out_file.parent, f"{out_file.stem}.card")):
         guard.claim(path)
     documents = read_sources(source_files, result)
-    if example_paths and config is not None:
+    if example_paths:
         from train.data.convert import load_examples
 
         loaded = load_examples(list(example_paths), config, chosen_statuses(statuses, all_statuses, config))
