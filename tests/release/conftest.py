@@ -13,7 +13,7 @@ import pytest
 pytest.importorskip("torch", reason="the release tests need the [train] extra")
 pytest.importorskip("peft", reason="the release tests need the [train] extra")
 
-from release_helpers import build_export_model, train_run, write_data
+from release_helpers import KL_BOUND, NAME, build_export_model, train_run, write_data
 
 
 def _missing_export_stack() -> str | None:
@@ -67,3 +67,16 @@ def base(tmp_path_factory: pytest.TempPathFactory, data: dict[str, Path]) -> Pat
 @pytest.fixture(scope="session")
 def trained_run(tmp_path_factory: pytest.TempPathFactory, base: Path, data: dict[str, Path]) -> Path:
     return train_run(tmp_path_factory.mktemp("train"), base, data["split"])
+
+
+@pytest.fixture(scope="session")
+def release(trained_run: Path, tmp_path_factory: pytest.TempPathFactory, export_stack: None) -> Path:
+    """One real export of the trained run (Q4_K_M and Q8_0, the 16-bit file kept), shared by the
+    export tests and the end-to-end MCP test."""
+    from train.cli import main
+
+    out = tmp_path_factory.mktemp("dist")
+    code = main(["export", "--run", str(trained_run), "--out", str(out), "--name", NAME,
+                 "--quant", "Q4_K_M", "--quant", "Q8_0", "--keep-f16", "--kl-bound", str(KL_BOUND)])  # fmt: skip
+    assert code == 0
+    return out / NAME

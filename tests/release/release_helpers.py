@@ -5,6 +5,14 @@ teaches it one short answer, and PEFT adapters with random (non-zero) LoRA B mat
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +20,8 @@ SYSTEM = "You are an expert BBj programmer."
 QUESTION = "Print OK in BBj."
 ANSWER = 'PRINT "OK"'
 EXPORT_SHAPE = {"hidden_size": 256, "intermediate_size": 512}
+NAME = "bbj-test"  # the release the session's `release` fixture exports
+KL_BOUND = 0.3  # a 1.3M-parameter model quantizes worse than a 14B one (default bound: 0.1)
 
 
 def build_export_model(out: Path, corpus: Path, seed: int = 0, **shape: int) -> Path:
@@ -72,3 +82,35 @@ def random_adapter(base: Path, out: Path, **lora: Any) -> Path:
             parameter.data = torch.randn(parameter.shape, generator=generator) * 0.05
     peft.save_pretrained(out)
     return out
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def served(release: Path, log: Path, *options: str) -> Iterator[str]:
+    """`bbj-train serve` (a real subprocess, with `options`) on 127.0.0.1; yields its base URL
+    once /v1/models answers, and stops it afterwards. The server's output goes to `log`."""
+    port = free_port()
+    with log.open("w") as output:
+        server = subprocess.Popen([sys.executable, "-m", "train.cli", "serve", str(release), "--port", str(port), "--threads", "2", *options],
+                                  stdout=output, stderr=subprocess.STDOUT)  # fmt: skip
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                assert server.poll() is None, log.read_text("utf-8")[-2000:]
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except (urllib.error.URLError, ConnectionError):
+                    pass
+                assert time.monotonic() < deadline, "server did not come up"
+                time.sleep(0.5)
+            yield f"http://127.0.0.1:{port}/v1"
+        finally:
+            server.terminate()
+            server.wait(timeout=30)

@@ -9,22 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from release_helpers import build_export_model
+from release_helpers import KL_BOUND, NAME, build_export_model
 
 from train.cli import main
 
 pytestmark = pytest.mark.usefixtures("export_stack")
-NAME = "bbj-test"
-KL_BOUND = 0.3  # a 1.3M-parameter model quantizes worse than a 14B one (default bound: 0.1)
-
-
-@pytest.fixture(scope="module")
-def release(trained_run: Path, tmp_path_factory: pytest.TempPathFactory, export_stack: None) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    code = main(["export", "--run", str(trained_run), "--out", str(out), "--name", NAME,
-                 "--quant", "Q4_K_M", "--quant", "Q8_0", "--keep-f16", "--kl-bound", str(KL_BOUND)])  # fmt: skip
-    assert code == 0
-    return out / NAME
 
 
 def record(release: Path) -> dict[str, Any]:
@@ -169,49 +158,16 @@ def test_refuses_an_existing_output_folder(trained_run: Path, tmp_path: Path, ca
 
 
 # -- serving ----------------------------------------------------------------------------------------
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_served_release_answers_and_stops_at_im_end(release: Path, tmp_path: Path) -> None:
     """`bbj-train serve` (a real subprocess) on 127.0.0.1; one chat request through the openai client."""
-    import subprocess
-    import sys
-    import time
-    import urllib.error
-    import urllib.request
-
     from openai import OpenAI
-    from release_helpers import ANSWER, QUESTION, SYSTEM
+    from release_helpers import ANSWER, QUESTION, SYSTEM, served
 
-    port = free_port()
-    log = (tmp_path / "server.log").open("w")
-    server = subprocess.Popen([sys.executable, "-m", "train.cli", "serve", str(release), "--port", str(port), "--threads", "2"],
-                              stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert server.poll() is None, (tmp_path / "server.log").read_text("utf-8")[-2000:]
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError):
-                pass
-            assert time.monotonic() < deadline, "server did not come up"
-            time.sleep(0.5)
-        client = OpenAI(base_url=f"http://127.0.0.1:{port}/v1", api_key="none", timeout=60)
+    with served(release, tmp_path / "server.log") as base_url:
+        client = OpenAI(base_url=base_url, api_key="none", timeout=60)
         assert [m.id for m in client.models.list().data] == [NAME]
         reply = client.chat.completions.create(model=NAME, max_tokens=48, temperature=0.0, messages=[
             {"role": "system", "content": SYSTEM}, {"role": "user", "content": QUESTION}])  # fmt: skip
         choice = reply.choices[0]
         assert choice.finish_reason == "stop" and reply.usage is not None and reply.usage.completion_tokens < 48
         assert choice.message.content == ANSWER  # the trained answer, cut at <|im_end|> (not shown)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
