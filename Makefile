@@ -14,7 +14,7 @@ LEGACY ?=          # optional: legacy ChatML JSONL to import, clean and add to t
 GPUS ?= 1          # make train GPUS=N: N data-parallel workers, one per GPU (accelerate launch, DDP)
 CORPUS_SOURCES ?=  # optional: folders of raw BBj source for the Stage 1 corpus
 
-.PHONY: venv dev demo data test bench clean train converter release
+.PHONY: venv dev demo data test lint bench clean train converter release
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,11 @@ demo: data
 
 test: $(VENV)/.dev
 	$(VENV)/bin/pytest -n 2 --dist loadfile -q
+
+# Lint and types, configured in pyproject.toml ([tool.ruff], [tool.mypy]); CI runs this after the tests.
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 # Release training on a GPU machine: the data steps, then Stage 1 + Stage 2 of
 # configs/qwen2.5-coder-14b.toml (unsloth when importable); see docs/training.md.

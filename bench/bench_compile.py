@@ -25,12 +25,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from benchlib import machine, table  # noqa: E402
+from benchlib import machine, table
 
-from curate.checks import CheckOptions, CheckRun  # noqa: E402
-from curate.compile import check_examples  # noqa: E402
-from curate.config import CurateConfig  # noqa: E402
-from curate.example import Example, load_example  # noqa: E402
+from curate.checks import CheckOptions, CheckRun
+from curate.compile import check_examples
+from curate.config import CurateConfig
+from curate.example import Example, load_example
 
 WORDS = "customer order invoice account ledger stock vendor report balance record item price total name city".split()
 STATEMENTS = [

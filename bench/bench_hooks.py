@@ -23,8 +23,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from benchlib import machine, median_seconds, table  # noqa: E402
-from gen_examples import generate  # noqa: E402
+from benchlib import machine, median_seconds, table
+from gen_examples import generate
 
 ROOT = Path(__file__).resolve().parents[1]
 HOOKS = ["bbj-validate", "bbj-lint", "bbj-compile", "bbj-dedupe"]

@@ -10,8 +10,8 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from benchlib import machine, median_seconds, run_process, table  # noqa: E402
-from gen_examples import generate  # noqa: E402
+from benchlib import machine, median_seconds, run_process, table
+from gen_examples import generate
 
 
 def main() -> None:

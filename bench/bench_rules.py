@@ -13,13 +13,13 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from benchlib import machine, table  # noqa: E402
-from gen_examples import generate  # noqa: E402
+from benchlib import machine, table
+from gen_examples import generate
 
-from curate.config import CurateConfig  # noqa: E402
-from curate.example import Example, load_example  # noqa: E402
-from curate.rules.base import ProjectRule, Rule, RuleContext, all_rules  # noqa: E402
-from curate.schema import schema_errors  # noqa: E402
+from curate.config import CurateConfig
+from curate.example import Example, load_example
+from curate.rules.base import ProjectRule, Rule, RuleContext, all_rules
+from curate.schema import schema_errors
 
 
 def cpu_seconds(action: object, runs: int) -> float:

@@ -37,6 +37,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
+import contextlib
+
 from benchlib import machine, table
 
 ARCHES = {
@@ -320,10 +322,8 @@ def versions() -> dict[str, str]:
 
     found = {}
     for name in ("torch", "transformers", "trl", "peft", "unsloth", "bitsandbytes"):
-        try:
+        with contextlib.suppress(PackageNotFoundError):
             found[name] = version(name)
-        except PackageNotFoundError:
-            pass
     return found
 
 

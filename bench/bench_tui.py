@@ -29,14 +29,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from benchlib import machine, table  # noqa: E402
-from gen_examples import generate  # noqa: E402
-from textual.widgets import Input, Select  # noqa: E402
+from benchlib import machine, table
+from gen_examples import generate
+from textual.widgets import Input, Select
 
-from curate.checks import CheckOptions  # noqa: E402
-from curate.config import load_config  # noqa: E402
-from curate.tui.app import ReviewApp  # noqa: E402
-from curate.tui.screens.browser import entry_cells  # noqa: E402
+from curate.checks import CheckOptions
+from curate.config import load_config
+from curate.tui.app import ReviewApp
+from curate.tui.screens.browser import entry_cells
 
 SIZE = (160, 48)
 FILTER_STEPS = [("select", "topic", "gui"), ("select", "type", "completion"), ("text", "", "customer"), ("select", "generation", "bbj-gui"), ("text", "", ""), ("select", "topic", None), ("select", "type", None), ("select", "generation", None)]

@@ -20,8 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from curate.bbjsyntax import CHECKER_NAME, CHECKER_VERSION, check_source  # noqa: E402
-from curate.source_text import decode_source  # noqa: E402
+from curate.bbjsyntax import CHECKER_NAME, CHECKER_VERSION, check_source
+from curate.source_text import decode_source
 
 SUFFIXES = frozenset([".bbj", ".aon", ".src", ".bbx", ".bbjt", ".txt", ".bbl", ""])
 

@@ -66,8 +66,12 @@ class Sample:
 
 
 def _names(rng: random.Random) -> dict[str, str]:
-    pick = lambda: rng.choice(NOUNS) + rng.choice(["", "_" + rng.choice(NOUNS), str(rng.randint(1, 9))])
-    word = lambda: rng.choice(WORDS)
+    def pick() -> str:
+        return rng.choice(NOUNS) + rng.choice(["", "_" + rng.choice(NOUNS), str(rng.randint(1, 9))])
+
+    def word() -> str:
+        return rng.choice(WORDS)
+
     return {
         "s": pick(), "n": pick(), "a": pick(), "o": pick(), "r": pick(), "i": rng.choice(["i", "j", "k", "x"]),
         "ch": rng.choice(["chan", "ch", "fh", "unit"]) + rng.choice(["", "1", "2", "%"]), "lbl": rng.choice(NOUNS) + "_" + rng.choice(["err", "done", "exit", "sub"]),

@@ -55,6 +55,6 @@ def run_cli(cli: click.Group, prog_name: str, argv: list[str] | None) -> int:
         return int(exc.code or 0) if isinstance(exc.code, int) else ExitCode.USAGE
     except KeyboardInterrupt:
         return ExitCode.USAGE
-    except Exception as exc:  # last line of defence: report, never a traceback
+    except Exception as exc:  # noqa: BLE001 - last line of defence: report, never a traceback
         click.echo(f"{prog_name}: internal error: {exc.__class__.__name__}: {exc}", err=True)
         return ExitCode.INTERNAL

@@ -17,6 +17,7 @@ since (recorded in the folder's `.bbj-outputs.json`), or with `--force`. Writes 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
@@ -258,10 +259,8 @@ class OutputGuard:
     def _record(self, path: Path, digest: str) -> None:
         ledger = _read_ledger(path.parent)
         ledger[path.name] = {"command": self.command, "sha256": digest}
-        try:
+        with contextlib.suppress(OSError):  # without a ledger entry a later run asks for --force: the safe direction
             write_bytes_atomic(path.parent / LEDGER, (json.dumps(ledger, indent=1, sort_keys=True) + "\n").encode("utf-8"))
-        except OSError:
-            pass  # without a ledger entry a later run asks for --force: the safe direction
 
 
 def _read_ledger(folder: Path) -> dict[str, object]:

@@ -17,7 +17,7 @@ def test_python_frontmatter_api_uses_the_handler() -> None:
 
 
 def test_body_line_counts_from_the_real_file() -> None:
-    meta, fm_text, first_key_line, body_line = load_front_matter(TEXT)
+    _meta, fm_text, first_key_line, body_line = load_front_matter(TEXT)
     assert fm_text.split("\n")[0] == "title: Greet" and first_key_line == 2
     assert TEXT.split("\n")[body_line - 1] == ""  # the line after the closing ---
     assert TEXT.split("\n")[body_line] == "## Code"

@@ -27,6 +27,7 @@ ALL_LINEAR = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "d
 REAL_EFFECTIVE_BATCH = (32, 64)
 REAL_SEQ_LEN = (2048, 4096)
 StageName = Literal["cpt", "sft"]
+STAGE_ORDER: tuple[StageName, ...] = ("cpt", "sft")
 
 
 class ConfigError(CurateConfigError):
@@ -144,7 +145,7 @@ class RunConfig(_Strict):
         "auto", description="auto: Unsloth when CUDA and unsloth are importable, else transformers + PEFT."
     )
     stages: list[StageName] = Field(
-        default_factory=lambda: ["cpt", "sft"], min_length=1, description="Stages to run, in order."
+        default_factory=lambda: list(STAGE_ORDER), min_length=1, description="Stages to run, in order."
     )
     seed: int = Field(3407, ge=0, description="Seed of data order, LoRA init, dropout and the held-out split.")
     output_dir: Path = Field(Path("runs"), description="Folder that receives the run folders.")
@@ -170,7 +171,7 @@ class RunConfig(_Strict):
     @field_validator("stages")
     @classmethod
     def _ordered_stages(cls, value: list[str]) -> list[str]:
-        if len(set(value)) != len(value) or value != sorted(value, key=["cpt", "sft"].index):
+        if len(set(value)) != len(value) or value != sorted(value, key=STAGE_ORDER.index):
             raise ValueError("each stage once, cpt before sft")
         return value
 

@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from curate.atomic import write_text_atomic
 from train.training.chat import END_OF_TEXT, SPECIAL_TOKENS, install_chat_template
@@ -51,7 +52,7 @@ def default_corpus(root: Path) -> list[Path]:
     return sorted((root / "training-data").glob("**/*.md"))
 
 
-def build_tokenizer(texts: list[str], vocab_size: int):
+def build_tokenizer(texts: list[str], vocab_size: int) -> Any:
     """Byte-level BPE (as Qwen's) with the ChatML and FIM special tokens and our chat template."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast

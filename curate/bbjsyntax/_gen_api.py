@@ -100,7 +100,7 @@ def build(api_dir: Path) -> dict[str, object]:
         if cls in sysgui and cls.startswith("BBj") and cls not in NOT_CONTROLS and cls != "BBjControl":
             if cls in WINDOWS:
                 base.append("BBjWindow")
-            base += ["BBjControl"] + interfaces
+            base += ["BBjControl", *interfaces]
         if base:
             parents[cls] = sorted(set(base) - {cls})
     factories: dict[str, str] = {}

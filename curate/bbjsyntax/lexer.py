@@ -141,11 +141,11 @@ def tokenize(text: str) -> Lexed:
                 append = cur.append
                 par = brk = 0
                 odd = False
-        elif g == _STR or g == _NUM:
+        elif g in (_STR, _NUM):
             start, end = m.span(g)
             val = text[start:end]
             append((_KIND[g], val, start, val))
-        elif g == _REM or g == _CONT or g == _WS:
+        elif g in (_REM, _CONT, _WS):
             continue
         else:
             start, end = m.span(g)  # type: ignore[arg-type]

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from curate.dedupe import Cluster
 
 from curate.commands.options import resolve_config
 
@@ -43,7 +47,7 @@ def dedupe(paths: tuple[Path, ...], threshold: float | None, fmt: str, config_fi
     raise click.exceptions.Exit(1 if clusters else 0)
 
 
-def _text(clusters: list, examples: int) -> str:  # type: ignore[type-arg]
+def _text(clusters: list[Cluster], examples: int) -> str:
     lines = []
     for number, cluster in enumerate(clusters, 1):
         lines.append(f"cluster {number}: {len(cluster.members)} examples; keep {cluster.keeper} ({cluster.reason})")

@@ -33,5 +33,5 @@ def rules(fmt: str) -> None:
 
     table = Table("code", "name", "severity", "fix", "summary", title="bbj-curate rules")
     for row in catalogue:
-        table.add_row(row["code"], row["name"], row["severity"], "yes" if row["fixable"] else "", row["summary"])
+        table.add_row(str(row["code"]), str(row["name"]), str(row["severity"]), "yes" if row["fixable"] else "", str(row["summary"]))
     Console().print(table)

@@ -78,7 +78,7 @@ def lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:
 
 
 def _lsh(signatures: np.ndarray, keys: list[int], config: DedupeConfig):  # type: ignore[no-untyped-def]
-    from datasketch import LeanMinHash, MinHashLSH  # type: ignore[import-untyped]
+    from datasketch import LeanMinHash, MinHashLSH
 
     lsh = MinHashLSH(num_perm=config.num_perm, params=lsh_bands(config.threshold, config.num_perm))
     with lsh.insertion_session() as session:
@@ -138,7 +138,7 @@ def find_leaks(items: list[Item], others: list[Item], config: DedupeConfig) -> l
     mine, theirs = prepare(items, config), prepare(others, config)
     if not mine.items or not theirs.items:
         return []
-    from datasketch import LeanMinHash  # type: ignore[import-untyped]
+    from datasketch import LeanMinHash
 
     lsh = _lsh(theirs.signatures, list(range(len(theirs.items))), config)
     candidates = [(i, j) for i in range(len(mine.items)) for j in lsh.query(LeanMinHash(seed=SEED, hashvalues=mine.signatures[i], scheme=SCHEME))]

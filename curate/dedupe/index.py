@@ -23,6 +23,7 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -53,7 +54,7 @@ class Entry:
     fingerprint: tuple[int, int] | None  # (size, mtime_ns) of a file item, for a cheap refresh
 
     @classmethod
-    def from_row(cls, row: list) -> Entry:  # type: ignore[type-arg]
+    def from_row(cls, row: list[Any]) -> Entry:
         item_id, digest, normalized, kind, status, richness, order, fingerprint = row
         return cls(item_id, digest, normalized, kind, status, richness, order, (fingerprint[0], fingerprint[1]) if fingerprint else None)
 

@@ -262,7 +262,7 @@ def inject_fabricated(text: str, rng: random.Random, count: int) -> list[Mutant]
         return out
     for snippet in rng.sample(FABRICATED_LINES, min(count, len(FABRICATED_LINES))):
         i = rng.choice(spots)
-        mutated = lines[: i + 1] + [" " * _indent(lines[i]) + snippet] + lines[i + 1:]
+        mutated = [*lines[:i + 1], " " * _indent(lines[i]) + snippet, *lines[i + 1:]]
         out.append(Mutant("inject foreign line", "\n".join(mutated), frozenset({i + 2})))
     for label, pattern, repl in FABRICATED_REWRITES:
         if "rem" in pattern.pattern:

@@ -69,5 +69,4 @@ class Consumer:
 
     def commit(self, message: str, *paths: str, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         subprocess.run(["git", "add", "-A", *paths], cwd=self.path, env=self.env, check=True)
-        result = subprocess.run(["git", "commit", "-m", message], cwd=self.path, env={**self.env, **(extra_env or {})}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        return result  # the hooks' output arrives through git on either stream: read .stdout
+        return subprocess.run(["git", "commit", "-m", message], cwd=self.path, env={**self.env, **(extra_env or {})}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

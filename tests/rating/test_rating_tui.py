@@ -144,7 +144,7 @@ def test_promote_writes_a_draft_the_gate_accepts_after_editing(eval_run: Path, t
     editor = tmp_path / "editor.py"
     editor.write_text(EDITOR, "utf-8")
     app = make_app(eval_run, editor=f"{sys.executable} {editor}")
-    asyncio.run(rate(app, ["p", "5", "5", "1", "1"] + ["right" if app.layout("c1")[1] == "tuned" else "left"] + ["enter", "p"]))
+    asyncio.run(rate(app, ["p", "5", "5", "1", "1", "right" if app.layout("c1")[1] == "tuned" else "left", "enter", "p"]))
     drafts = list((eval_run.parent.parent / "training-data" / "gui").glob("*.md"))
     assert len(drafts) == 1, "promote before saving must write nothing; after saving exactly one draft"
     text = drafts[0].read_text("utf-8")

@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 from curate.rules.base import all_rules
-from curate.vocabulary.generation_table import GENERATION_PATTERNS
 from curate.schema import GENERATIONS
+from curate.vocabulary.generation_table import GENERATION_PATTERNS
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
 ROW = re.compile(r"^\|(.+)\|\s*$")

@@ -12,8 +12,8 @@ from rules_case_table import gen
 from curate.config import CurateConfig
 from curate.example import load_example
 from curate.rules.base import REGISTRY, RuleContext
-from curate.vocabulary.generation_table import GENERATION_PATTERNS, pattern_hits
 from curate.schema import GENERATIONS
+from curate.vocabulary.generation_table import GENERATION_PATTERNS, pattern_hits
 
 LABELS = [*GENERATIONS, "all"]
 GRID = [(p, label) for p in GENERATION_PATTERNS for label in LABELS]

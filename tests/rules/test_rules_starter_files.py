@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from curate.config import CurateConfig
-from curate.vocabulary import NON_EXAMPLE_FILES
 from curate.example import parse_example
 from curate.lint import lint_paths
+from curate.vocabulary import NON_EXAMPLE_FILES
 
 REPO = Path(__file__).resolve().parents[2]
 STARTERS = sorted(p for p in (REPO / "training-data").glob("*/*.md") if p.name not in NON_EXAMPLE_FILES)

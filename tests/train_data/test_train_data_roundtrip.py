@@ -14,7 +14,7 @@ from conftest import PYPROJECT, REPO, VALID, load_legacy_fixture, write_examples
 
 from curate.config import load_config
 from curate.discover import discover
-from curate.example import load_example
+from curate.example import Example, load_example
 from train.data.convert import convert_examples, load_examples
 from train.data.legacy import import_legacy
 from train.data.to_markdown import write_markdown
@@ -58,7 +58,8 @@ def test_code_survives_the_round_trip_byte_for_byte(tmp_path: Path, name: str) -
         before, after = original.section(key), again.section(key)
         assert (before.body.strip() if before else None) == (after.body.strip() if after else None)
     if original.type == "migration":
-        sides = lambda e: [(b.migration_side, b.code) for b in e.code_blocks]
+        def sides(e: Example) -> list[tuple[str | None, str]]:
+            return [(b.migration_side, b.code) for b in e.code_blocks]
         assert sides(again) == sides(original)
 
 

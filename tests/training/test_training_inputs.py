@@ -4,6 +4,7 @@ the general-code mix hits its share."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import random
@@ -148,7 +149,7 @@ def test_grouping_pads_little_and_shuffles_by_seed() -> None:
     assert other != groups and sorted(map(sorted, other)) == sorted(map(sorted, groups)), "same groups, other order"
     # a greedy pass over the sorted lengths: no two neighbouring groups could have been merged
     by_size = sorted(groups, key=lambda g: -lengths[g[0]])
-    for first, second in zip(by_size, by_size[1:], strict=False):
+    for first, _second in itertools.pairwise(by_size):
         assert (len(first) + 1) * lengths[first[0]] > budget
 
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from train.data.corpus import Document
 
 from train.commands.options import (
     benchmark_cases,
@@ -106,7 +110,7 @@ def corpus(
     click.echo(f"corpus: {len(result.documents)} of {read} documents kept ({counts['fim_samples']} as FIM samples) -> {out_file} (report: {report_path})")
 
 
-def _input_entry(path: Path, documents: list) -> dict[str, object]:  # type: ignore[type-arg]
+def _input_entry(path: Path, documents: list[Document]) -> dict[str, object]:
     """One input root: how many documents it gave and one hash over their ids and texts."""
     import hashlib
 

@@ -305,7 +305,7 @@ def import_legacy(path: Path, options: ImportOptions | None = None) -> ImportRes
         except Dropped as exc:
             result.outcomes[number] = ("dropped", exc.reasons)
             continue
-        except Exception as exc:  # a line no check foresaw must not stop the import: drop it, say so
+        except Exception as exc:  # noqa: BLE001 - a line no check foresaw must not stop the import: drop it, say so
             result.outcomes[number] = ("dropped", [f"unreadable:{exc.__class__.__name__}"])
             continue
         key = exact_key(candidate.messages)

@@ -10,6 +10,7 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    TaskID,
     TextColumn,
     TimeRemainingColumn,
 )
@@ -45,18 +46,18 @@ class MetricsCallback(TrainerCallback):
         self.log, self.stage, self.clock = log, stage, clock
         self.last_step: dict[str, Any] = {}
 
-    def on_step_begin(self, args, state, control, **kwargs):
+    def on_step_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
         _synchronize()
         self.clock.start()
 
-    def on_step_end(self, args, state, control, **kwargs):
+    def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
         _synchronize()
         self.last_step = {"stage": self.stage, "kind": "step", "step": state.global_step, **self.clock.stop()}
         self.last_step.update(_peak_gib())  # the main worker's GPU (each worker holds a whole model copy)
         if state.is_world_process_zero:
             self.log.append(self.last_step)
 
-    def on_log(self, args, state, control, logs=None, **kwargs):
+    def on_log(self, args: Any, state: Any, control: Any, logs: dict[str, Any] | None = None, **kwargs: Any) -> None:
         values = {key: logs[key] for key in LOG_KEYS if logs and key in logs}
         if "loss" in values or "eval_loss" in values:
             kind = "eval" if "eval_loss" in values else "train"
@@ -71,9 +72,9 @@ class ProgressCallback(TrainerCallback):
         self.stage, self.metrics, self.console = stage, metrics, console
         self.loss = float("nan")
         self.progress: Progress | None = None
-        self.task = None
+        self.task: TaskID | None = None
 
-    def on_train_begin(self, args, state, control, **kwargs):
+    def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
         if not self.console.is_terminal or not state.is_world_process_zero:
             return
         self.progress = Progress(
@@ -92,16 +93,16 @@ class ProgressCallback(TrainerCallback):
             self.stage, total=state.max_steps, completed=state.global_step, stage=self.stage, loss=self._loss(), tps=0.0
         )
 
-    def on_step_end(self, args, state, control, **kwargs):
-        if self.progress is not None:
+    def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        if self.progress is not None and self.task is not None:
             tps = float(self.metrics.last_step.get("tokens_per_s", 0.0))
             self.progress.update(self.task, completed=state.global_step, loss=self._loss(), tps=tps)
 
-    def on_log(self, args, state, control, logs=None, **kwargs):
+    def on_log(self, args: Any, state: Any, control: Any, logs: dict[str, Any] | None = None, **kwargs: Any) -> None:
         logs = logs or {}
         if "loss" in logs:
             self.loss = float(logs["loss"])
-            if self.progress is not None:
+            if self.progress is not None and self.task is not None:
                 self.progress.update(self.task, loss=self._loss())
         if self.progress is None and state.is_world_process_zero and ("loss" in logs or "eval_loss" in logs):
             shown = "  ".join(f"{k} {logs[k]:.4g}" for k in ("loss", "eval_loss", "learning_rate") if k in logs)
@@ -112,7 +113,7 @@ class ProgressCallback(TrainerCallback):
     def _loss(self) -> str:
         return "-" if self.loss != self.loss else f"{self.loss:.4f}"
 
-    def on_train_end(self, args, state, control, **kwargs):
+    def on_train_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
         if self.progress is not None:
             self.progress.stop()
             self.progress = None

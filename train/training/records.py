@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from curate.diagnostics import Diagnostic, Severity
 from train.config import RunConfig
@@ -72,7 +74,7 @@ def read_conversations(path: Path, *, texts_allowed: bool = False) -> list[list[
     for line, record, problems in _json_lines(path):
         if texts_allowed and "text" in record and "messages" not in record:
             continue
-        messages = record.get("messages")
+        messages: Any = record.get("messages")
         reason = conversation_problem(messages)
         if reason:
             problems.append(_bad(path, line, reason))
@@ -81,7 +83,7 @@ def read_conversations(path: Path, *, texts_allowed: bool = False) -> list[list[
     return conversations
 
 
-def _json_lines(path: Path):
+def _json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any], list[Diagnostic]]]:
     """Yields (line, record, problems) and raises TRN011 with every problem once the file is read."""
     problems: list[Diagnostic] = []
     try:

@@ -15,7 +15,7 @@ from typing import Any
 
 from rich.console import Console
 
-from train.config import RunConfig
+from train.config import RunConfig, StageName
 from train.training.backends import Backend
 from train.training.chat import END_OF_TEXT, IGNORE_INDEX, tokenize_conversation
 from train.training.metrics import MetricsLog, StepClock
@@ -25,8 +25,8 @@ from train.training.packing import (
     group_stats,
     label_rows,
     pack_blocks,
-    padded_length,
     pack_stats,
+    padded_length,
     split_held_out,
 )
 from train.training.records import mix_in, read_conversations, read_texts, require_some
@@ -55,7 +55,8 @@ def cpt_data(config: RunConfig, tokenizer: Any) -> StageData:
 
     texts = read_texts(config.data.corpus)
     require_some(texts, config.data.corpus, "corpus texts")
-    general = read_texts(config.data.general_code) if config.data.general_code_share > 0 else []
+    general_code = config.data.general_code
+    general = read_texts(general_code) if general_code is not None and config.data.general_code_share > 0 else []
     texts, mixed = mix_in(texts, general, config.data.general_code_share, config.seed)
     token_lists = tokenizer(texts, add_special_tokens=False, verbose=False)["input_ids"]
     eos_id = tokenizer.convert_tokens_to_ids(END_OF_TEXT)
@@ -123,8 +124,8 @@ def group_dataset(dataset: Any, budget: int, seed: int, bucket: int = 0) -> tupl
     return Dataset.from_dict(columns), group_stats(lengths, groups, budget, bucket)
 
 
-def build_trainer(stage: str, config: RunConfig, model: Any, tokenizer: Any, data: StageData, output_dir: Path,
-                  backend: Backend, clock: StepClock, callbacks: list) -> Any:  # fmt: skip
+def build_trainer(stage: StageName, config: RunConfig, model: Any, tokenizer: Any, data: StageData, output_dir: Path,
+                  backend: Backend, clock: StepClock, callbacks: list[Any]) -> Any:  # fmt: skip
     """The stage's SFTTrainer on pre-tokenized input_ids + labels. Stage 1: full blocks, no mask.
     Stage 2 with packing on: conversations grouped by length into token-budget micro-batches (one
     dataset row each, so the trainer's own seeded sampler orders them and a resume stays exact),
@@ -188,7 +189,7 @@ def build_trainer(stage: str, config: RunConfig, model: Any, tokenizer: Any, dat
         use_cpu=not on_cuda,  # with several CPU workers accelerate then joins them over gloo
         ddp_find_unused_parameters=False,  # every adapter weight gets a gradient; the search costs a pass
     )
-    collator = None
+    collator: _FullRowCollator | GroupedBatchCollator | None = None
     if stage == "cpt" and own_loss:  # TRL's fused loss wants the mask; transformers' SDPA skips an all-ones one
         from trl.trainer.sft_trainer import DataCollatorForLanguageModeling
 
@@ -211,7 +212,7 @@ def build_trainer(stage: str, config: RunConfig, model: Any, tokenizer: Any, dat
     return trainer
 
 
-def run_stage(stage: str, config: RunConfig, model: Any, tokenizer: Any, data: StageData, run: RunDir,
+def run_stage(stage: StageName, config: RunConfig, model: Any, tokenizer: Any, data: StageData, run: RunDir,
               backend: Backend, console: Console, resume_from: Path | None) -> dict[str, Any]:  # fmt: skip
     """Train one stage to its end (or from `resume_from` to its end); save and return its summary."""
     from train.training.callbacks import MetricsCallback, ProgressCallback
@@ -334,7 +335,7 @@ def _counting_trainer(base: type, clock: StepClock, own_loss: bool) -> type:
     from transformers import Trainer
 
     class CountingTrainer(base):
-        def training_step(self, model, inputs, *args, **kwargs):
+        def training_step(self, model: Any, inputs: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
             ids = inputs["input_ids"]
             real = inputs.pop(REAL_TOKENS, None)
             if real is None:
@@ -343,11 +344,11 @@ def _counting_trainer(base: type, clock: StepClock, own_loss: bool) -> type:
             clock.count(int(real), ids.numel())
             return super().training_step(model, inputs, *args, **kwargs)
 
-        def prediction_step(self, model, inputs, *args, **kwargs):
+        def prediction_step(self, model: Any, inputs: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
             inputs.pop(REAL_TOKENS, None)
             return super().prediction_step(model, inputs, *args, **kwargs)
 
-        def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+        def compute_loss(self, model: Any, inputs: dict[str, Any], return_outputs: bool = False, num_items_in_batch: Any = None) -> Any:
             if own_loss:
                 return Trainer.compute_loss(self, model, inputs, return_outputs, num_items_in_batch)
             return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
