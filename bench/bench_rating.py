@@ -32,12 +32,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from benchlib import machine, table  # noqa: E402
+from benchlib import machine, table
 
-from curate.config import load_config  # noqa: E402
-from curate.rating.samples import load_run  # noqa: E402
-from curate.rating.store import Rating, append_rating  # noqa: E402
-from curate.tui.rating_app import RatingApp  # noqa: E402
+from curate.config import load_config
+from curate.rating.samples import load_run
+from curate.rating.store import Rating, append_rating
+from curate.tui.rating_app import RatingApp
 
 SIZE = (160, 48)
 MODELS = ("tuned", "base")

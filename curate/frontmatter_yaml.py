@@ -48,7 +48,7 @@ class _FrontMatterLoader(SafeLoader):  # type: ignore[misc, valid-type]
                 seen.add(key)
             except TypeError:  # an unhashable key: the constructor reports it
                 pass
-        return super().construct_mapping(node, deep)  # type: ignore[no-any-return]
+        return super().construct_mapping(node, deep)
 
 
 _FrontMatterLoader.yaml_implicit_resolvers = {

@@ -102,9 +102,9 @@ def corpus(
         "fim_samples": sum(1 for r in records if r["meta"]["fim"]), "reasons": reason_counts(result.dropped),
     }  # fmt: skip
     guard.write_text(report_path, json.dumps({**counts, "dropped_documents": result.dropped}, indent=1, ensure_ascii=False) + "\n")
-    inputs = [_input_entry(p, [d for d in documents if "example" not in d.meta and d.id.startswith(printable_path(p))]) for p in sources]
-    inputs += [_input_entry(p, [d for d in documents if "example" in d.meta]) for p in example_paths]
-    card = build_card("Stage 1 BBj corpus", click_command_line(), inputs, [output], counts, report=report_path.as_posix(), fim={"rate": fim_rate, "seed": seed, "format": "PSM"},
+    input_entries = [_input_entry(p, [d for d in documents if "example" not in d.meta and d.id.startswith(printable_path(p))]) for p in sources]
+    input_entries += [_input_entry(p, [d for d in documents if "example" in d.meta]) for p in example_paths]
+    card = build_card("Stage 1 BBj corpus", click_command_line(), input_entries, [output], counts, report=report_path.as_posix(), fim={"rate": fim_rate, "seed": seed, "format": "PSM"},
                       benchmark_files=[file_entry(path) for path in bench_files])  # fmt: skip
     write_card(out_file.parent, card, guard, stem=f"{out_file.stem}.card")
     click.echo(f"corpus: {len(result.documents)} of {read} documents kept ({counts['fim_samples']} as FIM samples) -> {out_file} (report: {report_path})")

@@ -132,7 +132,7 @@ def run_python(source: str, limits: Limits = Limits()) -> SandboxResult:
         process = subprocess.Popen(
             [*prefix, sys.executable, "-I", "-S", "-B", "-c", GUARD],
             cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            start_new_session=True, preexec_fn=lambda: _limit(limits),  # noqa: PLW1509 - rlimits must be set in the child
+            start_new_session=True, preexec_fn=lambda: _limit(limits),
         )  # fmt: skip
         reader = threading.Thread(target=_read_capped, args=(process.stdout, limits.output_bytes, output), daemon=True)
         reader.start()

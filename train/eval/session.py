@@ -150,12 +150,14 @@ def run_eval(
 
 
 def finish(folder: Path, config: EvalConfig, command: str, case_set: CaseSet, judge: Judge, runs: list[ModelRun]) -> dict[str, Any]:
+    from curate.safeio import OutputGuard
     from train.data.card import build_card, file_entry, write_card, write_jsonl
     from train.eval.humaneval import forgetting_check
     from train.eval.report import SAMPLES, write_report
 
+    guard = OutputGuard("bbj-train eval", case_set.files)  # the run folder is new: nothing to overwrite
     rows = [row for run in runs for row in run.rows]
-    samples = write_jsonl(folder / SAMPLES, rows)
+    samples = write_jsonl(folder / SAMPLES, rows, guard)
     models = [model_entry(run, config) for run in runs]
     report = {
         "name": config.name, "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "checker": judge.describe(),
@@ -169,5 +171,5 @@ def finish(folder: Path, config: EvalConfig, command: str, case_set: CaseSet, ju
     card = build_card("eval report", command, inputs, [samples], {"cases": case_set.sources, "completions": len(rows),
                       "dropped_near_duplicates": len(case_set.dropped)}, checker=judge.describe(),
                       models=[{"name": m["name"], "backend": m["backend"]} for m in models])  # fmt: skip
-    write_card(folder, card)
+    write_card(folder, card, guard)
     return report

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from pygments.token import Comment, Keyword, Name, Number, Operator, String
+from pygments.token import Comment, Keyword, Name, Number, Operator, String, is_token_subtype
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
@@ -48,7 +48,7 @@ def highlight_bbj(code: str) -> Text:
     """BBj source as a Text coloured by token family."""
     text = Text()
     for token, value in LEXER.get_tokens(code):
-        style = next((style for family, style in TOKEN_STYLES if token in family), None)
+        style = next((style for family, style in TOKEN_STYLES if is_token_subtype(token, family)), None)
         text.append(value, style=style)
     text.rstrip()
     return text
