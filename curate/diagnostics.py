@@ -39,9 +39,9 @@ class Diagnostic:
         return (self.path, self.line, self.col, self.code)
 
     def to_json(self) -> dict[str, object]:
-        """The public JSON shape: exactly path, line, col, code, severity, message, fixable."""
+        """The public JSON shape: exactly path, line, col, code, severity, message, fixable, hint
+        (the next step the text output prints under the finding; "" when there is none)."""
         data = asdict(self)
-        data.pop("hint")
         data["severity"] = self.severity.value
         return data
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 from collections.abc import Iterable
 
@@ -48,16 +49,34 @@ def _github(diag: Diagnostic) -> str:
     return f"::{level} file={diag.path},line={max(diag.line, 1)},col={max(diag.col, 1)},title={diag.code}::{message}"
 
 
-def sarif(diags: list[Diagnostic], tool: str) -> dict[str, object]:
+SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+RULES_HELP_URI = "https://github.com/BasisHub/bbj-coder-toolkit/blob/main/docs/rules.md#all-codes"  # the code table
+
+
+def sarif_rule(code: str) -> dict[str, object]:
+    """A SARIF reportingDescriptor from the rule catalogue: name, summary, the docstring (why,
+    bad and good examples) as fullDescription, the rules page, the default level."""
+    import inspect
+
     from curate.rules.base import REGISTRY, all_rules
 
     list(all_rules())
+    cls = REGISTRY.get(code)
+    if cls is None:
+        return {"id": code, "shortDescription": {"text": code}}
+    return {
+        "id": code, "name": cls.name, "shortDescription": {"text": cls.summary},
+        "fullDescription": {"text": inspect.getdoc(cls) or cls.summary}, "helpUri": RULES_HELP_URI,
+        "defaultConfiguration": {"level": SARIF_LEVEL[cls.severity.value]},
+    }  # fmt: skip
+
+
+def sarif(diags: list[Diagnostic], tool: str) -> dict[str, object]:
+    from curate import tool_version
+
     codes = sorted({d.code for d in diags})
-    rules = []
-    for code in codes:
-        cls = REGISTRY.get(code)
-        rules.append({"id": code, "shortDescription": {"text": cls.summary if cls else code}})
-    level = {"error": "error", "warning": "warning", "info": "note"}
+    rules = [sarif_rule(code) for code in codes]
+    level = SARIF_LEVEL
     results = [
         {
             "ruleId": d.code,
@@ -78,7 +97,11 @@ def sarif(diags: list[Diagnostic], tool: str) -> dict[str, object]:
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{"tool": {"driver": {"name": tool, "informationUri": "https://github.com/BasisHub/bbj-coder-toolkit", "rules": rules}}, "results": results}],
+        "runs": [{
+            "tool": {"driver": {"name": tool, "version": tool_version(), "informationUri": "https://github.com/BasisHub/bbj-coder-toolkit", "rules": rules}},
+            "invocations": [{"executionSuccessful": True, "commandLine": " ".join([tool, *sys.argv[1:]])}],
+            "results": results,
+        }],
     }
 
 

@@ -1,4 +1,4 @@
-"""BBJ105-111: the Markdown body's structure. Which `## ` sections each type needs, empty,
+"""BBJ105-111, BBJ114: the Markdown body's structure. Which `## ` sections each type needs, empty,
 unknown and repeated sections, code blocks that are missing or never closed, and a migration's
 `### Before (...)` / `### After (...)` programs."""
 
@@ -224,3 +224,36 @@ class MissingMigrationSide(Rule):
         for side in ("before", "after"):
             if side not in sides:
                 yield self.diag(example, line, f"migration has no code block under '### {side.title()} (...)' in '## Code'")
+
+
+class SkeletonText(Rule):
+    """A placeholder sentence of the `bbj-curate new` skeleton (`TODO: ...`) is still in the file
+    although the example is past `draft`: a reviewer would approve text and code nobody wrote.
+
+    Bad:
+        status: in-review
+        ## Explanation
+        TODO: explain how the code works and why it is written this way.
+    Good:
+        status: in-review
+        ## Explanation
+        Opens the file, reads one record and closes it.
+    """
+
+    code = "BBJ114"
+    name = "skeleton-text"
+    summary = "Skeleton placeholder (TODO:) left in an example past draft"
+    severity = Severity.WARNING
+
+    def check(self, example: Example, ctx: RuleContext) -> Iterable[Diagnostic]:
+        from curate.templates import PLACEHOLDERS
+
+        if example.status == "draft":
+            return
+        lines = example.text.split("\n")
+        for number in range(example.body_line, len(lines) + 1):
+            line = lines[number - 1]
+            for placeholder in PLACEHOLDERS:
+                if placeholder in line:
+                    yield self.diag(example, number, f"skeleton text left in a '{example.status}' example: {placeholder!r}; write it, or set status back to draft",
+                                    col=line.index(placeholder) + 1)  # fmt: skip

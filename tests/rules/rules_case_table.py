@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from curate.templates import CODE_PLACEHOLDER, EXPLANATION_PLACEHOLDER
+
 HEAD = "title: Greet the user\ntype: completion\ngeneration: all\ndifficulty: basic"
 CODE = '## Code\n\n```bbj\nrem Greet the user\nprint "hello"\n```\n'
 EXPECTED = "## Expected Behavior\n\nPrints hello on the terminal.\n"
@@ -164,6 +166,10 @@ CASES: list[Case] = [
     Case("BBJ113", "unknown-folder", path="misc/greet-the-user.md", lines=[1]),
     Case("BBJ113", "no-topic-folder", path="greet-the-user.md", lines=[1]),
     ok("BBJ113", "known-topic", path="gui/greet-the-user.md"),
+    Case("BBJ114", "explanation-left-in-review", doc(head(status="in-review"), BODY.replace("PRINT writes its arguments to the terminal.", EXPLANATION_PLACEHOLDER)), at="TODO: explain"),
+    Case("BBJ114", "starter-code-left-approved", doc(head(status="approved"), BODY.replace('print "hello"', f'print "{CODE_PLACEHOLDER}"')), at="TODO: replace"),
+    ok("BBJ114", "skeleton-in-a-draft", doc(head(status="draft"), BODY.replace("PRINT writes its arguments to the terminal.", EXPLANATION_PLACEHOLDER))),
+    ok("BBJ114", "own-todo-note", doc(head(status="approved"), BODY.replace('print "hello"', 'rem TODO: a real note\nprint "hello"'))),
     # BBJ2xx: front matter
     Case("BBJ201", "no-generation", doc(head(generation=None)), lines=[1]),
     ok("BBJ201", "all-required"),
@@ -187,6 +193,7 @@ CASES: list[Case] = [
     Case("BBJ206", "list-names-the-source", migration(source="vpro5", target="[vpro5, dwc]"), at="to_generation:"),
     ok("BBJ206", "list-of-other-targets", migration(target="[bbj-gui, dwc]").replace("### After ([bbj-gui, dwc])", "### After (bbj-gui, dwc)")),
     Case("BBJ207", "unknown-code", doc(head(lint_ignore="[BBJ302, BBJ199]")), at="lint_ignore:"),
+    Case("BBJ207", "unknown-family-its-documented-bad-example", doc(head(lint_ignore="[BBJ999]")), at="lint_ignore:"),
     ok("BBJ207", "known-code", doc(head(lint_ignore="[BBJ302, BBJ401]"))),
     Case("BBJ208", "same-title-other-case", doc(head(title="GREET  the user")), path="strings/zz-greet.md", others={"strings/aa-greet.md": VALID}, at="title:"),
     ok("BBJ208", "different-titles", others={"strings/other.md": doc(head(title="Greet the world"))}),

@@ -45,10 +45,11 @@ def test_json_has_exactly_the_public_keys(flawed: Path) -> None:
     findings = json.loads(result.stdout)
     assert {(f["code"], f["line"]) for f in findings} == {("BBJ301", 10), ("BBJ302", 11), ("BBJ108", 22)}
     for finding in findings:
-        assert set(finding) == {"path", "line", "col", "code", "severity", "message", "fixable"}
+        assert set(finding) == {"path", "line", "col", "code", "severity", "message", "fixable", "hint"}
         assert finding["path"] == "training-data/strings/greet-the-user.md"
         assert isinstance(finding["line"], int) and isinstance(finding["col"], int) and isinstance(finding["fixable"], bool)
         assert finding["severity"] in ("error", "warning", "info")
+    assert any(f["hint"] for f in findings)  # the same next step the text output prints
     assert result.returncode == 1
 
 
@@ -76,6 +77,13 @@ def test_sarif_2_1_0_structure(flawed: Path) -> None:
     rule_ids = [rule["id"] for rule in driver["rules"]]
     assert sorted(rule_ids) == ["BBJ108", "BBJ301", "BBJ302"] and len(set(rule_ids)) == len(rule_ids)
     assert all(rule["shortDescription"]["text"] for rule in driver["rules"])
+    assert re.fullmatch(r"\d+\.\d+.*", driver["version"])
+    for rule in driver["rules"]:
+        assert re.fullmatch(r"[a-z0-9-]+", rule["name"]) and "Bad:" in rule["fullDescription"]["text"]
+        assert rule["helpUri"].endswith("docs/rules.md#all-codes")
+        assert rule["defaultConfiguration"]["level"] == {"BBJ108": "warning"}.get(rule["id"], "error")
+    (invocation,) = run["invocations"]
+    assert invocation["executionSuccessful"] is True and "lint" in invocation["commandLine"]
     assert len(run["results"]) == 3
     for res in run["results"]:
         assert res["ruleId"] in rule_ids and rule_ids[res["ruleIndex"]] == res["ruleId"]
@@ -94,6 +102,17 @@ def test_rules_command_lists_every_code(tmp_path: Path) -> None:
     codes = {row["code"] for row in catalogue}
     assert {"BBJ001", "BBJ002", "BBJ003", "BBJ004", "BBJ005", "BBJ006", "BBJ101", "BBJ102", "BBJ103", "BBJ104"} <= codes
     assert {row["code"] for row in catalogue if row["fixable"]} == {"BBJ004", "BBJ005", "BBJ301"}
+
+
+def test_rules_command_shows_one_rule_with_its_examples(tmp_path: Path) -> None:
+    shown = bbj_curate(tmp_path, "rules", "bbj207")
+    assert shown.returncode == 0
+    assert shown.stdout.startswith("BBJ207 (unknown-lint-ignore-code): ") and "severity: warning" in shown.stdout
+    assert "Bad:\n    lint_ignore: [BBJ999]" in shown.stdout and "Good:" in shown.stdout
+    by_name = json.loads(bbj_curate(tmp_path, "rules", "unknown-lint-ignore-code", "--format", "json").stdout)
+    assert by_name["code"] == "BBJ207" and "Bad:" in by_name["explanation"]
+    unknown = bbj_curate(tmp_path, "rules", "BBJ000")
+    assert unknown.returncode == 2 and "unknown rule 'BBJ000'" in unknown.stderr
 
 
 @pytest.mark.parametrize("family", ["BBJ0", "BBJ10"])

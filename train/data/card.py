@@ -8,21 +8,14 @@ import hashlib
 import json
 import shlex
 from collections.abc import Iterable
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from curate import tool_version
 from curate.errors import InputError
 from curate.safeio import OutputGuard, UnsafeFile, open_guarded
 
 TOOL = "bbj-train"
-
-
-def tool_version() -> str:
-    try:
-        return metadata.version("bbj-coder-toolkit")
-    except metadata.PackageNotFoundError:
-        return "unknown"
 
 
 def reason_key(reason: str) -> str:
