@@ -244,7 +244,11 @@ class ReviewApp(App[None]):
         elif self.config.approve_untrainable == "refuse":
             self.notify(f"{display}: not approved: {reasons[0]}" + (f" (+{len(reasons) - 1} more)" if len(reasons) > 1 else ""), severity="error", timeout=10)
         else:
-            self.push_screen(ConfirmApprove(display, reasons), lambda approve: self.decide(display, APPROVED, note) if approve else None)
+            def answered(approve: bool | None) -> None:
+                if approve:
+                    self.decide(display, APPROVED, note)
+
+            self.push_screen(ConfirmApprove(display, reasons), answered)
 
     def decide(self, display: str, status: str, note: str | None) -> bool:
         updates = review_updates(status, self.reviewer, self.today(), note)

@@ -107,7 +107,7 @@ def test_rules_command_lists_every_code(tmp_path: Path) -> None:
 def test_rules_command_shows_one_rule_with_its_examples(tmp_path: Path) -> None:
     shown = bbj_curate(tmp_path, "rules", "bbj207")
     assert shown.returncode == 0
-    assert shown.stdout.startswith("BBJ207 (unknown-lint-ignore-code): ") and "severity: warning" in shown.stdout
+    assert shown.stdout.startswith("BBJ207 (unknown-lint-ignore-code): ") and "severity: error" in shown.stdout
     assert "Bad:\n    lint_ignore: [BBJ999]" in shown.stdout and "Good:" in shown.stdout
     by_name = json.loads(bbj_curate(tmp_path, "rules", "unknown-lint-ignore-code", "--format", "json").stdout)
     assert by_name["code"] == "BBJ207" and "Bad:" in by_name["explanation"]
