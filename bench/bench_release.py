@@ -62,6 +62,7 @@ def build(work: Path, arch: str, shard_gb: float, rank: int) -> None:
     base.mkdir(parents=True)
     tokenizer = build_tokenizer([t for t in corpus_texts(default_corpus(ROOT)) if t.strip()], 3072)
     config.eos_token_id = config.pad_token_id = tokenizer.eos_token_id
+    config.architectures = ["Qwen2ForCausalLM"]
     config.save_pretrained(base)
     tokenizer.save_pretrained(base)
     shards: list[list[str]] = [[]]

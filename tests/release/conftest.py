@@ -16,6 +16,9 @@ pytest.importorskip("peft", reason="the release tests need the [train] extra")
 from release_helpers import KL_BOUND, NAME, build_export_model, train_run, write_data
 
 
+REPO = Path(__file__).resolve().parents[2]
+
+
 def _missing_export_stack() -> str | None:
     if importlib.util.find_spec("llama_cpp") is None or importlib.util.find_spec("gguf") is None:
         return "llama-cpp-python / gguf not installed (pip install -e '.[export]')"
@@ -77,6 +80,7 @@ def release(trained_run: Path, tmp_path_factory: pytest.TempPathFactory, export_
 
     out = tmp_path_factory.mktemp("dist")
     code = main(["export", "--run", str(trained_run), "--out", str(out), "--name", NAME,
-                 "--quant", "Q4_K_M", "--quant", "Q8_0", "--keep-f16", "--kl-bound", str(KL_BOUND)])  # fmt: skip
+                 "--quant", "Q4_K_M", "--quant", "Q8_0", "--keep-f16", "--kl-bound", str(KL_BOUND),
+                 "--eval-cases", "2", "--eval-suite", str(REPO / "benchmark" / "bbj-bench-v1.jsonl")])  # fmt: skip
     assert code == 0
     return out / NAME

@@ -25,6 +25,7 @@ def test_release_folder_is_complete_and_nothing_half_written_is_left(release: Pa
     assert {f"{NAME}-F16.gguf", f"{NAME}-Q4_K_M.gguf", f"{NAME}-Q8_0.gguf", "Modelfile", "README.md", "SHA256SUMS",
             "release.json", "adapter"} <= names  # fmt: skip
     assert ".work" not in names
+    assert all(p.stat().st_mode & 0o004 for p in [release, *release.rglob("*")])  # readable by an ollama service user
     assert [p.name for p in release.parent.iterdir()] == [NAME]  # no partial folder beside it
 
 
@@ -53,6 +54,15 @@ def test_every_file_was_verified_with_numbers_in_the_card(release: Path) -> None
     card = (release / "README.md").read_text("utf-8")
     assert f"{reports['Q4_K_M']['logits']['kl_mean']:.3g}" in card
     assert "## Base model" in card and "## Training" in card and "## Licence" in card and "Intended use" in card
+
+
+def test_every_file_gets_compile_at_1_on_the_same_cases(release: Path) -> None:
+    evaluation = record(release)["evaluation"]
+    assert evaluation["cases"] == ["bbj-bench-v1-001", "bbj-bench-v1-002"]
+    assert [r["file"] for r in evaluation["results"]] == [f"{NAME}-F16.gguf", f"{NAME}-Q4_K_M.gguf", f"{NAME}-Q8_0.gguf"]
+    for result in evaluation["results"]:
+        assert result["cases"] == 2 and len(result["statuses"]) == 2 and result["compile_at_1"] == result["passed"] / 2
+    assert "compile@1" in (release / "README.md").read_text("utf-8")
 
 
 def test_q4_k_m_is_real_q4_k(release: Path) -> None:

@@ -34,10 +34,15 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
               help="Pre-tokenizer name written ONLY if the converter does not recognise the tokenizer (tests: qwen2).")
 @click.option("--kl-bound", default=0.1, show_default=True, type=click.FloatRange(min=0, min_open=True),
               help="Largest mean KL divergence (nats/token) of Q4_K_M vs the 16-bit file; Q8_0 gets a tenth.")
+@click.option("--eval-cases", default=0, show_default=True, type=click.IntRange(0),
+              help="compile@1 of every GGUF on this many fixed benchmark cases (code-producing ones), in the card.")
+@click.option("--eval-suite", default=Path("benchmark/bbj-bench-v1.jsonl"), show_default=True,
+              type=click.Path(path_type=Path, dir_okay=False), help="Benchmark JSONL for --eval-cases.")
 @click.option("--system", default=None, help="Modelfile SYSTEM prompt (default: the training system prompt for portable BBj).")
 def export(run_dir: Path | None, config_path: Path | None, base: str | None, out_root: Path, name: str | None,
            quants: tuple[str, ...], keep_f16: bool, outtype: str, llama_cpp_source: Path | None,
-           tokenizer_pre: str | None, kl_bound: float, system: str | None) -> int:  # fmt: skip
+           tokenizer_pre: str | None, kl_bound: float, eval_cases: int, eval_suite: Path,
+           system: str | None) -> int:  # fmt: skip
     """Export a trained run as GGUF (F16 -> Q4_K_M) with a verified Ollama Modelfile and model card."""
     from train.release.export import ExportOptions, plan_export, run_export
 
@@ -45,7 +50,7 @@ def export(run_dir: Path | None, config_path: Path | None, base: str | None, out
     console = Console(stderr=True)
     run = run_dir or _newest_run(config_path)
     options = ExportOptions(run, base, out_root, name, list(dict.fromkeys(quants)), keep_f16, outtype,
-                            llama_cpp_source, tokenizer_pre, system, kl_bound)  # fmt: skip
+                            llama_cpp_source, tokenizer_pre, system, kl_bound, eval_cases, eval_suite)  # fmt: skip
     plan = plan_export(options)
     with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(), TimeRemainingColumn(),
                   console=console, transient=True) as bars:  # fmt: skip

@@ -73,7 +73,7 @@ def render_card(release: dict[str, Any]) -> str:
         "",
         "## Evaluation",
         "",
-        release.get("evaluation") or "Not evaluated by the export: run `bbj-train eval` against the served model.",
+        *_evaluation(release.get("evaluation")),
         "",
         "## Licence",
         "",
@@ -100,6 +100,20 @@ def data_card(path: Path) -> str | None:
         return str(json.loads(card.read_text("utf-8")).get("name") or card)
     except (OSError, ValueError):
         return str(card)
+
+
+def _evaluation(evaluation: dict[str, Any] | None) -> list[str]:
+    if not evaluation:
+        return ["Not evaluated by the export (`--eval-cases N` adds compile@1 per file): run `bbj-train eval` against the served model."]
+    checker = evaluation["checker"]
+    return [
+        f"compile@1 (greedy, first reply) on {len(evaluation['cases'])} fixed benchmark cases "
+        f"({', '.join(str(c) for c in evaluation['cases'])}), judged by {checker['name']} {checker['version']}:",
+        "",
+        "| file | compiled | compile@1 |",
+        "|---|---|---|",
+        *[f"| `{r['file']}` | {r['passed']}/{r['cases']} | {r['compile_at_1']} |" for r in evaluation["results"]],
+    ]
 
 
 def _verification_row(report: dict[str, Any]) -> str:

@@ -26,6 +26,7 @@ from train.release.base import (
     resolve_base,
 )
 from train.release.card import data_card, render_card
+from train.release.evaluate import compile_at_1, fixed_subset
 from train.release.merge import (
     Adapter,
     check_fits,
@@ -58,6 +59,8 @@ class ExportOptions:
     tokenizer_pre: str | None = None  # written only if the converter does not recognise the tokenizer
     system: str | None = None
     kl_bound: float = 0.1  # mean KL (nats/token) of Q4_K_M vs the 16-bit file; Q8_0: a tenth
+    eval_cases: int = 0  # compile@1 of every file on this many benchmark cases (0: no evaluation)
+    eval_suite: Path = Path("benchmark/bbj-bench-v1.jsonl")
 
 
 @dataclass
@@ -73,6 +76,7 @@ class Plan:
     name: str
     out: Path
     fallback_pre: str | None
+    eval_cases: list[dict[str, Any]]
 
 
 def plan_export(options: ExportOptions) -> Plan:
@@ -101,7 +105,8 @@ def plan_export(options: ExportOptions) -> Plan:
     options.out_root.mkdir(parents=True, exist_ok=True)
     check_disk(options.out_root, base.disk_needed(options.quants, options.keep_f16))
     fallback = options.tokenizer_pre or ("qwen2" if (base_path / TINY_MODEL_CARD).is_file() else None)
-    return Plan(run, manifest, config, adapter, base, source, name, out, fallback)
+    cases = fixed_subset(options.eval_suite, options.eval_cases) if options.eval_cases else []
+    return Plan(run, manifest, config, adapter, base, source, name, out, fallback, cases)
 
 
 def run_export(plan: Plan, options: ExportOptions, say: Callable[[str], None],
@@ -110,6 +115,7 @@ def run_export(plan: Plan, options: ExportOptions, say: Callable[[str], None],
     staging = Path(tempfile.mkdtemp(prefix=f".{plan.name}.partial-", dir=options.out_root))
     try:
         _build(plan, options, staging, say, progress)
+        _readable(staging)
         staging.rename(plan.out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -164,6 +170,7 @@ def _build(plan: Plan, options: ExportOptions, staging: Path, say: Callable[[str
         raise fail(str(plan.out), "REL050", "verification failed: " + "; ".join(failures))
 
     num_ctx = int(plan.config.get("max_seq_len") or 4096)
+    evaluation = _evaluate(plan, [sixteen, *files.values()], say) if plan.eval_cases else None
     main_file = files.get("Q4_K_M") or next(iter(files.values()), sixteen)
     system = options.system or system_prompt([])
     write_text_atomic(staging / "Modelfile", render_modelfile(main_file.name, system, num_ctx))
@@ -175,9 +182,19 @@ def _build(plan: Plan, options: ExportOptions, staging: Path, say: Callable[[str
     if not options.keep_f16 and files:
         sixteen.unlink()
     release = _release_record(plan, staging, shard_hashes, reports, num_ctx, timings)
+    release["evaluation"] = evaluation
     write_text_atomic(staging / "release.json", json.dumps(release, indent=2) + "\n")
     write_text_atomic(staging / "README.md", render_card(release))
     _write_sums(staging)
+
+
+def _evaluate(plan: Plan, files: list[Path], say: Callable[[str], None]) -> dict[str, Any]:
+    from train.eval.judge import Judge
+
+    judge = Judge()
+    say(f"evaluate: compile@1 on {len(plan.eval_cases)} benchmark cases per file ({judge.describe()['name']})")
+    results = [compile_at_1(path, plan.eval_cases, judge) for path in files]
+    return {"cases": [case.get("id") for case in plan.eval_cases], "checker": judge.describe(), "results": results}
 
 
 def _write_side_files(plan: Plan, merged: Path) -> None:
@@ -230,6 +247,14 @@ def _release_record(plan: Plan, folder: Path, shard_hashes: dict[str, str], repo
         "timings_s": {step: round(seconds, 2) for step, seconds in timings.items()},
         "versions": {name: _version(name) for name in ("llama-cpp-python", "torch", "transformers", "gguf")},
     }
+
+
+def _readable(folder: Path) -> None:
+    """Temp folders and atomic writes are private (0700/0600); a release is read by other users
+    (an `ollama` service account, a web server): folders 0755, files 0644."""
+    folder.chmod(0o755)
+    for path in folder.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
 
 
 def _write_sums(folder: Path) -> None:
