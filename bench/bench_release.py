@@ -4,8 +4,9 @@ Qwen2.5-Coder architecture (config only, no download), then the served Q4_K_M mo
     python3 bench/bench_release.py --arch 0.5b --work /tmp/bench-release            # CPU machine
     python3 bench/bench_release.py --arch 14b --work /scratch/rel --gpu-layers -1   # GPU host (128 GB)
 
-Each step runs in its own process: wall time and that process's peak RSS (its children's too,
-e.g. the converter subprocess), next to the target "peak RSS <= 1.5 x largest shard + 4 GB" (no
+Each step runs in its own child of a small parent (a fork of a big parent would count the
+parent's memory as the child's): wall time and the step's peak RSS (its children's too, e.g. the
+converter subprocess), next to the target "peak RSS <= 1.5 x largest shard + 4 GB" (no
 whole-model copy in memory). The model is written as bf16 safetensors shards of --shard-gb (like
 the published checkpoints), tensor by tensor, so building it needs no whole-model memory either;
 the adapter is a random LoRA of the release config's shape (r 64, alpha 128, all linear layers).
@@ -111,14 +112,16 @@ def build(work: Path, arch: str, shard_gb: float, rank: int) -> None:
     (run / "run.json").write_text(json.dumps({"name": f"bench-{arch}", "base_model": str(base), "finished": "bench"}), "utf-8")
 
 
-def step(work: Path, name: str, gpu_layers: int, tokens: int) -> dict[str, object]:
+def step(work: Path, name: str, arch: str, shard_gb: float, rank: int, gpu_layers: int, tokens: int) -> dict[str, object]:
     """One step inside this (child) process."""
     from train.release import converter
     from train.release.merge import load_adapter, merge_into
     from train.release.quantize import quantize
 
     merged, f16, q4 = work / "merged", work / "model-BF16.gguf", work / "model-Q4_K_M.gguf"
-    if name == "merge":
+    if name == "build":
+        build(work, arch, shard_gb, rank)
+    elif name == "merge":
         merge_into(work / "base", load_adapter(work / "run" / "adapter"), merged)
         for file in ("config.json", "tokenizer.json", "tokenizer_config.json", "chat_template.jinja"):
             shutil.copyfile(work / "run" / "adapter" / file if (work / "run" / "adapter" / file).exists() else work / "base" / file, merged / file)
@@ -184,7 +187,7 @@ def serve(q4: Path, gpu_layers: int, tokens: int) -> dict[str, object]:
 def child(args: argparse.Namespace, name: str) -> tuple[float, float, dict[str, object]]:
     """Run one step in a child process: (wall s, peak RSS GB of it and its children, result)."""
     argv = [sys.executable, __file__, "--work", str(args.work), "--arch", args.arch, "--gpu-layers", str(args.gpu_layers),
-            "--tokens", str(args.tokens), "--child", name]  # fmt: skip
+            "--tokens", str(args.tokens), "--shard-gb", str(args.shard_gb), "--rank", str(args.rank), "--child", name]  # fmt: skip
     start = time.perf_counter()
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
     out = process.stdout.read() if process.stdout else ""
@@ -208,7 +211,7 @@ def main() -> None:
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        result = step(args.work, args.child, args.gpu_layers, args.tokens)
+        result = step(args.work, args.child, args.arch, args.shard_gb, args.rank, args.gpu_layers, args.tokens)
         result["children_maxrss_kb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         print(json.dumps(result))
         return
@@ -217,7 +220,7 @@ def main() -> None:
     args.work.mkdir(parents=True)
     rows, results = [], {}
     for name in ("build", "merge", "convert", "quantize", "verify", "serve"):
-        wall, peak, result = child(args, name) if name != "build" else _timed_build(args)
+        wall, peak, result = child(args, name)  # every step in a fresh child: fork copies no big parent
         results[name] = result
         rows.append((name, f"{wall:.1f}", f"{peak:.2f}"))
         print(f"{name}: {wall:.1f} s, peak RSS {peak:.2f} GB {json.dumps(result) if result else ''}", flush=True)
@@ -227,11 +230,6 @@ def main() -> None:
           f"GGUF sizes (GB) {sizes}\n")  # fmt: skip
     print(table(rows, ("step", "wall s", "peak RSS GB")))
 
-
-def _timed_build(args: argparse.Namespace) -> tuple[float, float, dict[str, object]]:
-    start = time.perf_counter()
-    build(args.work, args.arch, args.shard_gb, args.rank)
-    return time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6, {}
 
 
 if __name__ == "__main__":

@@ -181,3 +181,21 @@ def test_served_release_answers_and_stops_at_im_end(release: Path, tmp_path: Pat
         choice = reply.choices[0]
         assert choice.finish_reason == "stop" and reply.usage is not None and reply.usage.completion_tokens < 48
         assert choice.message.content == ANSWER  # the trained answer, cut at <|im_end|> (not shown)
+
+
+def test_ollama_create_runs_when_ollama_is_on_path(release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    from train.commands.export import _ollama_create
+
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    _ollama_create(release, NAME)
+    assert f"ollama create {NAME} -f {release / 'Modelfile'}" in capsys.readouterr().out
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "ollama"
+    fake.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {tmp_path / "args"}\n', "utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    _ollama_create(release, NAME)
+    assert (tmp_path / "args").read_text("utf-8").split("\n")[:4] == ["create", NAME, "-f", str(release / "Modelfile")]

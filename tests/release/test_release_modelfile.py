@@ -130,3 +130,22 @@ def test_go_render_equals_the_trained_chat_template(render, base: Path, name: st
 def test_go_render_of_a_fill_in_the_middle_request_is_the_stage_1_format(render) -> None:
     prefix, suffix = 'PRINT "a"\nFOR i = 1 TO 3\n', "NEXT i\nEND\n"
     assert render(prompt=prefix, suffix=suffix) == render_fim(prefix, "", suffix)
+
+
+def test_serve_reads_the_release_modelfile_and_binds_loopback(tmp_path: Path) -> None:
+    from train.release.serve import find_target, server_argv
+    from train.training.errors import TrainingError
+
+    with pytest.raises(TrainingError, match="REL060"):
+        find_target(tmp_path, None, None)
+    (tmp_path / "Modelfile").write_text(render_modelfile("m-Q4_K_M.gguf", "sys", 2048), "utf-8")
+    with pytest.raises(TrainingError, match="REL061"):
+        find_target(tmp_path, None, None)  # FROM names a file that is not there
+    (tmp_path / "m-Q4_K_M.gguf").write_bytes(b"GGUF")
+    target = find_target(tmp_path, None, None)
+    assert (target.gguf.name, target.n_ctx, target.alias) == ("m-Q4_K_M.gguf", 2048, tmp_path.name)
+    argv = server_argv(target, 8123, None)
+    assert argv[argv.index("--host") + 1] == "127.0.0.1" and argv[argv.index("--n_ctx") + 1] == "2048"
+    (tmp_path / "Modelfile").write_text("FROM ./m-Q4_K_M.gguf\nPARAMETER num_ctx lots\n", "utf-8")
+    with pytest.raises(TrainingError, match="REL061"):
+        find_target(tmp_path, None, None)
