@@ -160,7 +160,7 @@ def main() -> None:
             shutil.rmtree(folder / "evals", ignore_errors=True)
             results.append(asyncio.run(one_run(write_run(folder, args.cases), args.steps)))
         size = (folder / "evals" / "bench-run" / "samples.jsonl").stat().st_size
-        rows = [(k, f"{statistics.median(r[k] for r in results) * 1000:,.1f} ms", ", ".join(f"{r[k] * 1000:,.1f}" for r in results)) for k in results[0]]
+        rows: list[tuple[str, ...]] = [(k, f"{statistics.median(r[k] for r in results) * 1000:,.1f} ms", ", ".join(f"{r[k] * 1000:,.1f}" for r in results)) for k in results[0]]
         print(f"machine: {machine()}")
         print(f"command: {' '.join(sys.argv)}  ({args.cases:,} cases x 2 models, samples.jsonl {size / 1e6:.1f} MB, {args.cases // 2:,} rated)")
         print(table(rows, ("stage", "median", "runs (ms)")))
