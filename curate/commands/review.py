@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from curate.commands.options import resolve_config
+
+if TYPE_CHECKING:
+    from curate.checks import CheckOptions
 
 
 @click.command()
@@ -37,7 +41,7 @@ def review(
     ReviewApp(chosen, config, options, reviewer=reviewer).run()
 
 
-def _rate(run_dir: Path, paths: tuple[Path, ...], config_file: Path | None, reviewer: str | None, models: str | None, seed: int, options: object) -> None:
+def _rate(run_dir: Path, paths: tuple[Path, ...], config_file: Path | None, reviewer: str | None, models: str | None, seed: int, options: CheckOptions) -> None:
     """Open the rating app on `run_dir` (usage errors name the run, the file and the line)."""
     from curate.rating.samples import RunError, load_run
     from curate.tui.decisions import resolve_reviewer
@@ -59,4 +63,4 @@ def _rate(run_dir: Path, paths: tuple[Path, ...], config_file: Path | None, revi
     if not run.comparable(pair):
         raise click.UsageError(f"{run_dir}: no case has an answer from both {pair[0]} and {pair[1]}")
     config = resolve_config((run_dir,), config_file, (), (), None)
-    RatingApp(run, pair, config, reviewer or resolve_reviewer(config), seed=seed, check_options=options).run()  # type: ignore[arg-type]
+    RatingApp(run, pair, config, reviewer or resolve_reviewer(config), seed=seed, check_options=options).run()

@@ -7,6 +7,7 @@ reviewer has edited it; then it goes through the same gate as every example."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from curate.frontmatter_yaml import load_front_matter
 from curate.rating.samples import Answer, Case
@@ -51,8 +52,14 @@ def _fence(code: str) -> str:
     return f"{fence}bbj\n{code.strip(chr(10))}\n{fence}"
 
 
-def draft_text(case: Case, answer: Answer, run_name: str) -> str:
-    """The Markdown of the draft; its front matter passes the schema (PromoteError if not)."""
+@dataclass(frozen=True)
+class Draft:
+    title: str
+    text: str
+
+
+def draft(case: Case, answer: Answer, run_name: str) -> Draft:
+    """The title and Markdown of the draft; its front matter passes the schema (PromoteError if not)."""
     answer_code = answer.code or next(iter(code_blocks(answer.raw)[::-1]), "")
     explanation = prose(answer.raw) or TODO_EXPLANATION
     prompt_code = next(iter(code_blocks(case.prompt)), "")
@@ -85,4 +92,4 @@ def draft_text(case: Case, answer: Answer, run_name: str) -> str:
     if case.type in ("completion", "comprehension"):
         body += ["", "## Expected Behavior", "", TODO_BEHAVIOR]
     body += ["", "## Explanation", "", explanation]
-    return "---\n" + "\n".join(front) + "\n---\n\n" + "\n".join(body) + "\n"
+    return Draft(title, "---\n" + "\n".join(front) + "\n---\n\n" + "\n".join(body) + "\n")

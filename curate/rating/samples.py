@@ -18,6 +18,7 @@ SAMPLES_FILE = "samples.jsonl"
 REPORT_FILE = "report.json"
 REQUIRED = ("case_id", "model", "prompt", "raw")
 SAMPLES_LIMIT = 1 << 30  # 1 GiB: a million long completions
+REPORT_LIMIT = 64 << 20
 
 
 class RunError(InputError):
@@ -104,9 +105,9 @@ def _answer(record: dict[str, Any]) -> Answer:
 def _report_models(run_dir: Path) -> list[str]:
     """Model names in the report's order (the order the release engineer configured)."""
     try:
-        report = json.loads((run_dir / REPORT_FILE).read_text(encoding="utf-8"))
+        report = json.loads(read_guarded(run_dir / REPORT_FILE, REPORT_LIMIT))
         return [str(m["name"]) for m in report.get("models", []) if isinstance(m, dict) and "name" in m]
-    except (OSError, ValueError, TypeError, AttributeError):
+    except (UnsafeFile, ValueError, TypeError, AttributeError):
         return []
 
 

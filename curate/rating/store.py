@@ -18,7 +18,6 @@ import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 from curate.errors import InputError
 from curate.safeio import UnsafeFile, read_guarded
@@ -173,9 +172,3 @@ def load_ratings(run_dir: Path) -> Ratings:
         result.by_key.pop((rating.case_id, rating.reviewer), None)  # re-rated: moves to the end
         result.by_key[(rating.case_id, rating.reviewer)] = rating
     return result
-
-
-def summary_line(ratings: Ratings, reviewer: str, case_ids: list[str]) -> dict[str, Any]:
-    """How far this reviewer is, and how many others rated."""
-    mine = sum(1 for case_id in case_ids if (case_id, reviewer) in ratings.by_key)
-    return {"mine": mine, "cases": len(case_ids), "reviewers": len(ratings.reviewers()), "ratings": len(ratings.by_key)}

@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from curate.checks import CheckOptions
 from curate.config import CurateConfig
 from curate.discover import display_path
-from curate.rating.promote import PromoteError, draft_text
+from curate.rating.promote import PromoteError, draft
 from curate.rating.samples import Case, EvalRun
 from curate.rating.store import Rating, Ratings, append_rating, load_ratings, sides
 from curate.templates import new_example_path
@@ -93,20 +93,19 @@ class RatingApp(App[None]):
         if answer is None:
             return None
         try:
-            text = draft_text(case, answer, self.eval_run.name)
+            written = draft(case, answer, self.eval_run.name)
         except PromoteError as exc:
             self.notify(f"cannot promote {case.id}: {exc}", severity="error", timeout=10)
             return None
         data_root = self.config.root / self.config.data_root
         topic = case.topic if case.topic in self.config.topics else self.config.topics[0]
-        title = text.split("\ntitle: ", 1)[1].split("\n", 1)[0]
-        path = new_example_path(data_root, topic, title)
+        path = new_example_path(data_root, topic, written.title)
         if not path.resolve().is_relative_to(data_root.resolve()):
             self.notify(f"refusing to write outside the data root: {path}", severity="error")
             return None
         display = display_path(path)
         try:
-            self.writer.create(path, display, text.encode("utf-8"))
+            self.writer.create(path, display, written.text.encode("utf-8"))
         except (StaleFileError, OSError) as exc:
             self.notify(f"cannot create {display}: {exc}", severity="error")
             return None

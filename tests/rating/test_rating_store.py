@@ -11,7 +11,14 @@ import time
 from pathlib import Path
 
 from curate.rating.samples import load_run
-from curate.rating.store import RATINGS_FILE, Rating, append_rating, load_ratings, sides, swapped
+from curate.rating.store import (
+    RATINGS_FILE,
+    Rating,
+    append_rating,
+    load_ratings,
+    sides,
+    swapped,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
