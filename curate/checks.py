@@ -49,7 +49,7 @@ def lint_step(run: CheckRun) -> None:
 
 def compile_step(run: CheckRun) -> None:
     """Compile every example's code with bbjcpl or the built-in checker (issue: compile check)."""
-    if not run.options.compile:
+    if not run.options.compile or not run.examples:  # nothing to compile: no checker, no cache folder
         return
     from curate.compile import check_examples
 
@@ -58,7 +58,7 @@ def compile_step(run: CheckRun) -> None:
 
 def dedupe_step(run: CheckRun) -> None:
     """Flag every member of a near-duplicate cluster except its keeper."""
-    if not run.options.dedupe:
+    if not run.options.dedupe or not run.examples:  # nothing to compare: no index, no cache folder
         return
     from curate.dedupe.check import check_examples
 

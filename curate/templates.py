@@ -4,6 +4,7 @@ file is valid from its first save (status: draft) and only needs real content.""
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import yaml
@@ -14,6 +15,9 @@ CODE_PLACEHOLDER = "TODO: replace with the example program"
 BEHAVIOR_PLACEHOLDER = "TODO: describe what the program does when it runs."
 EXPLANATION_PLACEHOLDER = "TODO: explain how the code works and why it is written this way."
 PLACEHOLDERS = (CODE_PLACEHOLDER, BEHAVIOR_PLACEHOLDER, EXPLANATION_PLACEHOLDER)
+# Letters NFKD does not split into a base letter and accents.
+TRANSLITERATIONS = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th"})
+
 STARTER_CODE = {
     "character": f'print \'cs\',@(10,5),"{CODE_PLACEHOLDER}"',
     "vpro5": f'print "{CODE_PLACEHOLDER}"',
@@ -24,8 +28,10 @@ STARTER_CODE = {
 
 
 def slugify(title: str) -> str:
-    """A kebab-case file stem from a title: 'Read a CSV file!' -> 'read-a-csv-file'."""
-    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    """A kebab-case file stem from a title: 'Read a CSV file!' -> 'read-a-csv-file'; accented
+    letters keep their base letter ('Größe ändern' -> 'grosse-andern') instead of vanishing."""
+    ascii_title = unicodedata.normalize("NFKD", title.translate(TRANSLITERATIONS)).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
     return slug[:60].rstrip("-") or "example"
 
 
@@ -38,6 +44,14 @@ def yaml_value(value: object) -> str:
 def _code_block(generation: str, title: str) -> str:
     first = STARTER_CODE.get(generation, STARTER_CODE["all"])
     return f"```bbj\nrem {title}\n{first}\n```"
+
+
+def migration_generations(generation: str, from_generation: str | None, to_generation: str | None) -> tuple[str, str]:
+    """A migration's (from, to) generations: the given ones, else a guess from `generation`
+    (a migration usually moves older code to `generation`; Visual PRO/5 -> BBj GUI by default)."""
+    source = from_generation or ("vpro5" if generation in ("bbj-gui", "all") else "bbj-gui")
+    target = to_generation or (generation if generation in GENERATIONS and generation != source else "bbj-gui")
+    return source, target
 
 
 def render_skeleton(
@@ -57,9 +71,7 @@ def render_skeleton(
         meta["tags"] = tags
     first_gen = generation[0] if isinstance(generation, list) else generation
     if type_ == "migration":
-        source = from_generation or ("vpro5" if first_gen in ("bbj-gui", "all") else "bbj-gui")
-        target = to_generation or (first_gen if first_gen in GENERATIONS and first_gen != source else "bbj-gui")
-        meta["from_generation"], meta["to_generation"] = source, target
+        meta["from_generation"], meta["to_generation"] = migration_generations(first_gen, from_generation, to_generation)
     meta["status"] = "draft"
     front = "\n".join(f"{key}: {yaml_value(value)}" for key, value in meta.items())
     parts = [f"---\n{front}\n---\n"]

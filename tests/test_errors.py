@@ -55,3 +55,11 @@ def test_curate_error_lines_render_diagnostics_or_the_message() -> None:
     diag = Diagnostic("a.toml", 3, 1, "TRN002", Severity.ERROR, "bad key")
     assert CurateError(diagnostics=[diag]).lines() == ["a.toml:3:1: TRN002 bad key"]
     assert UsageError("two\nlines").lines() == ["error: two", "error: lines"]
+
+
+def test_check_on_a_folder_without_examples_creates_no_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.bbj-curate]\n", "utf-8")
+    (tmp_path / "training-data").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert curate_main(["check", "training-data"]) == ExitCode.OK
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pyproject.toml", "training-data"]

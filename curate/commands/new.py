@@ -10,6 +10,17 @@ import click
 from curate.schema import DIFFICULTIES, GENERATIONS, TYPES
 
 TOPIC_FOLDER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")  # one folder right under the data root, never a path
+KEBAB_TAG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # the schema's tag pattern
+
+
+def _require_valid(text: str) -> None:
+    """What `new` writes passes the schema: a skeleton nobody can commit is refused here."""
+    from curate.frontmatter_yaml import load_front_matter
+    from curate.schema import schema_errors
+
+    problems = schema_errors(load_front_matter(text)[0])
+    if problems:
+        raise click.UsageError("the skeleton would not be valid: " + "; ".join(f"{key or 'front matter'}: {message}" for key, message in problems))
 
 
 @click.command()
@@ -28,7 +39,7 @@ def new(title, type_, generations, topic, difficulty, tags, from_generation, to_
     from curate.atomic import write_text_atomic
     from curate.config import load_config
     from curate.lint import title_owner
-    from curate.templates import new_example_path, render_skeleton
+    from curate.templates import migration_generations, new_example_path, render_skeleton
 
     config = load_config([data_root or Path.cwd()])
     root = data_root or (config.root / config.data_root)
@@ -43,8 +54,15 @@ def new(title, type_, generations, topic, difficulty, tags, from_generation, to_
     owner = title_owner(title, config.replace(data_root=str(root)))
     if owner is not None:
         raise click.UsageError(f"title {title!r} is already used by {owner.display_path}; titles are unique across the set (BBJ208)")
+    bad_tags = [tag for tag in tags if not KEBAB_TAG.fullmatch(tag)]
+    if bad_tags:
+        raise click.BadParameter(f"{', '.join(repr(t) for t in bad_tags)}: tags must be kebab-case, e.g. read-file", param_hint="--tag")
     generation: str | list[str] = generations[0] if len(generations) == 1 else list(generations)
+    if type_ == "migration" and not (from_generation and to_generation):
+        source, target = migration_generations(generations[0], from_generation, to_generation)
+        click.echo(f"guessed a migration from {source} to {target}; pass --from-generation/--to-generation to choose", err=True)
     text = render_skeleton(title, type_, generation, difficulty, list(tags) or None, from_generation, to_generation)
+    _require_valid(text)
     path = new_example_path(Path(root), topic, title)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_text_atomic(path, text)
