@@ -12,6 +12,7 @@ BASE ?=            # release: folder with the 16-bit base safetensors (bbj-train
 BIN := $(VENV)/bin
 LEGACY ?=          # optional: legacy ChatML JSONL to import, clean and add to the split
 GPUS ?= 1          # make train GPUS=N: N data-parallel workers, one per GPU (accelerate launch, DDP)
+FIM_RATE ?= 0.5    # share of Stage 1 documents turned into fill-in-the-middle samples (make data FIM_RATE=0 turns FIM off)
 CORPUS_SOURCES ?=  # optional: folders of raw BBj source for the Stage 1 corpus
 
 .PHONY: venv dev demo data test lint bench clean train converter release
@@ -60,7 +61,7 @@ data: $(VENV)/.train
 	$(BIN)/bbj-train convert training-data --out build/examples
 	$(if $(strip $(LEGACY)),$(BIN)/bbj-train import-chatml $(LEGACY) --out build/legacy)
 	$(BIN)/bbj-train split build/examples $(if $(strip $(LEGACY)),build/legacy) --out build/split
-	$(BIN)/bbj-train corpus $(CORPUS_SOURCES) --from-examples training-data --decontaminate build/split --out build/corpus/corpus.jsonl
+	$(BIN)/bbj-train corpus $(CORPUS_SOURCES) --from-examples training-data --decontaminate build/split --fim-rate $(FIM_RATE) --out build/corpus/corpus.jsonl
 
 # The whole path on CPU: check, convert, split, corpus, then Stage 1 and Stage 2 on a tiny
 # random Qwen2 model built locally (no download). A few minutes on two cores.
@@ -78,8 +79,14 @@ lint: $(VENV)/.dev
 
 # Release training on a GPU machine: the data steps, then Stage 1 + Stage 2 of
 # configs/qwen2.5-coder-14b.toml (unsloth when importable); see docs/training.md.
-train: data
-	$(PIP) install $(PIP_FLAGS) -e '.[train,gpu]'
+# The GPU stack, once (a stamp, as .train): torch pinned in the same pip call so unsloth and
+# bitsandbytes cannot replace it; on a machine without an NVIDIA GPU it stops before installing.
+$(VENV)/.gpu: $(VENV)/bin/python pyproject.toml
+	@nvidia-smi -L >/dev/null 2>&1 || { echo "make train needs an NVIDIA GPU (nvidia-smi finds none); on CPU use make demo (configs/tiny.toml)" >&2; exit 2; }
+	$(PIP) install $(PIP_FLAGS) torch==$(TORCH_VERSION) -e '.[train,gpu]'
+	touch $@
+
+train: $(VENV)/.gpu data
 	$(BIN)/bbj-train run --config configs/qwen2.5-coder-14b.toml --gpus $(strip $(GPUS))
 
 # After `make train`: merge + GGUF + Q4_K_M + verification + Modelfile + card into dist/ (docs/release.md).

@@ -24,8 +24,23 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, list
     source = FIXTURE.write(folder / "legacy.jsonl")
     result = bbj_train("import-chatml", source, "--out", folder / "out", "--report", folder / "report.json")
     assert result.returncode == 0, result.stderr
+    (folder / "stdout.txt").write_text(result.stdout, "utf-8")
     report = json.loads((folder / "report.json").read_text("utf-8"))
     return folder, report, read_jsonl(folder / "out" / "records.jsonl")
+
+
+def test_terminal_names_the_top_drop_and_fix_reasons(imported: tuple[Path, dict, list[dict]]) -> None:
+    folder, report, _ = imported
+    printed = {line.split(": ", 1)[0]: line.split(": ", 1)[1] for line in (folder / "stdout.txt").read_text("utf-8").splitlines() if line.startswith("top ")}
+    for outcome in ("dropped", "fixed"):
+        tally: dict[str, int] = {}
+        for entry in report["lines"]:
+            if entry["outcome"] == outcome:
+                for key in dict.fromkeys(reason_key(r) for r in entry["reasons"]):
+                    tally[key] = tally.get(key, 0) + 1
+        shown = [(part.rsplit(" ", 1)[0], int(part.rsplit(" ", 1)[1])) for part in printed[f"top {outcome} reasons"].split(", ")]
+        assert len(shown) == min(5, len(tally)) and all(tally[reason] == n for reason, n in shown)
+        assert [n for _, n in shown] == sorted(tally.values(), reverse=True)[: len(shown)]
 
 
 @pytest.mark.parametrize(("line", "label", "expected"), CASES, ids=[f"{n}-{label}" for n, label, _ in CASES])

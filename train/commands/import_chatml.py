@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -15,6 +16,8 @@ from train.commands.options import (
     prepare_out_dir,
     resolve_config,
 )
+
+TOP_REASONS = 5  # reasons per outcome printed on the terminal; the report has all
 
 
 @click.command("import-chatml")
@@ -93,3 +96,18 @@ def import_chatml(
         f"{report['input_lines']} lines: {report['kept']} kept, {report['fixed']} fixed, {report['dropped']} dropped"
         f" -> {out_dir / 'records.jsonl'} (report: {report_path})"
     )
+    for outcome in ("dropped", "fixed"):
+        top = top_reasons(report["lines"], outcome)
+        if top:
+            click.echo(f"top {outcome} reasons: {top}")
+
+
+def top_reasons(lines: list[dict[str, Any]], outcome: str, count: int = TOP_REASONS) -> str:
+    """'near-duplicate 12, fence-language 8, ...': the most frequent reasons of one outcome
+    (a record counts once per reason), so the terminal says what the report holds."""
+    from collections import Counter
+
+    from train.data.card import reason_key
+
+    tally = Counter(key for line in lines if line["outcome"] == outcome for key in dict.fromkeys(reason_key(r) for r in line["reasons"]))
+    return ", ".join(f"{reason} {n}" for reason, n in tally.most_common(count))
