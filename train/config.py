@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -155,6 +156,10 @@ class RunConfig(_Strict):
         False,
         description="Allow an effective batch below 32 and max_seq_len below 2048: the CPU demo and tests only.",
     )
+    report_to: list[Literal["tensorboard", "wandb"]] = Field(
+        default_factory=list,
+        description="Trackers that also receive the training logs (tensorboard, wandb); metrics.jsonl and loss.png are always written.",
+    )
     data: DataConfig = Field(default_factory=DataConfig, description="Inputs.")
     lora: LoraSettings = Field(default_factory=LoraSettings, description="Adapter shape.")
     quantization: QuantizationConfig = Field(default_factory=QuantizationConfig, description="Base-model loading.")
@@ -209,6 +214,29 @@ def load_config(path: Path) -> RunConfig:
         line = int(match.group(1)) if (match := re.search(r"line (\d+)", str(exc))) else 0
         raise ConfigError([_diag(path, line, "TRN001", f"TOML syntax error: {exc}")]) from None
     return config_from_mapping(data, path, text)
+
+
+def apply_overrides(config: RunConfig, overrides: Iterable[str], path: Path) -> RunConfig:
+    """`--set key.sub=value` (a TOML value; a bare word is a string) on top of a loaded config,
+    validated like the file: an unknown or bad key is a TRN002 naming the `--set`."""
+    data = config.model_dump(mode="json")
+    for override in overrides:
+        key, sep, raw = override.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError([_diag(path, 0, "TRN003", f"--set {override}: expected KEY=VALUE, e.g. sft.learning_rate=1e-4")])
+        try:
+            value = tomllib.loads(f"v = {raw}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = raw
+        *parents, leaf = key.strip().split(".")
+        target = data
+        for part in parents:
+            child = target.get(part)
+            if not isinstance(child, dict):
+                raise ConfigError([_diag(path, 0, "TRN002", f"--set {key}: {part} is not a table of the config")])
+            target = child
+        target[leaf] = value
+    return config_from_mapping(data, path)
 
 
 def config_from_mapping(data: dict[str, Any], path: Path, text: str = "") -> RunConfig:

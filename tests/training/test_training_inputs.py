@@ -205,3 +205,19 @@ def test_padded_length_rounds_up_and_stops_at_the_budget() -> None:
     assert [padded_length(n, 128, 8192) for n in (1, 128, 129, 2000)] == [128, 128, 256, 2048]
     assert padded_length(300, 0, 8192) == 300 and padded_length(300, 1, 8192) == 300
     assert padded_length(8100, 1000, 8192) == 8192
+
+
+def test_the_libraries_gradient_checkpointing_deprecation_is_quiet() -> None:
+    import warnings
+
+    from transformers import Qwen2Config, Qwen2ForCausalLM
+
+    from train.training.stages import quiet_libraries
+
+    model = Qwen2ForCausalLM(Qwen2Config(vocab_size=32, hidden_size=8, intermediate_size=16, num_hidden_layers=1, num_attention_heads=2, num_key_value_heads=1))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        quiet_libraries()
+        assert model.is_gradient_checkpointing is False
+        warnings.warn("another FutureWarning still shows", FutureWarning, stacklevel=1)
+    assert [str(w.message) for w in caught] == ["another FutureWarning still shows"]

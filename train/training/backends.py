@@ -52,6 +52,32 @@ def choose_backend(requested: str) -> Backend:
     return Backend("unsloth", device, why)
 
 
+CPU_WEIGHT_LIMIT = 4 * 2**30  # local base weights above this would train for days on a CPU
+
+
+def preflight(config: RunConfig, backend: Backend) -> None:
+    """Refuse, before a run folder exists, a config this machine cannot train: 4-bit loading or
+    a large local base model without CUDA (it would silently run in fp32 for days)."""
+    if backend.device == "cuda":
+        return
+    reasons = []
+    if config.quantization.load_in_4bit:
+        reasons.append("quantization.load_in_4bit = true (bitsandbytes 4-bit)")
+    weights = local_weight_bytes(config.base_model)
+    if weights > CPU_WEIGHT_LIMIT:
+        reasons.append(f"base model weights of {weights / 2**30:.1f} GiB")
+    if reasons:
+        raise fail("config", "TRN021", f"this config needs a CUDA GPU ({'; '.join(reasons)}); on CPU use configs/tiny.toml")
+
+
+def local_weight_bytes(base_model: str) -> int:
+    """Bytes of the weight files of a local model folder (0 for a hub id or no folder)."""
+    folder = Path(base_model)
+    if not folder.is_dir():
+        return 0
+    return sum(p.stat().st_size for pattern in ("*.safetensors", "*.bin") for p in folder.glob(pattern) if p.is_file())
+
+
 def load_model(config: RunConfig, backend: Backend) -> tuple[Any, Any]:
     """(peft_model, tokenizer) ready to train: base frozen (4-bit on CUDA when configured), fresh adapter."""
     try:

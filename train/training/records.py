@@ -46,6 +46,16 @@ def stage_inputs(config: RunConfig) -> StageInputs:
     return StageInputs(files)
 
 
+def data_counts(config: RunConfig) -> dict[str, int]:
+    """Records in each input file of the configured stages (non-blank lines), for `--dry-run`;
+    missing inputs raise TRN010 as a real run would."""
+    counts = {}
+    for key, path in stage_inputs(config).files.items():
+        with path.open("rb") as handle:
+            counts[f"{key} ({path})"] = sum(1 for line in handle if line.strip())
+    return counts
+
+
 def _existing_file(key: str, path: Path) -> Path:
     if not path.parent.is_dir():
         raise fail(str(path), "TRN010", f"{key}: folder not found: {path.parent}")

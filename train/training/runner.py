@@ -23,16 +23,17 @@ from train.training.rundir import RunDir, check_resumable, create_run, find_resu
 def run_training(config: RunConfig, config_text: str, argv: list[str], resume: str | None,
                  console: Console) -> RunDir:  # fmt: skip
     """Train the configured stages; returns the run folder (its adapter/ holds the result)."""
-    run = open_run(config, config_text, argv, resume, console)
-
     from train.training.backends import (
         choose_backend,
         describe,
         load_adapter_weights,
         load_model,
+        preflight,
     )
 
     backend = choose_backend(config.backend)  # before transformers/trl are imported: Unsloth patches them
+    preflight(config, backend)  # refused here, nothing was created
+    run = open_run(config, config_text, argv, resume, console)
     _say(run, console, describe(backend, config))
     run.update_manifest(backend=backend.to_json())
 

@@ -41,12 +41,17 @@ class StageData:
 
 
 def quiet_libraries() -> None:
-    """Our progress line replaces the libraries' tqdm bars (dataset maps, shard writes)."""
+    """Our progress line replaces the libraries' tqdm bars (dataset maps, shard writes), and a
+    deprecation only the libraries can act on (PEFT and TRL read transformers' renamed
+    `is_gradient_checkpointing`) does not interrupt the run's output."""
+    import warnings
+
     import datasets
     from transformers.utils import logging as hf_logging
 
     datasets.disable_progress_bars()
     hf_logging.disable_progress_bar()
+    warnings.filterwarnings("ignore", message=r"`is_gradient_checkpointing` is deprecated", category=FutureWarning)
 
 
 def cpt_data(config: RunConfig, tokenizer: Any) -> StageData:
@@ -181,7 +186,7 @@ def build_trainer(stage: StageName, config: RunConfig, model: Any, tokenizer: An
         remove_unused_columns=not grouped,  # the grouped rows' seq_lengths reach the collator
         assistant_only_loss=False,  # our labels already mask everything but the replies
         completion_only_loss=False,
-        report_to="none",
+        report_to=list(config.report_to) or "none",
         disable_tqdm=True,
         dataloader_num_workers=0,
         dataloader_pin_memory=on_cuda,

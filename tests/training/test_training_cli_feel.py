@@ -1,0 +1,57 @@
+"""`bbj-train run` ergonomics: `--set` overrides, `--dry-run` (resolved config and data counts,
+nothing created), `report_to`, and the pre-flight refusal of a config that needs CUDA."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from training_helpers import config_text
+
+from train.cli import main
+from train.config import load_config
+
+
+@pytest.fixture
+def config_file(tmp_path: Path, inputs: dict[str, Path]) -> Path:
+    model = tmp_path / "model"
+    model.mkdir()
+    path = tmp_path / "run.toml"
+    path.write_text(config_text(model, inputs, tmp_path / "runs"), "utf-8")
+    return path
+
+
+def test_dry_run_prints_the_resolved_config_with_overrides_and_creates_nothing(config_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["run", "--config", str(config_file), "--dry-run", "--set", "sft.learning_rate=1e-4", "--set", "lora.r=64", "--set", "report_to=['tensorboard']"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    resolved = tomllib.loads(out)  # the printed config is TOML, comments hold the counts
+    assert resolved["sft"]["learning_rate"] == 1e-4 and resolved["lora"]["r"] == 64 and resolved["report_to"] == ["tensorboard"]
+    assert resolved["cpt"] == load_config(config_file).cpt.model_dump(mode="json") | {k: v for k, v in resolved["cpt"].items() if v is None}
+    counts = {line.split(" (")[0].lstrip("# "): int(line.rsplit(": ", 1)[1]) for line in out.splitlines() if line.startswith("# data.")}
+    assert counts["data.corpus"] > 0 and counts["data.split_dir/train.jsonl"] > 0 and counts["data.split_dir/validation.jsonl"] > 0
+    assert not (tmp_path / "runs").exists()
+
+
+@pytest.mark.parametrize(("override", "message"), [
+    ("sft.learnig_rate=1e-4", "TRN002 sft.learnig_rate: unknown key"),
+    ("lora.r=-1", "TRN002 lora.r:"),
+    ("report_to=['mlflow']", "TRN002 report_to"),
+    ("nope", "TRN003 --set nope: expected KEY=VALUE"),
+])  # fmt: skip
+def test_bad_overrides_name_the_key(config_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], override: str, message: str) -> None:
+    assert main(["run", "--config", str(config_file), "--set", override, "--dry-run"]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "runs").exists()
+
+
+def test_a_config_that_needs_cuda_is_refused_before_a_run_folder_exists(config_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA: the config can run here")
+    assert main(["run", "--config", str(config_file), "--set", "quantization.load_in_4bit=true"]) == 2
+    err = capsys.readouterr().err
+    assert "TRN021 this config needs a CUDA GPU (quantization.load_in_4bit = true" in err and "configs/tiny.toml" in err
+    assert not (tmp_path / "runs").exists()
