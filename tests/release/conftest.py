@@ -15,7 +15,6 @@ pytest.importorskip("peft", reason="the release tests need the [train] extra")
 
 from release_helpers import KL_BOUND, NAME, build_export_model, train_run, write_data
 
-
 REPO = Path(__file__).resolve().parents[2]
 
 

@@ -42,7 +42,7 @@ def compile_at_1(gguf: Path, cases: list[dict[str, Any]], judge: Judge, max_toke
             messages = task_messages(str(case["prompt"]), str(case.get("generation") or "all"), case.get("from_generation"))
             chat: Any = messages  # llama_cpp types messages as TypedDicts; these are the same plain dicts
             reply = llm.create_chat_completion(messages=chat, max_tokens=max_tokens, temperature=0.0, stop=list(STOP_SEQUENCES))
-            codes.append(extract_code(str(reply["choices"][0]["message"]["content"] or "")))  # type: ignore[index]
+            codes.append(extract_code(str(reply["choices"][0]["message"]["content"] or "")))
     finally:
         llm.close()
     verdicts = judge.judge_many(codes)
