@@ -15,7 +15,7 @@ GPUS ?= 1          # make train GPUS=N: N data-parallel workers, one per GPU (ac
 FIM_RATE ?= 0.5    # share of Stage 1 documents turned into fill-in-the-middle samples (make data FIM_RATE=0 turns FIM off)
 CORPUS_SOURCES ?=  # optional: folders of raw BBj source for the Stage 1 corpus
 
-.PHONY: venv dev demo data test lint bench clean train converter release
+.PHONY: venv dev demo data test lint bench clean train converter release eval
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,7 @@ $(VENV)/.core: $(VENV)/bin/python pyproject.toml
 # The training stack (CPU torch pinned first, see below): what `make demo` and `make data` need.
 $(VENV)/.train: $(VENV)/bin/python pyproject.toml
 	$(PIP) install $(PIP_FLAGS) torch==$(TORCH_VERSION)
-	$(PIP) install $(PIP_FLAGS) -e '.[train]'
+	$(PIP) install $(PIP_FLAGS) -e '.[train,eval]'
 	touch $@
 
 # Everything the tests need: dev tools, the CPU training stack (torch pinned first so pip takes
@@ -38,7 +38,7 @@ $(VENV)/.train: $(VENV)/bin/python pyproject.toml
 # converter cache (llama-cpp-python builds once per machine, then pip's wheel cache serves it).
 $(VENV)/.dev: $(VENV)/bin/python pyproject.toml
 	$(PIP) install $(PIP_FLAGS) torch==$(TORCH_VERSION)
-	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PIP) install $(PIP_FLAGS) -e '.[dev,train,mcp,export]'
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PIP) install $(PIP_FLAGS) -e '.[dev,train,mcp,export,eval]'
 	$(BIN)/bbj-train fetch-converter
 	touch $@
 
@@ -64,10 +64,12 @@ data: $(VENV)/.train
 	$(BIN)/bbj-train corpus $(CORPUS_SOURCES) --from-examples training-data --decontaminate build/split --fim-rate $(FIM_RATE) --out build/corpus/corpus.jsonl
 
 # The whole path on CPU: check, convert, split, corpus, then Stage 1 and Stage 2 on a tiny
-# random Qwen2 model built locally (no download). A few minutes on two cores.
+# random Qwen2 model built locally (no download), then a few-case eval of the model before and
+# after (evals/tiny-*/report.md). A few minutes on two cores.
 demo: data
 	$(BIN)/bbj-train tiny-model --out build/tiny-model
 	$(BIN)/bbj-train run --config configs/tiny.toml
+	$(BIN)/bbj-train eval --config configs/eval-tiny.toml
 
 test: $(VENV)/.dev
 	$(VENV)/bin/pytest -n 2 --dist loadfile -q
@@ -88,6 +90,12 @@ $(VENV)/.gpu: $(VENV)/bin/python pyproject.toml
 
 train: $(VENV)/.gpu data
 	$(BIN)/bbj-train run --config configs/qwen2.5-coder-14b.toml --gpus $(strip $(GPUS))
+
+# After `make train`: base model vs the new adapter on the BBj benchmark + held-out test split,
+# plus the HumanEval forgetting check -> evals/<name>-<time>/report.md (docs/evaluation.md).
+EVAL_CONFIG ?= configs/eval-qwen2.5-coder-14b.toml
+eval: $(VENV)/.train
+	$(BIN)/bbj-train eval --config $(EVAL_CONFIG)
 
 # After `make train`: merge + GGUF + Q4_K_M + verification + Modelfile + card into dist/ (docs/release.md).
 release: converter

@@ -104,9 +104,18 @@ def test_config_rejects_unknown_keys_and_k_above_samples(tmp_path: Path, case_fi
     from train.eval.config import EvalConfigError
 
     path = tmp_path / "bad.toml"
-    path.write_text(eval_toml(case_file, "http://127.0.0.1:9/v1", tmp_path, samples=1, k=[5], temprature=0.3), encoding="utf-8")
+    path.write_text(eval_toml(case_file, "http://127.0.0.1:9/v1", tmp_path, samples=2, k=[5], temprature=0.3), encoding="utf-8")
     with pytest.raises(EvalConfigError) as info:
         load_eval_config(path)
     text = str(info.value)
     assert "temprature: unknown key" in text and "EVL011" in text
     assert EvalConfig.model_fields["k"].description
+
+
+def test_shipped_eval_configs_load() -> None:
+    root = Path(__file__).resolve().parents[2]
+    configs = sorted((root / "configs").glob("eval-*.toml"))
+    assert configs
+    for path in configs:
+        config, _ = load_eval_config(path)
+        assert {m.role for m in config.models} >= {"base", "tuned"}

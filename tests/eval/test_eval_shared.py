@@ -91,6 +91,8 @@ def test_extraction_cases() -> None:
     unfenced = "Here is a program that greets you.\nprint \"hello\"\nend\nIt prints hello and stops."
     assert extract_code(unfenced) == 'print "hello"\nend'
     assert extract_code("You can use the PRINT verb to show text on the screen.") is None
+    one_bad_line = "print 1\nprint 2\nx = = 3\nprint 4\nprint 5\nprint 6"
+    assert extract_code(one_bad_line) == "print 4\nprint 5\nprint 6"  # split at the reported line
     assert extract_code("Use PRINT.\n```bbj\n```") is None  # an empty fence holds no code
     assert extract_code("```python\nprint(1)\n```") == "print(1)"  # wrong language is still an answer
     assert extract_code("```bbj\nprint 1\nprint 2") == "print 1\nprint 2"  # cut at max_tokens

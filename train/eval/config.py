@@ -72,7 +72,7 @@ class EvalConfig(_Strict):
     limit: int = Field(0, ge=0, description="Use only the first N cases (0: all); for smoke runs.")
     max_tokens: int = Field(512, ge=1, description="max_tokens of every request.")
     samples: int = Field(0, ge=0, description="Extra sampled completions per code case for compile@k (0: greedy only).")
-    k: list[int] = Field(default_factory=lambda: [1, 5], description="k values of compile@k (each <= samples).")
+    k: list[int] = Field(default_factory=lambda: [1, 5, 10], min_length=1, description="k values of compile@k (each <= samples; unused when samples = 0).")
     temperature: float = Field(0.2, ge=0.0, le=2.0, description="Temperature of the extra samples (the first is greedy).")
     top_p: float = Field(0.95, gt=0.0, le=1.0, description="top_p of the extra samples.")
     repair: int = Field(0, ge=0, le=10, description="Repair rounds after a failed check (reported apart).")
@@ -91,7 +91,7 @@ class EvalConfig(_Strict):
         names = [m.name for m in self.models]
         if len(set(names)) != len(names):
             raise ValueError(f"model names must be unique, got {names}")
-        too_big = [k for k in self.k if k < 1 or (k > 1 and k > self.samples)]
+        too_big = [k for k in self.k if k < 1 or (self.samples and k > self.samples)]
         if too_big:
             raise ValueError(f"k values {too_big} need samples >= k (samples = {self.samples})")
         return self
