@@ -34,6 +34,10 @@ status: approved
 {code}
 ```
 
+## Expected Behavior
+
+It prints the result.
+
 ## Explanation
 
 {explanation}

@@ -35,14 +35,27 @@ def case_record(case: Any) -> dict[str, Any]:
     return {"messages": messages}
 
 
+def record_code(record: dict[str, Any]) -> str:
+    """The BBj code of a record's messages (what a model would learn to write)."""
+    from train.eval.scoring import reference_programs
+
+    return "\n".join(code for m in record.get("messages", []) if isinstance(m, dict) for code in reference_programs(str(m.get("content") or "")))
+
+
 def record_leaks(records: Sequence[dict[str, Any]], ids: Sequence[str], cases: Sequence[Any]) -> dict[str, str]:
-    """record id -> id of the benchmark case it near-duplicates."""
+    """record id -> id of the benchmark case it near-duplicates: the whole request + answer, or
+    its code alone against the reference's code (templates around a copied answer dilute the
+    first comparison, not the second)."""
     if not records or not cases:
         return {}
-    from curate.dedupe import find_leaks, items_from_chatml
+    from curate.dedupe import Item, find_leaks, items_from_chatml
 
     found: dict[str, str] = {}
     pairs = find_leaks(items_from_chatml(list(records), list(ids)), items_from_chatml([case_record(c) for c in cases], [c.id for c in cases]))
+    codes = [Item(rid, code, "source") for rid, record in zip(ids, records, strict=True) if (code := record_code(record)).strip()]
+    references = [Item(c.id, code, "source") for c in cases if (code := record_code(case_record(c))).strip()]
+    if codes and references:
+        pairs += find_leaks(codes, references)
     for pair in pairs:
         found.setdefault(pair.a, pair.b)
     return found
