@@ -49,7 +49,7 @@ def wilson(hits: float, n: int, z: float = Z95) -> Rate:
     denominator = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denominator
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    return Rate(p, max(0.0, centre - half), min(1.0, centre + half), n, hits)
+    return Rate(p, max(0.0, min(p, centre - half)), min(1.0, max(p, centre + half)), n, hits)  # rounding never leaves p outside
 
 
 def bootstrap_mean(values: Sequence[float], resamples: int = BOOTSTRAP_RESAMPLES, seed: int = BOOTSTRAP_SEED) -> Rate:

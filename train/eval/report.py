@@ -130,8 +130,8 @@ def write_chart(report: dict[str, Any], path: Path) -> bool:
     for i, model in enumerate(models):
         rates = [model["categories"]["generation x type"].get(n) for n in names[:-1]] + [model["metrics"]["compile@1"]]
         values = [100 * (r["value"] or 0) if r and r["value"] is not None else 0 for r in rates]
-        low = [v - 100 * (r["low"] or 0) if r and r["value"] is not None else 0 for v, r in zip(values, rates)]
-        high = [100 * (r["high"] or 0) - v if r and r["value"] is not None else 0 for v, r in zip(values, rates)]
+        low = [max(0.0, v - 100 * (r["low"] or 0)) if r and r["value"] is not None else 0 for v, r in zip(values, rates, strict=True)]
+        high = [max(0.0, 100 * (r["high"] or 0) - v) if r and r["value"] is not None else 0 for v, r in zip(values, rates, strict=True)]
         xs = [x + (i - (len(models) - 1) / 2) * width for x in range(len(names))]
         ax.bar(xs, values, width, yerr=[low, high], capsize=3, label=model["name"])
     ax.set_xticks(range(len(names)), names, rotation=35, ha="right", fontsize=8)

@@ -92,9 +92,8 @@ def run_humaneval(run: ModelRun, backend: Any, config: EvalConfig, cache: Comple
     completions = generate(backend, jobs, cache, run, tracker, f"{run.spec.name}: HumanEval")
     replies = [c.text if c.status == "ok" else None for c in completions]
     results = run_problems(problems, replies, Limits(wall_s=config.humaneval_timeout_s))
-    with open(folder / f"humaneval-{_slug(run.spec.name)}.jsonl", "w", encoding="utf-8") as handle:
-        for result, reply in zip(results, replies):
-            handle.write(json.dumps({**result, "model": run.spec.name, "raw": reply}, ensure_ascii=False) + "\n")
+    lines = [json.dumps({**result, "model": run.spec.name, "raw": reply}, ensure_ascii=False) + "\n" for result, reply in zip(results, replies, strict=True)]
+    write_text_atomic(folder / f"humaneval-{_slug(run.spec.name)}.jsonl", "".join(lines))
     run.humaneval = summary(results)
 
 
