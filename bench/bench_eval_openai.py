@@ -23,14 +23,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from benchlib import machine, table  # noqa: E402
+from benchlib import machine, table
 
-from train.eval.cache import CompletionCache  # noqa: E402
-from train.eval.cases import EvalCase  # noqa: E402
-from train.eval.client import GenerationParams  # noqa: E402
-from train.eval.config import EvalConfig, ModelSpec  # noqa: E402
-from train.eval.prompts import task_messages  # noqa: E402
-from train.eval.runner import Job, ModelRun, generate, no_progress  # noqa: E402
+from train.eval.cache import CompletionCache
+from train.eval.cases import EvalCase
+from train.eval.client import GenerationParams
+from train.eval.config import EvalConfig, ModelSpec
+from train.eval.prompts import task_messages
+from train.eval.runner import Job, ModelRun, generate, no_progress
 
 SERVER = """
 import sys, time

@@ -25,15 +25,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from benchlib import machine, table  # noqa: E402
+from benchlib import machine, table
 
-from train.eval.aggregate import categories, model_metrics  # noqa: E402
-from train.eval.cases import EvalCase, load_case_file  # noqa: E402
-from train.eval.client import Completion  # noqa: E402
-from train.eval.config import EvalConfig  # noqa: E402
-from train.eval.judge import Judge  # noqa: E402
-from train.eval.runner import Job, plan, score  # noqa: E402
-from train.eval.scoring import reference_programs  # noqa: E402
+from train.eval.aggregate import categories, model_metrics
+from train.eval.cases import EvalCase, load_case_file
+from train.eval.client import Completion
+from train.eval.config import EvalConfig
+from train.eval.judge import Judge
+from train.eval.runner import Job, plan, score
+from train.eval.scoring import reference_programs
 
 
 def completion_for(case: EvalCase, n: int, rng: random.Random) -> str:
