@@ -214,3 +214,56 @@ def test_live_progress_line_on_a_terminal(tmp_path: Path, tiny_model: Path, inpu
     assert "cpt" in shown and "2/2" in shown and "tok/s" in shown and "ETA" in shown
     assert "loss -" in shown, "no loss before the first log"
     assert re.search(r"loss \d+\.\d{4} ", shown), "the logged loss appears on the line"
+
+
+def test_resume_skips_a_checkpoint_cut_short(tmp_path: Path, tiny_model: Path, inputs: dict[str, Path], reference: dict) -> None:
+    """A kill while the trainer writes trainer_state.json (in place, not atomically) leaves it cut
+    short: the resume removes that checkpoint, restarts the stage from the last complete one
+    (here: none, so from its start), drops the stage's logged steps, and still ends with the
+    uninterrupted run's adapter."""
+    import torch
+
+    path = write_config(tmp_path, tiny_model, inputs)
+    env = offline_env(tmp_path / "guard")
+    kill_after_checkpoint(bbj_train("run", "--config", str(path)), tmp_path / "runs", "sft", env)
+    run = only_run(tmp_path)
+    (newest,) = (run / "sft").glob("checkpoint-*")
+    state = newest / "trainer_state.json"
+    state.write_bytes(state.read_bytes()[: state.stat().st_size // 2])
+    assert records(run, "sft", "step"), "the killed attempt logged Stage 2 steps"
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr):
+        assert main(["run", "--config", str(path), "--resume"]) == 0, stderr.getvalue()[-3000:]
+    assert "sft: resuming from" not in stderr.getvalue()
+    assert f"{newest.name} is incomplete" in (run / "run.log").read_text("utf-8")
+    assert [r["step"] for r in records(run, "sft", "step")] == list(range(1, 7)), "each step logged once"
+    resumed, uninterrupted = adapter_weights(run), adapter_weights(reference["run"])
+    for name, tensor in uninterrupted.items():
+        torch.testing.assert_close(resumed[name], tensor, rtol=1e-5, atol=1e-6)
+
+
+def test_two_resumes_of_one_run_one_is_refused(tmp_path: Path, tiny_model: Path, inputs: dict[str, Path], capsys) -> None:
+    """The second `--resume` finds the run folder locked by the first and stops (TRN032) before
+    touching it; the first trains to the end."""
+    import fcntl
+
+    path = write_config(tmp_path, tiny_model, inputs, top={"stages": ["cpt"]})
+    env = offline_env(tmp_path / "guard")
+    kill_after_checkpoint(bbj_train("run", "--config", str(path)), tmp_path / "runs", "cpt", env)
+    run = only_run(tmp_path)
+    first = subprocess.Popen(bbj_train("run", "--config", str(path), "--resume"), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    deadline = time.monotonic() + RUN_TIMEOUT
+    with open(run / ".lock", "a+b") as probe:
+        while True:  # until the first resume holds the lock
+            assert first.poll() is None and time.monotonic() < deadline, "the first resume ended before it was seen training"
+            try:
+                fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(probe, fcntl.LOCK_UN)
+            except BlockingIOError:
+                break
+            time.sleep(0.01)
+    assert main(["run", "--config", str(path), "--resume"]) == 2
+    assert "TRN032" in capsys.readouterr().err
+    _, errors = first.communicate(timeout=RUN_TIMEOUT)
+    assert first.returncode == 0, errors.decode()[-3000:]
+    assert [r["step"] for r in records(run, "cpt", "step")] == list(range(1, 7))

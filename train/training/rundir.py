@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import shutil
@@ -18,12 +19,13 @@ import sys
 import time
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from curate.atomic import write_text_atomic
 from train.config import RunConfig
 from train.training.errors import fail
 
+LOCK_FILE = ".lock"
 LIBRARIES = ("torch", "transformers", "peft", "trl", "accelerate", "datasets", "tokenizers", "bitsandbytes", "unsloth")
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,6 +36,7 @@ class RunDir:
 
         self.path = path
         self.writes = world().main  # with several workers only the main one writes the folder's files
+        self._lock: BinaryIO | None = None
 
     # -- files ---------------------------------------------------------------------------------
     @property
@@ -75,21 +78,57 @@ class RunDir:
         with (self.path / "run.log").open("a", encoding="utf-8") as handle:
             handle.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {message}\n")
 
+    # -- the lock -------------------------------------------------------------------------------
+    def lock(self) -> None:
+        """Hold `.lock` in the run folder until `unlock` (the OS releases it when the process
+        dies, even by SIGKILL): two processes never train into one run folder, e.g. two
+        `--resume` at once. TRN032 when another process holds it."""
+        handle = open(self.path / LOCK_FILE, "a+b")  # noqa: SIM115 - held open for the whole run
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise fail(str(self.path), "TRN032", "another process is training this run right now; wait for it or stop it first") from None
+        self._lock = handle
+
+    def unlock(self) -> None:
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
     # -- checkpoints ----------------------------------------------------------------------------
-    def last_checkpoint(self, stage: str) -> Path | None:
-        """The newest complete checkpoint; half-written ones (no trainer_state.json: killed while
-        saving) are removed so the trainer never resumes from or rotates around them."""
+    def last_checkpoint(self, stage: str) -> tuple[Path, int] | None:
+        """The newest complete checkpoint and its step. Incomplete ones are removed so the
+        trainer never resumes from or rotates around them: no trainer_state.json (killed while
+        saving), one cut short (the trainer writes it in place, not atomically), or no adapter
+        weights."""
         folder = self.stage_dir(stage)
         complete: list[tuple[int, Path]] = []
         for candidate in folder.glob("checkpoint-*"):
-            step = candidate.name.removeprefix("checkpoint-")
-            if not step.isdigit():
+            if not candidate.name.removeprefix("checkpoint-").isdigit():
                 continue
-            if (candidate / "trainer_state.json").exists():
-                complete.append((int(step), candidate))
+            state = _saved_step(candidate)
+            if state is not None:
+                complete.append((state, candidate))
             elif self.writes:
+                self.log(f"{stage}: {candidate.name} is incomplete (killed while saving): removed")
                 shutil.rmtree(candidate, ignore_errors=True)
-        return max(complete)[1] if complete else None
+        if not complete:
+            return None
+        newest_step, newest = max(complete)
+        return newest, newest_step
+
+
+def _saved_step(checkpoint: Path) -> int | None:
+    """The global step of a complete checkpoint, else None."""
+    try:
+        state = json.loads((checkpoint / "trainer_state.json").read_text("utf-8"))
+        step = state["global_step"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(step, int) or not any(checkpoint.glob("adapter_model.*")):
+        return None
+    return step
 
 
 def create_run(config: RunConfig, config_text: str, inputs: dict[str, Path], argv: list[str]) -> RunDir:

@@ -4,10 +4,10 @@ checkpoint), then publish the final adapter and the loss plot."""
 
 from __future__ import annotations
 
-import json
 import shutil
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
@@ -19,21 +19,27 @@ from train.training.metrics import MetricsLog, plot_losses
 from train.training.records import stage_inputs
 from train.training.rundir import RunDir, check_resumable, create_run, find_resumable
 
+if TYPE_CHECKING:
+    from train.training.backends import Backend
+
 
 def run_training(config: RunConfig, config_text: str, argv: list[str], resume: str | None,
                  console: Console) -> RunDir:  # fmt: skip
     """Train the configured stages; returns the run folder (its adapter/ holds the result)."""
-    from train.training.backends import (
-        choose_backend,
-        describe,
-        load_adapter_weights,
-        load_model,
-        preflight,
-    )
+    from train.training.backends import choose_backend, preflight
 
     backend = choose_backend(config.backend)  # before transformers/trl are imported: Unsloth patches them
     preflight(config, backend)  # refused here, nothing was created
     run = open_run(config, config_text, argv, resume, console)
+    try:
+        return _train(run, config, backend, resume is not None, console)
+    finally:
+        run.unlock()
+
+
+def _train(run: RunDir, config: RunConfig, backend: Backend, resume: bool, console: Console) -> RunDir:
+    from train.training.backends import describe, load_adapter_weights, load_model
+
     _say(run, console, describe(backend, config))
     run.update_manifest(backend=backend.to_json())
 
@@ -56,11 +62,11 @@ def run_training(config: RunConfig, config_text: str, argv: list[str], resume: s
             load_adapter_weights(model, previous_adapter)
             _say(run, console, f"{stage}: starts from the adapter of {previous_adapter.parent.name}")
         data = (cpt_data if stage == "cpt" else sft_data)(config, tokenizer)
-        checkpoint = run.last_checkpoint(stage) if resume else None
+        found = run.last_checkpoint(stage) if resume else None
+        checkpoint = found[0] if found else None
+        if resume and run.writes:  # drop what the cut attempt logged past the restart point (all of it without a checkpoint)
+            log.rewind(stage, found[1] if found else 0)
         if checkpoint is not None:
-            step = json.loads((checkpoint / "trainer_state.json").read_text("utf-8"))["global_step"]
-            if run.writes:
-                log.rewind(stage, step)
             _say(run, console, f"{stage}: resuming from {checkpoint.name}")
         _say(run, console, f"{stage}: training")
         summaries[stage] = run_stage(stage, config, model, tokenizer, data, run, backend, console, checkpoint)
@@ -93,11 +99,18 @@ def open_run(config: RunConfig, config_text: str, argv: list[str], resume: str |
     inputs = stage_inputs(config).files
     if resume:
         run = find_resumable(config, resume)
-        check_resumable(run, config, inputs)
+        if not is_worker():  # --gpus workers train under their launcher's lock
+            run.lock()  # before anything is checked or written: a second resume stops here (TRN032)
+        try:
+            check_resumable(run, config, inputs)
+        except BaseException:
+            run.unlock()
+            raise
         if not is_worker():
             _say(run, console, f"resuming {run.path}")
         return run
     run = create_run(config, config_text, inputs, argv)
+    run.lock()
     _say(run, console, f"run folder {run.path}")
     run.update_manifest(base=_base_identity(config.base_model))
     return run
@@ -115,7 +128,10 @@ def launch_workers(config: RunConfig, config_text: str, argv: list[str], resume:
     run = open_run(config, config_text, argv, resume, console)
     where = f"{processes} GPUs (DDP through accelerate launch)" if cuda else f"{processes} CPU workers (gloo; no CUDA GPU here)"
     _say(run, console, f"training on {where}")
-    status = launch(processes, cuda, [*worker_args, "--resume", str(run.path)])
+    try:
+        status = launch(processes, cuda, [*worker_args, "--resume", str(run.path)])
+    finally:
+        run.unlock()
     if status != 0:
         raise fail(str(run.path), "TRN050", f"a training worker failed (exit {status}); continue with "
                                             f"--gpus {processes} --resume {run.path}")  # fmt: skip
