@@ -19,8 +19,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from curate.compile.checkers import COMPILE_ERROR, COMPILER_TIMEOUT, COULD_NOT_RUN, UNPARSEABLE_OUTPUT, Checker
-from curate.compile.program import UNSAFE_NAME, Finding, Program, SourceFile, confined_path
+from curate.compile.checkers import (
+    COMPILE_ERROR,
+    COMPILER_TIMEOUT,
+    COULD_NOT_RUN,
+    UNPARSEABLE_OUTPUT,
+    Checker,
+)
+from curate.compile.program import (
+    UNSAFE_NAME,
+    Finding,
+    Program,
+    SourceFile,
+    confined_path,
+)
 from curate.config import CurateConfig
 
 ERROR_LINE = re.compile(r"^(?P<path>.*?): error at line (?P<legacy>\d+) \((?P<physical>\d+)\):(?P<source>.*)$")
@@ -89,13 +101,10 @@ class BbjcplChecker(Checker):
             placed: list[tuple[SourceFile, Path]] = []
             findings: list[Finding] = []
             for source in program.files:
-                target = confined_path(folder, source.name)
-                if target is None:
-                    findings.append(Finding(source.name, 0, 0, UNSAFE_NAME, f"file name {source.name!r} would leave the private folder; not compiled"))
+                target = _place(folder, source, {t for _, t in placed})
+                if isinstance(target, str):
+                    findings.append(Finding(source.name, 0, 0, UNSAFE_NAME, f"file name {source.name!r} {target}; not compiled"))
                     continue
-                text = source.text if source.text.endswith("\n") else source.text + "\n"
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(text, "utf-8", errors="surrogateescape", newline="\n")
                 placed.append((source, target))
             names = frozenset(source.name for source, _ in placed)
             for source, target in placed:
@@ -127,6 +136,24 @@ class BbjcplChecker(Checker):
             _kill_tree(process)
             return [Finding(source.name, 0, 0, COMPILER_TIMEOUT, f"bbjcpl did not finish within {self.timeout:g} s (compile-timeout); killed")]
         return parse_output(source, stderr.decode("utf-8", "replace"), stdout.decode("utf-8", "replace"), process.returncode, names)
+
+
+def _place(folder: Path, source: SourceFile, taken: set[Path]) -> Path | str:
+    """Write one program file into the private folder; the path, or why it cannot be placed:
+    names from filename comments may collide (`a` and `a/b.bbj`, the same name twice) or be
+    too long for the file system, which is a finding on the example, never a crash."""
+    try:
+        target = confined_path(folder, source.name)
+        if target is None:
+            return "would leave the private folder"
+        if target in taken:
+            return "is used by another block of the same program"
+        text = source.text if source.text.endswith("\n") else source.text + "\n"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, "utf-8", errors="surrogateescape", newline="\n")
+    except OSError as exc:
+        return f"cannot be written beside the program's other files ({exc.strerror or exc.__class__.__name__})"
+    return target
 
 
 def parse_output(source: SourceFile, stderr: str, stdout: str, returncode: int, names: frozenset[str] = frozenset()) -> list[Finding]:

@@ -195,3 +195,23 @@ def test_parallel_runs_give_the_same_report(tmp_path: Path, fake_bbjcpl: Path, b
         check_examples(run)
         reports.append(sorted(d.sort_key() for d in run.diagnostics))
     assert reports[0] == reports[1] and len(reports[0]) == 4
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["a", "a/b.bbj"],  # a file where the other needs a folder
+        ["a/b.bbj", "a"],  # a folder where the other needs a file
+        ["x/" * 60 + "deep.bbj", "y" * 300 + ".bbj"],  # longer than the file system allows
+    ],
+)
+def test_colliding_file_names_are_findings_on_their_example(names: list[str], tmp_path: Path, fake_bbjcpl: Path) -> None:
+    """These used to raise FileExistsError / IsADirectoryError / ENAMETOOLONG out of the
+    compile step, and `check` reported nothing for any file."""
+    text = example_text([bbj_block(f"print {n}", name) for n, name in enumerate(names)])
+    example = write_example(tmp_path / "data", "collide.md", text)
+    other = write_example(tmp_path / "data", "other.md", example_text([bbj_block("print 1")], title="Other"))
+    run = make_run([example, other], config_for(tmp_path, fake_bbjcpl))
+    check_examples(run)
+    findings = [(Path(d.path).name, d.code) for d in run.diagnostics]
+    assert findings and set(findings) <= {("collide.md", "BBJ524")}, [d.render() for d in run.diagnostics]
