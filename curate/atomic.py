@@ -30,13 +30,17 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 
 def create_text_atomic(path: Path, text: str) -> bool:
+    return create_bytes_atomic(path, text.encode("utf-8"))
+
+
+def create_bytes_atomic(path: Path, data: bytes) -> bool:
     """Write a NEW file atomically: the complete temp file is hard-linked to `path`, which
     fails when anything exists there, so an existing file is never replaced (returns False)."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o666 & ~_umask())

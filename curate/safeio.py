@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import hashlib
 import json
 import os
 import stat
+import tempfile
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -182,6 +184,53 @@ def unencodable(value: object, where: str = "") -> str | None:
 
 def printable_path(path: Path) -> str:
     return printable(Path(path).as_posix())
+
+
+class WriteRefused(UsageError):
+    """An in-place edit (a review decision) that would lose or damage something; nothing was
+    written. The message says what and why."""
+
+
+def write_if_unchanged(path: Path, expected: bytes, data: bytes) -> None:
+    """Replace the bytes of an existing file the user owns (an example) with `data`, only if
+    they are still `expected`: compared under an exclusive lock right before the rename, so a
+    save made meanwhile by an editor or another reviewer is never overwritten. A symbolic link
+    inside the repository is written through (the link stays a link); one leading out of it, a
+    read-only file and a file with other hard links (a rename would split them) are refused.
+    The mode is kept, and the owner where the OS allows it."""
+    lexical = os.path.abspath(path)
+    real = os.path.realpath(lexical)
+    if real != lexical:
+        repository = repository_of(os.path.dirname(lexical))
+        if repository is not None and not _inside(real, repository):
+            raise WriteRefused(f"{path}: symbolic link leads outside the repository (to {real}); not written")
+    try:
+        info = os.stat(real)
+    except FileNotFoundError:
+        raise WriteRefused(f"{path}: no longer exists") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise WriteRefused(f"{path}: {_kind(info.st_mode)}, not a regular file; not written")
+    if not info.st_mode & stat.S_IWUSR:
+        raise WriteRefused(f"{path}: is read-only; make it writable to record the decision")
+    if info.st_nlink > 1:
+        raise WriteRefused(f"{path}: has {info.st_nlink - 1} other hard link(s) that replacing it would split; not written")
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(real)}.", suffix=".tmp", dir=os.path.dirname(real))
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, stat.S_IMODE(info.st_mode))
+        with contextlib.suppress(OSError):
+            os.chown(tmp, info.st_uid, info.st_gid)
+        with open(real, "rb") as current:
+            fcntl.flock(current, fcntl.LOCK_EX)  # another bbj-curate writer waits here
+            if current.read() != expected:
+                raise WriteRefused(f"{path}: changed on disk since it was read; nothing was written")
+            os.replace(tmp, real)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
 
 
 class OutputRefused(UsageError):

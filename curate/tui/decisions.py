@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from curate.atomic import write_bytes_atomic
+from curate.atomic import create_bytes_atomic
 from curate.config import CurateConfig
 from curate.diagnostics import Severity
 from curate.errors import CurateError
-from curate.example import ExampleLoadError, read_text
+from curate.example import MAX_FILE_BYTES, ExampleLoadError, read_text
+from curate.safeio import UnsafeFile, WriteRefused, read_guarded, write_if_unchanged
 from curate.templates import untouched_placeholders
 from curate.tui.frontmatter_edit import update_front_matter
 from curate.tui.store import Entry, digest
@@ -76,17 +77,16 @@ class FileWriter:
             raise StaleFileError(f"{display} changed on disk since it was loaded")
         after = update_front_matter(current, updates)
         if after != current:
-            write_bytes_atomic(path, after)
+            _write(path, current, after)
         change = Change(path, display, current, after, label)
         self.history.append(change)
         return change
 
     def create(self, path: Path, display: str, data: bytes) -> None:
         """Write a new file (never over an existing one); creations are not undoable."""
-        if path.exists():
-            raise StaleFileError(f"{display} already exists")
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes_atomic(path, data)
+        if not create_bytes_atomic(path, data):
+            raise StaleFileError(f"{display} already exists")
 
     def undo(self) -> Change | None:
         """Restore the bytes from before the last write, unless the file changed since."""
@@ -95,15 +95,24 @@ class FileWriter:
         change = self.history.pop()
         if _read(change.path) != change.after:
             raise StaleFileError(f"{change.display} changed on disk after the decision; not undone")
-        write_bytes_atomic(change.path, change.before)
+        _write(change.path, change.after, change.before)
         return change
 
 
 def _read(path: Path) -> bytes:
     try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise StaleFileError(f"{path} no longer exists") from None
+        return read_guarded(path, MAX_FILE_BYTES)
+    except UnsafeFile as exc:
+        raise StaleFileError(f"{path}: {exc.message}") from None
+
+
+def _write(path: Path, expected: bytes, data: bytes) -> None:
+    """Compare-and-swap under a lock (`curate.safeio.write_if_unchanged`): an outside save
+    between the read and the rename is never overwritten."""
+    try:
+        write_if_unchanged(path, expected, data)
+    except WriteRefused as exc:
+        raise StaleFileError(str(exc)) from None
 
 
 def approval_problems(entry: Entry) -> list[str]:
