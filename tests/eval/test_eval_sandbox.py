@@ -98,3 +98,8 @@ def test_forgetting_check_uses_a_relative_drop() -> None:
     bad = forgetting_check([model("base", "base", 0.60), model("tuned", "tuned", 0.56)], 0.05)
     assert bad is not None and bad["failed"] and bad["tuned"][0]["change"] == pytest.approx(-0.04)
     assert forgetting_check([model("base", "base", 0.6)], 0.05) is None
+
+
+def test_the_limits_are_in_force_inside_the_child() -> None:
+    code = "import resource\nprint(resource.getrlimit(resource.RLIMIT_AS)[0], resource.getrlimit(resource.RLIMIT_FSIZE)[0])"
+    assert run_python(code, LIMITS).output.split() == [str(LIMITS.memory_bytes), str(LIMITS.file_bytes)]

