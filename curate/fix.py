@@ -4,6 +4,8 @@ are enabled for the file; code content is never touched."""
 
 from __future__ import annotations
 
+import difflib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from curate.atomic import write_text_atomic
@@ -16,41 +18,63 @@ from curate.rules.base import Rule, RuleContext
 MAX_PASSES = 3
 
 
-def fix_paths(paths: list[Path], config: CurateConfig) -> int:
-    """Fix every file under `paths`; returns how many files changed."""
+@dataclass
+class FixResult:
+    """What `--fix` did: findings repaired, and each changed file's text before and after."""
+
+    fixed: int = 0
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (display path, before, after)
+
+    def diff(self) -> str:
+        """A unified diff of every change (what `--diff` prints instead of writing)."""
+        return "".join(
+            "".join(difflib.unified_diff(before.splitlines(True), after.splitlines(True), f"a/{display}", f"b/{display}"))
+            for display, before, after in self.changes
+        )
+
+
+def fix_paths(paths: list[Path], config: CurateConfig, write: bool = True) -> FixResult:
+    """Fix every file under `paths` (written back atomically unless `write` is False)."""
     targets, _ = discover(paths, config)
     rules = {rule.code: rule for rule in enabled_rules(config) if rule.fixable}
     ctx = RuleContext(config)
-    changed = 0
+    result = FixResult()
     for target in targets:
         example, notes = load_example(target.path, target.display, target.topic)
         if example is None:
             continue
         original = target.path.read_bytes()
-        kept = {d.code for d in finalize(notes, config, example)}
-        text = _apply_fixes(example, rules, ctx, config, target)
+        kept = {d.code for d in finalize(notes, config, example) if d.fixable}
+        text, fixed = _apply_fixes(example, rules, ctx, config, target)
         text = _restore_disabled_normalizations(text, original, kept)
         if text.encode("utf-8") != original:
-            write_text_atomic(target.path, text)
-            changed += 1
-    return changed
+            result.fixed += fixed + len(kept)
+            result.changes.append((target.display, original.decode("utf-8", "replace"), text))
+            if write:
+                write_text_atomic(target.path, text)
+    return result
 
 
-def _apply_fixes(example: Example, rules: dict[str, Rule], ctx: RuleContext, config: CurateConfig, target: Target) -> str:
+def _apply_fixes(example: Example, rules: dict[str, Rule], ctx: RuleContext, config: CurateConfig, target: Target) -> tuple[str, int]:
     """Rounds of every enabled fixable finding until none is left (at most MAX_PASSES); a fix
-    that would leave the file unparseable is dropped with everything after it."""
-    for _ in range(MAX_PASSES):
+    that would leave the file unparseable is dropped with everything after it. Returns the text
+    and how many of the first round's fixable findings are gone."""
+    first: int | None = None
+    remaining = 0
+    for _ in range(MAX_PASSES + 1):
         found = finalize(lint_example(example, list(rules.values()), ctx), config, example)
-        codes = sorted({d.code for d in found if d.fixable and d.code in rules})
-        if not codes:
+        fixable = [d for d in found if d.fixable and d.code in rules]
+        first = len(fixable) if first is None else first
+        remaining = len(fixable)
+        if not fixable or _ == MAX_PASSES:
             break
-        for code in codes:
+        for code in sorted({d.code for d in fixable}):
             candidate = rules[code].fix(example, example.text)
             try:
                 example = parse_example(candidate, target.path, target.display, target.topic)
             except ExampleLoadError:
-                return example.text
-    return example.text
+                return example.text, max(0, first - remaining)
+    return example.text, max(0, (first or 0) - remaining)
 
 
 def _restore_disabled_normalizations(text: str, original: bytes, kept: set[str]) -> str:

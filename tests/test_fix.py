@@ -121,7 +121,7 @@ def test_fix_is_idempotent(project: Path) -> None:
     first = path.read_bytes()
     stamp = (path.stat().st_ino, path.stat().st_mtime_ns)
     result = bbj_curate(project, "lint", "--fix", "training-data")
-    assert "Fixed" not in result.stderr
+    assert "0 fixed" in result.stderr and "(0 files changed)" in result.stderr
     assert path.read_bytes() == first
     assert (path.stat().st_ino, path.stat().st_mtime_ns) == stamp, "a clean file is not rewritten"
 
@@ -133,3 +133,24 @@ def test_fix_leaves_unloadable_files_alone(project: Path) -> None:
     status, findings = lint_fix(project)
     assert path.read_bytes() == data
     assert status == 1 and {f["code"] for f in findings} == {"BBJ004", "BBJ005", "BBJ103"}
+
+
+def test_fix_says_what_it_fixed_and_what_remains(project: Path) -> None:
+    path = example_file(project, bom=True, crlf=True)  # two fences, a BOM and CRLF: 4 fixable findings
+    path.write_bytes(path.read_bytes().replace(b"rem Greet the user", b"print 1"))  # and one finding --fix cannot fix
+    result = bbj_curate(project, "lint", "--fix", "training-data")
+    remaining = json.loads(bbj_curate(project, "lint", "--format", "json", "training-data").stdout)
+    assert remaining and not any(f["fixable"] for f in remaining)
+    assert f"4 fixed, {len(remaining)} remaining (1 file changed)." in result.stderr
+
+
+def test_diff_shows_the_fix_and_writes_nothing(project: Path) -> None:
+    path = example_file(project)
+    before = path.read_bytes()
+    result = bbj_curate(project, "lint", "--diff", "training-data")
+    assert result.returncode == 1 and path.read_bytes() == before
+    assert result.stdout.startswith("--- a/training-data/strings/") and "\n-```basic\n+```bbj\n" in result.stdout
+    assert "2 fixable findings in 1 file (run --fix to apply)" in result.stderr
+    lint_fix(project)
+    clean = bbj_curate(project, "lint", "--diff", "training-data")
+    assert clean.returncode == 0 and clean.stdout == ""

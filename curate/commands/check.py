@@ -9,20 +9,29 @@ import click
 from curate.checks import CheckOptions, lint_step, run_checks
 from curate.commands.options import report_guard, report_options, resolve_config
 from curate.config import CurateConfig
+from curate.errors import ExitCode
 from curate.report import exit_code, render
 
 
-def _run(command, paths, fmt, fail_on, config_file, select, ignore, output, force, fix, options, steps=None) -> None:  # type: ignore[no-untyped-def]
+def _run(command, paths, fmt, fail_on, config_file, select, ignore, output, force, fix, diff, options, steps=None) -> None:  # type: ignore[no-untyped-def]
     paths = paths or (Path("training-data"),)
     config = resolve_config(paths, config_file, select, ignore, fail_on)
+    if diff:  # ruff's --diff: show what --fix would change, write nothing, exit 1 when it would
+        from curate.fix import fix_paths
+
+        preview = fix_paths(list(paths), config, write=False)
+        click.echo(preview.diff(), nl=False)
+        click.echo(f"{preview.fixed} fixable finding{'s' if preview.fixed != 1 else ''} in {len(preview.changes)} file{'s' if len(preview.changes) != 1 else ''} (run --fix to apply)", err=True)
+        raise click.exceptions.Exit(ExitCode.FINDINGS if preview.changes else ExitCode.OK)
     guard = report_guard(command, output, _example_files(paths, config) if output else [], force)
+    fixed = None
     if fix:
         from curate.fix import fix_paths
 
         fixed = fix_paths(list(paths), config)
-        if fixed and fmt == "text":
-            click.echo(f"Fixed {fixed} file{'s' if fixed != 1 else ''}.", err=True)
     run = run_checks(list(paths), config, options, steps)
+    if fixed is not None:  # ruff's summary: what --fix changed and what is left to do by hand
+        click.echo(f"{fixed.fixed} fixed, {len(run.diagnostics)} remaining ({len(fixed.changes)} file{'s' if len(fixed.changes) != 1 else ''} changed).", err=True)
     header = "\n".join(run.notes) if fmt == "text" else ""
     if fmt != "text" or output:  # machine formats stay parseable: which checker ran goes to stderr
         for note in run.notes:
@@ -44,19 +53,21 @@ def _example_files(paths: tuple[Path, ...], config: CurateConfig) -> list[Path]:
 
 @click.command()
 @report_options
-@click.option("--fix", is_flag=True, help="Apply safe fixes (never changes code content).")
+@click.option("--fix", is_flag=True, help="Apply safe fixes (never changes code content); says how many were fixed and remain.")
+@click.option("--diff", is_flag=True, help="Print the changes --fix would make as a unified diff; write nothing (exit 1 when there are any).")
 @click.option("--checker", type=click.Choice(["auto", "bbjcpl", "builtin", "none"]), default=None, help="Compile checker (default: config, else auto).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="Parallel workers.")
 @click.option("--no-dedupe", is_flag=True, help="Skip near-duplicate detection.")
-def check(paths, fmt, fail_on, config_file, select, ignore, output, force, fix, checker, jobs, no_dedupe) -> None:  # type: ignore[no-untyped-def]
+def check(paths, fmt, fail_on, config_file, select, ignore, output, force, fix, diff, checker, jobs, no_dedupe) -> None:  # type: ignore[no-untyped-def]
     """Run every check: lint rules, the compile check and near-duplicate detection."""
-    _run("check", paths, fmt, fail_on, config_file, select, ignore, output, force, fix, CheckOptions(checker=checker, jobs=jobs, dedupe=not no_dedupe))
+    _run("check", paths, fmt, fail_on, config_file, select, ignore, output, force, fix, diff, CheckOptions(checker=checker, jobs=jobs, dedupe=not no_dedupe))
 
 
 @click.command()
 @report_options
-@click.option("--fix", is_flag=True, help="Apply safe fixes (never changes code content).")
+@click.option("--fix", is_flag=True, help="Apply safe fixes (never changes code content); says how many were fixed and remain.")
+@click.option("--diff", is_flag=True, help="Print the changes --fix would make as a unified diff; write nothing (exit 1 when there are any).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="Parallel workers.")
-def lint(paths, fmt, fail_on, config_file, select, ignore, output, force, fix, jobs) -> None:  # type: ignore[no-untyped-def]
+def lint(paths, fmt, fail_on, config_file, select, ignore, output, force, fix, diff, jobs) -> None:  # type: ignore[no-untyped-def]
     """Run the lint rules only."""
-    _run("lint", paths, fmt, fail_on, config_file, select, ignore, output, force, fix, CheckOptions(jobs=jobs, dedupe=False, compile=False), [lint_step])
+    _run("lint", paths, fmt, fail_on, config_file, select, ignore, output, force, fix, diff, CheckOptions(jobs=jobs, dedupe=False, compile=False), [lint_step])

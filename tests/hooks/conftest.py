@@ -45,6 +45,9 @@ def consumer(tmp_path: Path, hooks_repo: tuple[Path, str], precommit_home: Path)
     consumer.write("training-data/README.md", "# Training data\n\nNot an example.\n")
     git(consumer.path, "add", "-A")
     git(consumer.path, "commit", "-qm", "initial")
-    consumer.run_precommit("install")
+    installed = consumer.run_precommit("install")
+    # Without pre-commit (or a failed install) every commit would pass with no hook run: fail loudly.
+    assert installed.returncode == 0, f"pre-commit install failed (is the dev extra installed?): {installed.stderr or installed.stdout}"
+    assert (consumer.path / ".git" / "hooks" / "pre-commit").is_file(), "pre-commit install wrote no git hook"
     return consumer
 
