@@ -3,6 +3,7 @@ imports only what linting needs (a hook must start in a fraction of a second).""
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -24,8 +25,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 @click.group(cls=lazy_group(COMMANDS), context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="bbj-coder-toolkit")
-def cli() -> None:
+@click.option("--no-color", is_flag=True, help="No colour in any output (as the NO_COLOR environment variable).")
+def cli(no_color: bool) -> None:
     """Curate BBj training examples: check, lint, scaffold, review and count them."""
+    if no_color:
+        os.environ["NO_COLOR"] = "1"  # rich, click and our text report all honour it
 
 
 def main(argv: list[str] | None = None) -> int:

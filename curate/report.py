@@ -13,24 +13,63 @@ from curate.errors import ExitCode
 FORMATS = ("text", "json", "github", "sarif")
 
 
-def render(diags: list[Diagnostic], fmt: str, files: int, tool: str = "bbj-curate", header: str = "") -> str:
+def render(diags: list[Diagnostic], fmt: str, files: int, tool: str = "bbj-curate", header: str = "", color: bool = False) -> str:
     if fmt == "json":
         return json.dumps([d.to_json() for d in diags], indent=2)
     if fmt == "github":
         return "\n".join(_github(d) for d in diags)
     if fmt == "sarif":
         return json.dumps(sarif(diags, tool), indent=2)
-    return text(diags, files, header)
+    return text(diags, files, header, color)
 
 
-def text(diags: list[Diagnostic], files: int, header: str = "") -> str:
+ANSI = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m", Severity.INFO: "\x1b[1;34m"}
+DIM, RESET = "\x1b[2m", "\x1b[0m"
+MAX_EXCERPT_BYTES = 1 << 20  # a file larger than this is not read again for excerpts
+
+
+def text(diags: list[Diagnostic], files: int, header: str = "", color: bool = False) -> str:
+    """ruff's full format: `path:line:col: CODE message`, the source line with a caret under the
+    column, then the hint; the code and caret coloured by severity when `color` is on."""
     lines = [header] if header else []
+    sources: dict[str, list[str] | None] = {}
     for diag in diags:
-        lines.append(diag.render())
+        paint = (lambda s, style=ANSI[diag.severity]: f"{style}{s}{RESET}") if color else (lambda s, style="": s)
+        dim = (lambda s: f"{DIM}{s}{RESET}") if color else (lambda s: s)
+        lines.append(f"{diag.path}:{diag.line}:{diag.col}: {paint(diag.code)} {diag.message}")
+        source = sources[diag.path] if diag.path in sources else sources.setdefault(diag.path, _source_lines(diag.path))
+        if source is not None and 1 <= diag.line <= len(source):
+            number = str(diag.line)
+            line = source[diag.line - 1].expandtabs(4)
+            lines.append(dim(f"{' ' * len(number)} |"))
+            lines.append(f"{dim(number + ' |')} {line}")
+            if diag.col >= 1:
+                lines.append(f"{dim(' ' * len(number) + ' |')} {' ' * (min(diag.col, len(line) + 1) - 1)}{paint('^')}")
         if diag.hint:
             lines.append(f"    hint: {diag.hint}")
     lines.append(summary(diags, files))
     return "\n".join(lines)
+
+
+def _source_lines(path: str) -> list[str] | None:
+    """The lines of a reported file for excerpts; None when it is not a small readable text file."""
+    from pathlib import Path
+
+    try:
+        file = Path(path)
+        if not file.is_file() or file.stat().st_size > MAX_EXCERPT_BYTES:
+            return None
+        return file.read_text("utf-8", errors="replace").lstrip("\ufeff").splitlines()
+    except OSError:
+        return None
+
+
+def use_color(stream: object, no_color: bool = False) -> bool:
+    """Colour only on a terminal, and never with --no-color or NO_COLOR set (no-color.org)."""
+    import os
+
+    isatty = getattr(stream, "isatty", None)
+    return not no_color and not os.environ.get("NO_COLOR") and callable(isatty) and bool(isatty())
 
 
 def summary(diags: Iterable[Diagnostic], files: int) -> str:

@@ -41,3 +41,50 @@ def test_new_says_which_migration_generations_it_guessed(project: Path, capsys: 
     assert "from_generation: bbj-gui" in written and "to_generation: dwc" in written
     assert curate_main([*argv[:2], "Move another form", *argv[3:], "--from-generation", "vpro5", "--to-generation", "dwc"]) == 0
     assert "guessed" not in capsys.readouterr().err
+
+
+SKELETON_IN_REVIEW = ["new", "--title", "Greet", "--type", "completion", "--generation", "all", "--topic", "strings"]
+
+
+def _lint_on_a_terminal(project: Path, *extra: str, env: dict[str, str] | None = None) -> str:
+    """`bbj-curate lint` with stdout on a pseudo-terminal, as a user sees it."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    master, slave = pty.openpty()
+    try:
+        subprocess.run([sys.executable, "-m", "curate.cli", *extra, "lint", "training-data"], cwd=project, stdout=slave, stderr=subprocess.DEVNULL,
+                       env={k: v for k, v in {**os.environ, **(env or {})}.items() if v is not None and not (k == "NO_COLOR" and env is None)}, timeout=60, check=False)  # fmt: skip
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks).decode("utf-8")
+    finally:
+        os.close(master)
+
+
+def test_findings_show_the_source_line_and_a_caret_coloured_only_on_a_terminal(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert curate_main(SKELETON_IN_REVIEW) == 0
+    path = next((project / "training-data" / "strings").glob("*.md"))
+    path.write_text(path.read_text("utf-8").replace("status: draft", "status: in-review"), "utf-8")
+    capsys.readouterr()
+    assert curate_main(["lint", "training-data"]) == 0  # warnings only: exit 0 under fail-on error
+    piped = capsys.readouterr().out.splitlines()
+    at = next(i for i, line in enumerate(piped) if ": BBJ114 " in line and line.endswith("set status back to draft") and "explain" in line)
+    number = piped[at].split(":")[1]
+    assert piped[at + 2] == f"{number} | TODO: explain how the code works and why it is written this way."
+    assert piped[at + 3] == f"{' ' * len(number)} | ^"
+    assert "\x1b[" not in "\n".join(piped)  # not a terminal: no colour
+    coloured = _lint_on_a_terminal(project)
+    assert "\x1b[1;33mBBJ114\x1b[0m" in coloured and "\x1b[1;33m^\x1b[0m" in coloured
+    assert "\x1b[" not in _lint_on_a_terminal(project, env={"NO_COLOR": "1"})
+    assert "\x1b[" not in _lint_on_a_terminal(project, "--no-color")

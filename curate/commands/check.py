@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -10,7 +11,7 @@ from curate.checks import CheckOptions, lint_step, run_checks
 from curate.commands.options import report_guard, report_options, resolve_config
 from curate.config import CurateConfig
 from curate.errors import ExitCode
-from curate.report import exit_code, render
+from curate.report import exit_code, render, use_color
 
 
 def _run(command, paths, fmt, fail_on, config_file, select, ignore, output, force, fix, diff, options, steps=None) -> None:  # type: ignore[no-untyped-def]
@@ -36,7 +37,7 @@ def _run(command, paths, fmt, fail_on, config_file, select, ignore, output, forc
     if fmt != "text" or output:  # machine formats stay parseable: which checker ran goes to stderr
         for note in run.notes:
             click.echo(note, err=True)
-    report = render(run.diagnostics, fmt, run.files, header=header)
+    report = render(run.diagnostics, fmt, run.files, header=header, color=output is None and use_color(sys.stdout))
     if guard is not None and output is not None:
         guard.write_text(output, report + "\n")
     else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from curate.commands.options import report_guard, report_options, resolve_config
@@ -17,7 +19,7 @@ def syntax(paths, fmt, fail_on, config_file, select, ignore, output, force, chec
     from curate.compile import check_programs, open_cache, select_checker
     from curate.compile.sources import collect_sources, read_source
     from curate.lint import finalize
-    from curate.report import exit_code, render
+    from curate.report import exit_code, render, use_color
 
     if not paths:
         raise click.UsageError("give at least one BBj source file or folder")
@@ -46,7 +48,7 @@ def syntax(paths, fmt, fail_on, config_file, select, ignore, output, force, chec
     if fmt != "text":
         for note in notes:
             click.echo(note, err=True)
-    report = render(diagnostics, fmt, checked, header="\n".join(notes) if fmt == "text" else "")
+    report = render(diagnostics, fmt, checked, header="\n".join(notes) if fmt == "text" else "", color=output is None and use_color(sys.stdout))
     if guard is not None and output is not None:
         guard.write_text(output, report + "\n")
     else:
