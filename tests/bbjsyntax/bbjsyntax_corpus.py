@@ -8,10 +8,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from shared_corpus import CORPUS, REASON
+
 from curate.source_text import decode_source
 
-CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "bbj-corpus"
-SKIP_REASON = "../shared/bbj-corpus not present (reference data lives outside the repo)"
+SKIP_REASON = REASON
 
 
 def read_text(path: Path) -> str:

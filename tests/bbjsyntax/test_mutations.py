@@ -12,6 +12,7 @@ import pytest
 from bbjsyntax_corpus import CORPUS, SKIP_REASON, corpus_files, read_text
 from bbjsyntax_mutants import Mutant, all_mutants
 from bbjsyntax_samples import SAMPLES
+from shared_corpus import missing
 
 from curate.bbjsyntax import check_source
 
@@ -61,7 +62,7 @@ def test_mutants_of_own_samples() -> None:
     assert rate >= TARGET
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason=SKIP_REASON)
+@pytest.mark.skipif(missing(), reason=SKIP_REASON)
 def test_mutants_of_corpus_files() -> None:
     texts = {str(p.relative_to(CORPUS / "files")): read_text(p).replace("\r\n", "\n")
              for p in corpus_files() if p.suffix.lower() == ".bbj"}

@@ -7,14 +7,13 @@ import stat
 import sys
 from pathlib import Path
 
-import pytest
+from shared_corpus import CORPUS, require
 
 from curate.checks import CheckOptions, CheckRun
 from curate.config import CurateConfig
 from curate.example import Example, load_example
 
 HERE = Path(__file__).resolve().parent
-CORPUS = HERE.parents[1] / ".." / "shared" / "bbj-corpus"
 FIXTURES = CORPUS / "cpl-fixtures"
 FRONT_MATTER = "---\ntitle: {title}\ntype: {type}\ngeneration: bbj-gui\ndifficulty: basic\nstatus: draft\n---\n\n"
 
@@ -30,9 +29,7 @@ def install_fake(folder: Path, name: str = "bbjcpl") -> Path:
 
 
 def fixture_files() -> Path:
-    if not FIXTURES.is_dir():
-        pytest.skip(f"compiler fixtures not found at {FIXTURES} (../shared/bbj-corpus is absent)")
-    return FIXTURES
+    return require("cpl-fixtures")
 
 
 def example_text(blocks: list[str], title: str = "Example", type_: str = "completion", explanation: str = "How it works.") -> str:

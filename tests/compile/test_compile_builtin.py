@@ -8,7 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-from compile_helpers import CORPUS, bbj_block, example_text, fence_lines, make_run, write_example
+from compile_helpers import bbj_block, example_text, fence_lines, make_run, write_example
+from shared_corpus import require
 
 import curate.bbjsyntax
 from curate.bbjsyntax import CHECKER_NAME, CHECKER_VERSION, check_source
@@ -112,9 +113,7 @@ def test_crashing_checker_is_reported_and_not_cached(tmp_path: Path, monkeypatch
 
 
 def test_syntax_on_the_real_corpus_matches_check_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    files = CORPUS / "files"
-    if not files.is_dir():
-        pytest.skip(f"real BBj sources not found at {files} (../shared/bbj-corpus is absent)")
+    files = require("files")
     monkeypatch.setattr(runner, "PROCESS_THRESHOLD", 1)
     (tmp_path / "pyproject.toml").write_text(f'[tool.bbj-curate]\ncache-dir = "{tmp_path / "cache"}"\n', "utf-8")
     code = main(["syntax", str(files), "--checker", "builtin", "--format", "json", "-j", "2", "--config", str(tmp_path / "pyproject.toml")])

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from rules_case_table import gen
+from shared_corpus import CORPUS, require
 
 from curate.config import CurateConfig
 from curate.example import load_example
@@ -71,15 +72,12 @@ def test_names_are_unique() -> None:
     assert len(names) == len(set(names))
 
 
-CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "bbj-corpus"
 
 
 def test_real_generation_neutral_source_matches_no_pattern() -> None:
     """Real BBj files whose content shows no GUI API (the corpus manifest's 'all'/'character'
     guess) must match no entry: a guard against patterns that grow too broad."""
-    manifest = CORPUS / "manifest.json"
-    if not manifest.is_file():
-        pytest.skip(f"reference corpus not found at {CORPUS}")
+    manifest = require("manifest.json")
     data = json.loads(manifest.read_text("utf-8"))
     entries = data if isinstance(data, list) else data.get("files", [])
     neutral = [e["path"] for e in entries if e["path"].endswith(".bbj") and e.get("generation_guess") in ("all", "character")]

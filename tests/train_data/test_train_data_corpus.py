@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 from conftest import (
-    REPO,
     VALID,
     bbj_train,
     load_legacy_fixture,
     read_jsonl,
     write_examples,
 )
+from shared_corpus import require
 
 from train.data.corpus import (
     CorpusOptions,
@@ -34,7 +34,6 @@ from train.data.fim import (
 )
 
 LEGACY = load_legacy_fixture()
-SHARED_CORPUS = REPO / ".." / "shared" / "bbj-corpus"
 
 
 def sources(folder: Path, count: int, seed: int = 0) -> list[str]:
@@ -175,9 +174,7 @@ def test_syntax_filter_drops_what_the_checker_rejects(tmp_path: Path) -> None:
 
 
 def test_real_bbj_corpus(tmp_path: Path) -> None:
-    files = SHARED_CORPUS / "files"
-    if not files.is_dir():
-        pytest.skip(f"reference corpus not found at {SHARED_CORPUS}")
+    files = require("files")
     result = bbj_train("corpus", files, "--out", tmp_path / "real.jsonl", "--fim-rate", "0.5")
     assert result.returncode == 0, result.stderr
     records = read_jsonl(tmp_path / "real.jsonl")

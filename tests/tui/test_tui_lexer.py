@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from pygments.token import (
@@ -16,10 +15,9 @@ from pygments.token import (
     String,
     _TokenType,
 )
+from shared_corpus import CORPUS, require
 
 from curate.tui.bbj_lexer import BBjLexer
-
-CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "bbj-corpus"
 
 
 def tokens(code: str) -> list[tuple[_TokenType, str]]:
@@ -76,9 +74,8 @@ def corpus_sources() -> list[tuple[str, str]]:
 
 
 def test_real_bbj_has_no_error_tokens() -> None:
+    require()
     sources = corpus_sources()
-    if not sources:
-        pytest.skip(f"reference corpus not found at {CORPUS}")
     bad = {name: [text for kind, text in BBjLexer().get_tokens(code) if kind in Error][:3] for name, code in sources}
     bad = {name: texts for name, texts in bad.items() if texts}
     assert not bad, f"{len(bad)} of {len(sources)} sources have error tokens: {dict(list(bad.items())[:5])}"
