@@ -11,7 +11,7 @@ from pathlib import Path
 
 from curate.config import CurateConfig
 from curate.diagnostics import Diagnostic, Severity
-from curate.discover import Target, discover
+from curate.discover import Target, discover, display_path, topic_of
 from curate.example import Example, load_example
 from curate.rules.base import ProjectRule, Rule, RuleContext, all_rules, is_enabled
 from curate.timebudget import OverBudget, file_budget, over_budget
@@ -118,22 +118,24 @@ def lint_paths(paths: list[Path], config: CurateConfig, jobs: int | None = None,
     return result
 
 
-def examples_of_set(config: CurateConfig, skip: set[str] | None = None) -> list[Example]:
-    """Every loadable example under the data root, except the absolute paths in `skip`: what
-    a set-level check compares new files with."""
-    targets, _ = discover([config.root / config.data_root], config)
-    examples = []
-    for target in targets:
-        if os.path.abspath(target.path) not in (skip or set()):
-            example, _ = load_example(target.path, target.display, target.topic)
-            if example is not None:
-                examples.append(example)
-    return examples
+def title_holders(keys: set[str], config: CurateConfig, skip: set[str] | None = None) -> list[Example]:
+    """The examples under the data root (but the absolute paths in `skip`) whose title has one
+    of the BBJ208 `keys`, found through the cached title index (`curate.title_index`)."""
+    from curate.rules.metadata import title_key
+    from curate.title_index import set_titles
+
+    holders = []
+    for name, key in set_titles(config).items():
+        path = Path(name)
+        if key in keys and os.path.abspath(path) not in (skip or set()):
+            example, _ = load_example(path, display_path(path), topic_of(path, config))
+            if example is not None and title_key(example.title) in keys:
+                holders.append(example)
+    return holders
 
 
 def title_owner(title: str, config: CurateConfig) -> Example | None:
     """The example of the set that already has `title` (compared as BBJ208 compares)."""
     from curate.rules.metadata import title_key
 
-    key = title_key(title)
-    return next((e for e in examples_of_set(config) if title_key(e.title) == key), None)
+    return next(iter(title_holders({title_key(title)}, config)), None)

@@ -11,9 +11,9 @@ from pathlib import Path
 from curate.config import CurateConfig
 from curate.diagnostics import Diagnostic
 from curate.example import Example
-from curate.lint import examples_of_set, finalize, lint_paths
+from curate.lint import finalize, lint_paths, title_holders
 from curate.rules.base import is_enabled
-from curate.rules.metadata import DuplicateTitle
+from curate.rules.metadata import DuplicateTitle, title_key
 from hooks._common import LINT_CODES, SET_TITLE_CODE, owned_by, run_hook
 
 
@@ -22,7 +22,7 @@ def titles_against_set(staged: list[Example], config: CurateConfig) -> list[Diag
     if not staged or not is_enabled(SET_TITLE_CODE, config):
         return []
     staged_paths = {os.path.abspath(e.path) for e in staged}
-    everyone = staged + examples_of_set(config, staged_paths)
+    everyone = staged + title_holders({title_key(e.title) for e in staged}, config, staged_paths)
     rule = DuplicateTitle()
     found = []
     for blamed, owner in rule.duplicates(everyone):

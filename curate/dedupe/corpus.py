@@ -5,11 +5,8 @@ ones dropped. Ids are paths relative to the project root, so the index survives 
 
 from __future__ import annotations
 
-import fnmatch
 import os
-import re
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 from curate.config import CurateConfig
@@ -19,7 +16,7 @@ from curate.dedupe.cluster import clusters_from_pairs
 from curate.dedupe.index import DedupeIndex
 from curate.dedupe.items import added_times, item_for_example
 from curate.diagnostics import Diagnostic
-from curate.discover import EXAMPLE_SUFFIX, display_path, topic_of
+from curate.discover import display_path, topic_of, walk_examples
 from curate.example import Example, load_example
 
 RACY_NS = 2_000_000_000  # a file touched this close to the last save may have changed unseen
@@ -44,45 +41,13 @@ def _load(paths: list[Path], config: CurateConfig) -> dict[str, tuple[Example, I
     return loaded
 
 
-def corpus_files(corpus_root: Path, config: CurateConfig) -> Iterator[tuple[str, str, tuple[int, int]]]:
-    """(corpus id, path, fingerprint) of every example file under `corpus_root`: the same files
-    `discover` finds (hidden folders skipped, `exclude` honoured), with one stat each and no
-    per-file path resolution (`discover` takes 3 s for 10,000 files, this 0.1 s)."""
-    excluded = re.compile("|".join(fnmatch.translate(p) for p in config.exclude_patterns()) or r"(?!)").match
-    root = os.path.abspath(config.root)
-    prefix = root + os.sep
-    folders = [os.path.abspath(corpus_root)]
-    while folders:
-        try:
-            entries = list(os.scandir(folders.pop()))
-        except OSError:
-            continue
-        for entry in entries:
-            name = entry.name
-            if entry.is_dir(follow_symlinks=False):
-                if name[0] != ".":
-                    folders.append(entry.path)
-            elif name[-3:].lower() == EXAMPLE_SUFFIX and not excluded(name):
-                path = entry.path
-                item_id = path[len(prefix) :] if path.startswith(prefix) else os.path.relpath(path, root)
-                if os.sep != "/":
-                    item_id = item_id.replace(os.sep, "/")
-                if excluded(item_id):
-                    continue
-                try:
-                    stat = entry.stat()
-                except OSError:  # a broken link or a file deleted meanwhile
-                    continue
-                yield item_id, path, (stat.st_size, stat.st_mtime_ns)
-
-
 def refresh(index: DedupeIndex, corpus_root: Path, config: CurateConfig, force: set[str]) -> dict[str, tuple[Example, Item]]:
     """Bring the index in line with the files under `corpus_root`; returns what was read."""
     unchanged: list[str] = []
     to_read: list[Path] = []
     fingerprints: dict[str, tuple[int, int]] = {}
     racy_after = index.saved_ns - RACY_NS
-    for item_id, path, fingerprint in corpus_files(corpus_root, config):
+    for item_id, path, fingerprint in walk_examples(corpus_root, config):
         if item_id not in force and index.fingerprint(item_id) == fingerprint and fingerprint[1] < racy_after:
             unchanged.append(item_id)
         else:
