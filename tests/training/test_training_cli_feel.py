@@ -53,5 +53,5 @@ def test_a_config_that_needs_cuda_is_refused_before_a_run_folder_exists(config_f
         pytest.skip("this machine has CUDA: the config can run here")
     assert main(["run", "--config", str(config_file), "--set", "quantization.load_in_4bit=true"]) == 2
     err = capsys.readouterr().err
-    assert "TRN021 this config needs a CUDA GPU (quantization.load_in_4bit = true" in err and "configs/tiny.toml" in err
+    assert "TRN022 this config needs a CUDA GPU (quantization.load_in_4bit = true" in err and "configs/tiny.toml" in err
     assert not (tmp_path / "runs").exists()

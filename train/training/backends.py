@@ -67,7 +67,7 @@ def preflight(config: RunConfig, backend: Backend) -> None:
     if weights > CPU_WEIGHT_LIMIT:
         reasons.append(f"base model weights of {weights / 2**30:.1f} GiB")
     if reasons:
-        raise fail("config", "TRN021", f"this config needs a CUDA GPU ({'; '.join(reasons)}); on CPU use configs/tiny.toml")
+        raise fail("config", "TRN022", f"this config needs a CUDA GPU ({'; '.join(reasons)}); on CPU use configs/tiny.toml")
 
 
 def local_weight_bytes(base_model: str) -> int:
