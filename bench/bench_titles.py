@@ -17,14 +17,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from benchlib import machine, median_seconds, table  # noqa: E402
-from gen_examples import generate  # noqa: E402
+from benchlib import machine, median_seconds, table
+from gen_examples import generate
 
-from curate.config import load_config  # noqa: E402
-from curate.discover import discover  # noqa: E402
-from curate.example import load_example  # noqa: E402
-from curate.lint import title_holders  # noqa: E402
-from curate.rules.metadata import title_key  # noqa: E402
+from curate.config import load_config
+from curate.discover import discover
+from curate.example import load_example
+from curate.lint import title_holders
+from curate.rules.metadata import title_key
 
 
 def main() -> None:
