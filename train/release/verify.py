@@ -3,8 +3,8 @@
 Per file: llama.cpp loads it; metadata (architecture, file type, pre-tokenizer, end-of-sequence
 id, both ChatML stop tokens as end-of-generation, the embedded chat template == the trained one);
 token ids == the Hugging Face tokenizer's on fixed BBj snippets and a rendered ChatML prompt;
-logits. The 16-bit file is compared with the merged model (top-1 agreement 1.0 on every position
-whose reference top-2 gap is at least TIE_GAP, NMSE bound);
+logits. The 16-bit file is compared with the merged model (top-1 agreement on the positions whose
+reference top-2 gap is at least TIE_GAP: 1.0 for F16, 0.99 for BF16; an NMSE bound);
 a quantized file with the 16-bit file by KL divergence (top-1 agreement means nothing on a random
 test model, whose logits are near-ties; KL does)."""
 
@@ -29,7 +29,11 @@ CONVERSATION = [
     {"role": "user", "content": "Write BBj code that prints the numbers 1 to 3."},
 ]
 TIE_GAP = 1e-2  # reference top-2 gap (logits) below which a position is a tie, not a decision
-F16_NMSE_BOUND = 1e-4  # llama.cpp's check-nmse.py: < 1e-4 "excellent"
+# The 16-bit file vs the float32 reference: F16 must match on every decisive position with NMSE
+# "excellent" (< 1e-4 in llama.cpp's check-nmse.py). BF16 gets 0.99 and "very good" (< 1e-3):
+# llama.cpp's CPU BF16 matmul rounds activations to bf16 too (measured on a 0.5B-shaped model:
+# top-1 0.995 on decisive positions, NMSE 2.2e-4; docs/benchmarks.md).
+SIXTEEN_BIT_BOUNDS = {"F16": (1.0, 1e-4), "BF16": (0.99, 1e-3)}  # kind -> (min top-1, max NMSE)
 Q4_K_M_KL_BOUND = 0.1  # mean nats/token vs the 16-bit file; Q8_0 gets a tenth of it
 
 
@@ -151,10 +155,11 @@ def _compare_logits(report: Report, own: list[Any], reference: list[Any], refere
         if not kl.mean() <= bound:
             report.failures.append(f"KL divergence vs {reference_name} {kl.mean():.4g} > {bound}")
     else:
-        if top1 != 1.0:
-            report.failures.append(f"top-1 agreement with {reference_name} {top1:.4f} < 1.0")
-        if not nmse <= F16_NMSE_BOUND:
-            report.failures.append(f"NMSE vs {reference_name} {nmse:.3g} > {F16_NMSE_BOUND}")
+        min_top1, max_nmse = SIXTEEN_BIT_BOUNDS[report.kind]
+        if top1 < min_top1:
+            report.failures.append(f"top-1 agreement with {reference_name} {top1:.4f} < {min_top1}")
+        if not nmse <= max_nmse:
+            report.failures.append(f"NMSE vs {reference_name} {nmse:.3g} > {max_nmse}")
 
 
 def _kl(reference: Any, other: Any) -> Any:
