@@ -8,12 +8,12 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from curate.atomic import write_text_atomic
 from curate.config import CurateConfig
 from curate.discover import Target, discover
-from curate.example import Example, ExampleLoadError, load_example, parse_example
+from curate.example import Example, ExampleLoadError, load_example, parse_example, read_example_bytes
 from curate.lint import enabled_rules, finalize, lint_example
 from curate.rules.base import Rule, RuleContext
+from curate.safeio import WriteRefused, write_if_unchanged
 
 MAX_PASSES = 3
 
@@ -43,15 +43,21 @@ def fix_paths(paths: list[Path], config: CurateConfig, write: bool = True) -> Fi
         example, notes = load_example(target.path, target.display, target.topic)
         if example is None:
             continue
-        original = target.path.read_bytes()
+        try:
+            original = read_example_bytes(target.path, target.display)
+        except ExampleLoadError:
+            continue
         kept = {d.code for d in finalize(notes, config, example) if d.fixable}
         text, fixed = _apply_fixes(example, rules, ctx, config, target)
         text = _restore_disabled_normalizations(text, original, kept)
         if text.encode("utf-8") != original:
+            if write:
+                try:  # compare-and-swap: an edit saved meanwhile, a read-only file or a link out is left alone
+                    write_if_unchanged(target.path, original, text.encode("utf-8"))
+                except WriteRefused:
+                    continue  # still unfixed: the check that follows reports its findings
             result.fixed += fixed + len(kept)
             result.changes.append((target.display, original.decode("utf-8", "replace"), text))
-            if write:
-                write_text_atomic(target.path, text)
     return result
 
 
