@@ -77,6 +77,7 @@ test: $(VENV)/.dev
 # Lint and types, configured in pyproject.toml ([tool.ruff], [tool.mypy]); CI runs this after the tests.
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
 # Release training on a GPU machine: the data steps, then Stage 1 + Stage 2 of

@@ -72,6 +72,12 @@ def lookup(class_name: str, method: str | None = None) -> ApiLookup:
             close = difflib.get_close_matches(key, list(methods), n=5, cutoff=0.6)
             suggestions = [methods[c].name for c in close]
     return ApiLookup(
-        class_name=canonical, found=True, ancestors=lineage, methods=listed, method=method, has_method=has_method, suggestions=suggestions,
+        class_name=canonical,
+        found=True,
+        ancestors=lineage,
+        methods=listed,
+        method=method,
+        has_method=has_method,
+        suggestions=suggestions,
         note=note,
     )

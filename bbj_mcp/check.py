@@ -76,9 +76,7 @@ def generation_findings(code: str, generation: str) -> list[Diagnostic]:
 
 
 def to_finding(diag: Diagnostic) -> Finding:
-    return Finding(
-        line=diag.line, col=diag.col, code=diag.code, severity=diag.severity.value, message=diag.message, hint=diag.hint or hint_for(diag.code)
-    )
+    return Finding(line=diag.line, col=diag.col, code=diag.code, severity=diag.severity.value, message=diag.message, hint=diag.hint or hint_for(diag.code))
 
 
 @cache

@@ -54,7 +54,14 @@ PLANTED = ['print "{w}', "for {i} = 1 to (", "if {v} then", "methodend"]
 
 def program(rng: random.Random, index: int) -> str:
     def fill(template: str) -> str:
-        return template.format(v=f"{rng.choice(WORDS)}_{rng.randint(1, 99)}", v2=rng.choice(WORDS), w=rng.choice(WORDS), W=rng.choice(WORDS).title(), n=rng.randint(1, 9999), i=rng.choice("ijk"))
+        return template.format(
+            v=f"{rng.choice(WORDS)}_{rng.randint(1, 99)}",
+            v2=rng.choice(WORDS),
+            w=rng.choice(WORDS),
+            W=rng.choice(WORDS).title(),
+            n=rng.randint(1, 9999),
+            i=rng.choice("ijk"),
+        )
 
     lines = [f"rem generated program {index}"]
     lines += [fill(rng.choice(STATEMENTS)) for _ in range(rng.randint(3, 9))]
@@ -124,7 +131,18 @@ def main() -> None:
                     seconds, cpu, _ = timed_check(examples, cache, jobs)
                     warm.append(seconds)
                     warm_cpu.append(cpu)
-                rows.append((f"{count:,}", f"-j {jobs}", f"{median(cold):.2f} s", f"{median(cold_cpu):.2f} s", f"{median(warm):.3f} s", f"{median(warm_cpu):.3f} s", f"{findings:,}", f"{load:.1f} s"))
+                rows.append(
+                    (
+                        f"{count:,}",
+                        f"-j {jobs}",
+                        f"{median(cold):.2f} s",
+                        f"{median(cold_cpu):.2f} s",
+                        f"{median(warm):.3f} s",
+                        f"{median(warm_cpu):.3f} s",
+                        f"{findings:,}",
+                        f"{load:.1f} s",
+                    )
+                )
         finally:
             shutil.rmtree(work, ignore_errors=True)
     print(f"machine: {machine()}")

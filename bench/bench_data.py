@@ -106,7 +106,9 @@ def main() -> None:
             (f"split {args.examples:,} records (dedupe + leak check)", [exe, "split", "converted", "--out", "split"]),
         ]
         if SHARED_CORPUS.is_dir():
-            steps.append(("corpus shared bbj-corpus (170 files, FIM 0.5)", [exe, "corpus", str(SHARED_CORPUS), "--out", "corpus/corpus.jsonl", "--fim-rate", "0.5"]))
+            steps.append(
+                ("corpus shared bbj-corpus (170 files, FIM 0.5)", [exe, "corpus", str(SHARED_CORPUS), "--out", "corpus/corpus.jsonl", "--fim-rate", "0.5"])
+            )
         rows = []
         for label, argv in steps:
             wall, cpu, walls = timed(argv, work, args.runs)

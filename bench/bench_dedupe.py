@@ -113,9 +113,35 @@ def quality(count: int) -> str:
             truth_pairs = {(int(i), int(j)) for i, j in zip(*np.nonzero(exact >= threshold))}
             hit = len(found & truth_pairs)
             planted_found = sum(1 for i, j in found if planted[i, j])
-            rows.append([shingle_size, threshold, len(truth_pairs), len(found), f"{hit / max(len(truth_pairs), 1):.4f}", f"{hit / max(len(found), 1):.4f}",
-                         f"{planted_found / planted.sum():.3f}", len(found) - planted_found, f"{elapsed:.2f}"])
-    out.append(table(["shingle", "threshold", "pairs >= threshold (brute force)", "reported", "recall", "precision", "planted pairs found", "unrelated pairs reported", "seconds"], rows))
+            rows.append(
+                [
+                    shingle_size,
+                    threshold,
+                    len(truth_pairs),
+                    len(found),
+                    f"{hit / max(len(truth_pairs), 1):.4f}",
+                    f"{hit / max(len(found), 1):.4f}",
+                    f"{planted_found / planted.sum():.3f}",
+                    len(found) - planted_found,
+                    f"{elapsed:.2f}",
+                ]
+            )
+    out.append(
+        table(
+            [
+                "shingle",
+                "threshold",
+                "pairs >= threshold (brute force)",
+                "reported",
+                "recall",
+                "precision",
+                "planted pairs found",
+                "unrelated pairs reported",
+                "seconds",
+            ],
+            rows,
+        )
+    )
     rows = []
     exact = truth(items, DedupeConfig().shingle_size)
     truth_pairs = {(int(i), int(j)) for i, j in zip(*np.nonzero(exact >= DedupeConfig().threshold))}

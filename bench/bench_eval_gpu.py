@@ -68,7 +68,9 @@ def eval_wall(backend: Any, cases: list[Any], max_tokens: int) -> dict[str, Any]
     from train.eval.judge import Judge
     from train.eval.runner import run_model
 
-    config = EvalConfig.model_validate({"max_tokens": max_tokens, "samples": 0, "models": [{"name": "m", "backend": "openai", "base_url": "http://127.0.0.1:9/v1", "model": "m"}]})
+    config = EvalConfig.model_validate(
+        {"max_tokens": max_tokens, "samples": 0, "models": [{"name": "m", "backend": "openai", "base_url": "http://127.0.0.1:9/v1", "model": "m"}]}
+    )
     start = time.perf_counter()
     run = run_model(config.models[0], backend, cases, config, Judge(), CompletionCache(None))
     wall = time.perf_counter() - start

@@ -55,7 +55,9 @@ def workload(count: int) -> tuple[list[Job], list[Completion]]:
     cases = load_case_file(ROOT / "benchmark" / "bbj-bench-v1.jsonl")
     code_cases = sum(c.expects == "code" for c in cases)
     samples = max(0, -(-(count - len(cases)) // code_cases))
-    config = EvalConfig.model_validate({"samples": samples, "k": [1], "models": [{"name": "m", "backend": "openai", "base_url": "http://127.0.0.1:9/v1", "model": "m"}]})
+    config = EvalConfig.model_validate(
+        {"samples": samples, "k": [1], "models": [{"name": "m", "backend": "openai", "base_url": "http://127.0.0.1:9/v1", "model": "m"}]}
+    )
     jobs = plan(cases, config)[:count]
     rng = random.Random(7)
     completions = [Completion(completion_for(job.case, n, rng), "ok", None, 100 + n % 50, 1.0) for n, job in enumerate(jobs)]

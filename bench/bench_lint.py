@@ -31,11 +31,16 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"machine: {machine()}")
-    print(table([
-        (f"bbj-curate lint training-data ({args.count:,} files)", f"{many:.2f} s", "10 s", f"{many / 10:.2f}"),
-        ("bbj-curate lint one-file.md", f"{one:.3f} s", "0.4 s", f"{one / 0.4:.2f}"),
-        ("python -c pass (interpreter start, for scale)", f"{bare:.3f} s", "", ""),
-    ], ("command (whole process)", "median", "target", "ratio to target")))
+    print(
+        table(
+            [
+                (f"bbj-curate lint training-data ({args.count:,} files)", f"{many:.2f} s", "10 s", f"{many / 10:.2f}"),
+                ("bbj-curate lint one-file.md", f"{one:.3f} s", "0.4 s", f"{one / 0.4:.2f}"),
+                ("python -c pass (interpreter start, for scale)", f"{bare:.3f} s", "", ""),
+            ],
+            ("command (whole process)", "median", "target", "ratio to target"),
+        )
+    )
 
 
 if __name__ == "__main__":

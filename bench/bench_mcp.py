@@ -62,7 +62,7 @@ def program(lines: int = 300) -> str:
         ]
     tail = ["process_events", "", "on_close:", "release"]
     code = head + body + tail + handlers
-    return "\n".join((code + ['rem end of program'] * lines)[:lines]) + "\n"
+    return "\n".join((code + ["rem end of program"] * lines)[:lines]) + "\n"
 
 
 async def stdio_session(params: StdioServerParameters, code: str, calls: int) -> tuple[float, list[float], dict[str, Any]]:

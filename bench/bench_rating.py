@@ -53,7 +53,18 @@ def write_run(folder: Path, count: int) -> Path:
     for i in range(count):
         case = bench[i % len(bench)]
         expects = "code" if case["type"] in ("completion", "migration") else "prose"
-        base = {"case_id": f"case-{i:05d}", "prompt": case["prompt"], "generation": case["generation"], "type": case["type"], "difficulty": case["difficulty"], "topic": case["topic"], "expects": expects, "reference": case["reference"], "sample": 0, "round": 0}
+        base = {
+            "case_id": f"case-{i:05d}",
+            "prompt": case["prompt"],
+            "generation": case["generation"],
+            "type": case["type"],
+            "difficulty": case["difficulty"],
+            "topic": case["topic"],
+            "expects": expects,
+            "reference": case["reference"],
+            "sample": 0,
+            "round": 0,
+        }
         broken = case["reference"].replace("setCallback", "addEventListener").replace("methodend", "end method")
         diags = [{"line": 3, "col": 5, "code": "BBJ511", "severity": "error", "message": "BBjButton has no method addEventListener"}]
         lines.append({**base, "model": "tuned", "raw": case["reference"], "code": None, "status": "ok", "diagnostics": []})
@@ -160,7 +171,9 @@ def main() -> None:
             shutil.rmtree(folder / "evals", ignore_errors=True)
             results.append(asyncio.run(one_run(write_run(folder, args.cases), args.steps)))
         size = (folder / "evals" / "bench-run" / "samples.jsonl").stat().st_size
-        rows: list[tuple[str, ...]] = [(k, f"{statistics.median(r[k] for r in results) * 1000:,.1f} ms", ", ".join(f"{r[k] * 1000:,.1f}" for r in results)) for k in results[0]]
+        rows: list[tuple[str, ...]] = [
+            (k, f"{statistics.median(r[k] for r in results) * 1000:,.1f} ms", ", ".join(f"{r[k] * 1000:,.1f}" for r in results)) for k in results[0]
+        ]
         print(f"machine: {machine()}")
         print(f"command: {' '.join(sys.argv)}  ({args.cases:,} cases x 2 models, samples.jsonl {size / 1e6:.1f} MB, {args.cases // 2:,} rated)")
         print(table(rows, ("stage", "median", "runs (ms)")))

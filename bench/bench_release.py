@@ -231,6 +231,5 @@ def main() -> None:
     print(table(rows, ("step", "wall s", "peak RSS GB")))
 
 
-
 if __name__ == "__main__":
     main()

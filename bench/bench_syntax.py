@@ -74,8 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark the built-in BBj syntax checker.")
     parser.add_argument("--corpus", type=Path, default=ROOT / ".." / "shared" / "bbj-corpus")
     parser.add_argument("--repeat", type=int, default=7, help="full passes over the corpus (default 7)")
-    parser.add_argument("--synthetic", type=float, metavar="MB",
-                        help="benchmark MB of the tests' own sample programs instead of the corpus")
+    parser.add_argument("--synthetic", type=float, metavar="MB", help="benchmark MB of the tests' own sample programs instead of the corpus")
     args = parser.parse_args(argv)
     if args.synthetic:
         texts = load_synthetic(args.synthetic)
@@ -86,8 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     check_source(texts[0])  # warm-up: imports, API data, regex compilation
     wall, cpu, size, issues = run(texts, max(1, args.repeat))
-    print(f"{CHECKER_NAME} {CHECKER_VERSION}: {len(texts)} files, {size / 1e6:.2f} MB per pass, "
-          f"{len(wall)} passes, issues found: {issues}")
+    print(f"{CHECKER_NAME} {CHECKER_VERSION}: {len(texts)} files, {size / 1e6:.2f} MB per pass, {len(wall)} passes, issues found: {issues}")
     print(f"wall clock: median {statistics.median(wall):.2f} MB/s, best {max(wall):.2f} MB/s")
     print(f"CPU time:   median {statistics.median(cpu):.2f} MB/s, best {max(cpu):.2f} MB/s (one core)")
     return 0

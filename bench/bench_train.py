@@ -311,7 +311,9 @@ def report(results: list[dict], peak: float | None, args: argparse.Namespace) ->
         if "error" in entry:
             rows.append((entry["arch"], entry["backend"], "FAILED", "-", "-", "-", "-", "-", "-", "-", "-"))
     print(f"\nmachine: {machine()}; device: {device}; bf16 matmul peak: {peak and round(peak)} TFLOP/s")
-    print(f"seq {args.seq or 'release or 2048'}, micro-batch {args.micro_batch}, r{args.rank}, Stage 2 packing {args.sft_packing}, median of {args.steps} steps after {args.warmup} warm-up")
+    print(
+        f"seq {args.seq or 'release or 2048'}, micro-batch {args.micro_batch}, r{args.rank}, Stage 2 packing {args.sft_packing}, median of {args.steps} steps after {args.warmup} warm-up"
+    )
     print(table(rows, ("arch", "backend", "stage", "tokens/s", "vs raw", "peak GiB (alloc / reserved)", "non-padding", "row fill",
                        "loss finite", "MFU (4N)", "HFU (6N)")))  # fmt: skip
 

@@ -39,7 +39,16 @@ from curate.tui.app import ReviewApp
 from curate.tui.screens.browser import entry_cells
 
 SIZE = (160, 48)
-FILTER_STEPS = [("select", "topic", "gui"), ("select", "type", "completion"), ("text", "", "customer"), ("select", "generation", "bbj-gui"), ("text", "", ""), ("select", "topic", None), ("select", "type", None), ("select", "generation", None)]
+FILTER_STEPS = [
+    ("select", "topic", "gui"),
+    ("select", "type", "completion"),
+    ("text", "", "customer"),
+    ("select", "generation", "bbj-gui"),
+    ("text", "", ""),
+    ("select", "topic", None),
+    ("select", "type", None),
+    ("select", "generation", None),
+]
 
 
 class TimedApp(ReviewApp):
@@ -167,12 +176,15 @@ def main() -> None:
 
     data = Path(tempfile.mkdtemp(prefix="bench-tui-"))
     try:
-        (data / "pyproject.toml").write_text("[tool.bbj-curate]\nreviewer = \"bench\"\n", "utf-8")
+        (data / "pyproject.toml").write_text('[tool.bbj-curate]\nreviewer = "bench"\n', "utf-8")
         generate(data / "training-data", args.count)
         options = CheckOptions(jobs=args.jobs, compile=args.compile, dedupe=True)
         results = [asyncio.run(one_run(data, options)) for _ in range(args.runs)]
         keys = [k for k in results[0] if k != "rows"]
-        rows = [(k, f"{statistics.median(r[k] for r in results if k in r) * 1000:,.0f} ms", ", ".join(f"{r[k] * 1000:,.0f}" for r in results if k in r)) for k in keys]
+        rows = [
+            (k, f"{statistics.median(r[k] for r in results if k in r) * 1000:,.0f} ms", ", ".join(f"{r[k] * 1000:,.0f}" for r in results if k in r))
+            for k in keys
+        ]
         if args.baseline:
             from curate.tui.store import scan
 

@@ -10,11 +10,26 @@ from pathlib import Path
 TOPICS = ["gui", "database", "strings", "file-io", "control-flow", "oop", "dwc"]
 WORDS = "customer order invoice account ledger stock vendor report balance record item price total name city".split()
 GUI = {
-    "bbj-gui": ['sysgui! = BBjAPI().getSysGui()', 'window! = sysgui!.addWindow(10,10,400,300,"{w}")', 'button! = window!.addButton(101,20,20,100,25,"OK")', 'button!.setCallback(BBjAPI.ON_BUTTON_PUSH,"on_ok")', "process_events", "on_ok:", 'msgbox("{w} saved")', "return"],
-    "dwc": ['sysgui! = BBjAPI().getSysGui()', 'window! = sysgui!.addWindow(10,10,400,300,"{w}")', 'window!.setStyle("background","#eef")', 'BBjAPI().getWebManager().injectStyle(".{w} { color: red; }")', "process_events"],
+    "bbj-gui": [
+        "sysgui! = BBjAPI().getSysGui()",
+        'window! = sysgui!.addWindow(10,10,400,300,"{w}")',
+        'button! = window!.addButton(101,20,20,100,25,"OK")',
+        'button!.setCallback(BBjAPI.ON_BUTTON_PUSH,"on_ok")',
+        "process_events",
+        "on_ok:",
+        'msgbox("{w} saved")',
+        "return",
+    ],
+    "dwc": [
+        "sysgui! = BBjAPI().getSysGui()",
+        'window! = sysgui!.addWindow(10,10,400,300,"{w}")',
+        'window!.setStyle("background","#eef")',
+        'BBjAPI().getWebManager().injectStyle(".{w} { color: red; }")',
+        "process_events",
+    ],
     "character": ["print 'cs',@(10,5),\"{w}:\",", "input @(20,5),answer$", 'print @(10,7),"You typed ",answer$'],
-    "vpro5": ['sysgui = unt', 'open (sysgui)"X0"', "print (sysgui)'window'(101,50,50,300,200,\"{w}\",$00010083$)"],
-    "all": ['{w}$ = "{w}"', 'count = len({w}$)', 'for i = 1 to count', '    print {w}$(i,1)', 'next i'],
+    "vpro5": ["sysgui = unt", 'open (sysgui)"X0"', "print (sysgui)'window'(101,50,50,300,200,\"{w}\",$00010083$)"],
+    "all": ['{w}$ = "{w}"', "count = len({w}$)", "for i = 1 to count", "    print {w}$(i,1)", "next i"],
 }
 
 
@@ -34,7 +49,9 @@ def example(index: int, rng: random.Random) -> tuple[str, str]:
     if kind == "migration":
         source, target = ("vpro5", "bbj-gui") if generation in ("vpro5", "all", "character") else ("bbj-gui", "dwc")
         meta += [f"generation: [{source}, {target}]", f"from_generation: {source}", f"to_generation: {target}"]
-        body = f"## Code\n\n### Before ({source})\n\n```bbj\n{code(source, rng, title)}\n```\n\n### After ({target})\n\n```bbj\n{code(target, rng, title)}\n```\n"
+        body = (
+            f"## Code\n\n### Before ({source})\n\n```bbj\n{code(source, rng, title)}\n```\n\n### After ({target})\n\n```bbj\n{code(target, rng, title)}\n```\n"
+        )
     else:
         meta.append(f"generation: {generation}")
         body = f"## Code\n\n```bbj\n{code(generation, rng, title)}\n```\n"

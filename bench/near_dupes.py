@@ -9,37 +9,106 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-NOUNS = ["customer", "order", "invoice", "item", "record", "line", "total", "count", "name", "file", "row", "user", "price", "stock", "code", "entry", "result", "buffer", "key", "window", "button", "grid", "field", "amount", "date", "vendor", "part", "note", "label", "index"]
-VERBS = ["reads", "writes", "prints", "counts", "sorts", "finds", "opens", "closes", "checks", "builds", "formats", "splits", "joins", "updates", "loads", "shows"]
-WORDS = ["hello", "world", "error", "ready", "done", "total", "report", "summary", "warning", "invalid", "saved", "loading", "closed", "open", "customer", "sales", "north", "south", "widget", "gadget"]
+NOUNS = [
+    "customer",
+    "order",
+    "invoice",
+    "item",
+    "record",
+    "line",
+    "total",
+    "count",
+    "name",
+    "file",
+    "row",
+    "user",
+    "price",
+    "stock",
+    "code",
+    "entry",
+    "result",
+    "buffer",
+    "key",
+    "window",
+    "button",
+    "grid",
+    "field",
+    "amount",
+    "date",
+    "vendor",
+    "part",
+    "note",
+    "label",
+    "index",
+]
+VERBS = [
+    "reads",
+    "writes",
+    "prints",
+    "counts",
+    "sorts",
+    "finds",
+    "opens",
+    "closes",
+    "checks",
+    "builds",
+    "formats",
+    "splits",
+    "joins",
+    "updates",
+    "loads",
+    "shows",
+]
+WORDS = [
+    "hello",
+    "world",
+    "error",
+    "ready",
+    "done",
+    "total",
+    "report",
+    "summary",
+    "warning",
+    "invalid",
+    "saved",
+    "loading",
+    "closed",
+    "open",
+    "customer",
+    "sales",
+    "north",
+    "south",
+    "widget",
+    "gadget",
+]
 SUFFIX = ["$", "", "%", "!"]
 TOPICS = ["strings", "file-io", "gui", "database", "control-flow", "oop"]
 
 FRAGMENTS = [
-    ["{s}$ = \"{w} {w2}\"", "print \"{W}: \", {s}$", "print len({s}$)"],
-    ["{s}$ = \"{w}\"", "for {i} = 1 to len({s}$)", "    print {s}$({i},1)", "next {i}"],
-    ["{s}$ = cvs(\"{w} {w2}\", 4)", "if pos(\"{c}\"={s}$) > 0 then print \"found {w}\""],
+    ['{s}$ = "{w} {w2}"', 'print "{W}: ", {s}$', "print len({s}$)"],
+    ['{s}$ = "{w}"', "for {i} = 1 to len({s}$)", "    print {s}$({i},1)", "next {i}"],
+    ['{s}$ = cvs("{w} {w2}", 4)', 'if pos("{c}"={s}$) > 0 then print "found {w}"'],
     ["{n} = {k}", "while {n} > 0", "    {n} = {n} - {k2}", "    print {n}", "wend"],
     ["dim {a}[{k}]", "for {i} = 0 to {k}", "    {a}[{i}] = {i} * {k2}", "next {i}"],
-    ["{ch} = unt", "open ({ch})\"{w}.dat\"", "read record ({ch}, err={lbl}) {s}$", "close ({ch})"],
-    ["{ch} = unt", "open ({ch}, mode=\"O_CREATE\")\"{w}.txt\"", "write ({ch}) \"{w2}\", {k}", "close ({ch})"],
-    ["sysgui! = BBjAPI().getSysGui()", "{o}! = sysgui!.addWindow({k}, {k2}, 400, 300, \"{W}\")", "{o}!.setCallback(BBjAPI.ON_CLOSE, \"{lbl}\")"],
-    ["{o}! = win!.addButton({k}, 10, 10, 90, 25, \"{W}\")", "{o}!.setCallback(BBjAPI.ON_BUTTON_PUSH, \"on_{w}\")"],
-    ["{o}! = win!.addEditBox({k}, 10, 40, 200, 25, \"\")", "{o}!.setText(\"{w}\")", "{s}$ = {o}!.getText()"],
-    ["{o}! = win!.addListBox({k}, 10, 70, 200, 100, \"{w};{w2}\")", "{o}!.selectIndex(0)"],
-    ["sql$ = \"SELECT * FROM {w} WHERE id = ?\"", "{ch} = sqlunt", "sqlopen ({ch}) \"{W}DB\"", "sqlprep ({ch}) sql$", "sqlexec ({ch}) {k}"],
-    ["{r}! = BBjAPI().createMemoryRecordData(\"{w}:C(20),{w2}:N(10)\")", "{r}!.setFieldValue(\"{w}\", \"{w2}\")"],
-    ["switch {n}", "    case {k}", "        print \"{w}\"", "        break", "    case default", "        print \"{w2}\"", "swend"],
-    ["if {n} > {k} then", "    print \"{w}\"", "else", "    print \"{w2}\"", "endif"],
-    ["gosub {lbl}", "stop", "{lbl}:", "    print \"{W}\"", "return"],
-    ["declare java.util.HashMap {o}!", "{o}! = new java.util.HashMap()", "{o}!.put(\"{w}\", {k})", "print {o}!.get(\"{w}\")"],
+    ["{ch} = unt", 'open ({ch})"{w}.dat"', "read record ({ch}, err={lbl}) {s}$", "close ({ch})"],
+    ["{ch} = unt", 'open ({ch}, mode="O_CREATE")"{w}.txt"', 'write ({ch}) "{w2}", {k}', "close ({ch})"],
+    ["sysgui! = BBjAPI().getSysGui()", '{o}! = sysgui!.addWindow({k}, {k2}, 400, 300, "{W}")', '{o}!.setCallback(BBjAPI.ON_CLOSE, "{lbl}")'],
+    ['{o}! = win!.addButton({k}, 10, 10, 90, 25, "{W}")', '{o}!.setCallback(BBjAPI.ON_BUTTON_PUSH, "on_{w}")'],
+    ['{o}! = win!.addEditBox({k}, 10, 40, 200, 25, "")', '{o}!.setText("{w}")', "{s}$ = {o}!.getText()"],
+    ['{o}! = win!.addListBox({k}, 10, 70, 200, 100, "{w};{w2}")', "{o}!.selectIndex(0)"],
+    ['sql$ = "SELECT * FROM {w} WHERE id = ?"', "{ch} = sqlunt", 'sqlopen ({ch}) "{W}DB"', "sqlprep ({ch}) sql$", "sqlexec ({ch}) {k}"],
+    ['{r}! = BBjAPI().createMemoryRecordData("{w}:C(20),{w2}:N(10)")', '{r}!.setFieldValue("{w}", "{w2}")'],
+    ["switch {n}", "    case {k}", '        print "{w}"', "        break", "    case default", '        print "{w2}"', "swend"],
+    ["if {n} > {k} then", '    print "{w}"', "else", '    print "{w2}"', "endif"],
+    ["gosub {lbl}", "stop", "{lbl}:", '    print "{W}"', "return"],
+    ["declare java.util.HashMap {o}!", "{o}! = new java.util.HashMap()", '{o}!.put("{w}", {k})', 'print {o}!.get("{w}")'],
     ["class public {C}", "    field public BBjString {W}$", "    method public void {w}()", "        print #{W}$", "    methodend", "classend"],
-    ["{s}$ = date(0:\"%Yl-%Mz-%Dz\")", "print \"{W} \", {s}$"],
-    ["{n} = num(\"{k}\", err={lbl})", "{n} = int({n} / {k2}) * {k2}", "print str({n}:\"###,##0\")"],
-    ["{s}$ = \"\"", "for {i} = 1 to {k}", "    {s}$ = {s}$ + chr(64 + {i})", "next {i}", "print {s}$"],
-    ["print 'CS', @(0,0), \"{W}\"", "print @({k},{k2}), \"{w}\"", "input @({k},{k3}), \"{W}: \", {s}$"],
-    ["rem {w} the {w2} with {w3}", "{s}$ = stbl(\"{W}\", \"{w2}\")"],
-    ["{ch} = unt", "open ({ch})\"{w}.idx\"", "extract record ({ch}, key=\"{w2}\", dom={lbl}) {s}$", "write record ({ch}) {s}$"],
+    ['{s}$ = date(0:"%Yl-%Mz-%Dz")', 'print "{W} ", {s}$'],
+    ['{n} = num("{k}", err={lbl})', "{n} = int({n} / {k2}) * {k2}", 'print str({n}:"###,##0")'],
+    ['{s}$ = ""', "for {i} = 1 to {k}", "    {s}$ = {s}$ + chr(64 + {i})", "next {i}", "print {s}$"],
+    ["print 'CS', @(0,0), \"{W}\"", 'print @({k},{k2}), "{w}"', 'input @({k},{k3}), "{W}: ", {s}$'],
+    ["rem {w} the {w2} with {w3}", '{s}$ = stbl("{W}", "{w2}")'],
+    ["{ch} = unt", 'open ({ch})"{w}.idx"', 'extract record ({ch}, key="{w2}", dom={lbl}) {s}$', "write record ({ch}) {s}$"],
 ]
 SENTENCES = [
     "This example {v} the {n1} and {v2} the {n2}.",
@@ -73,10 +142,23 @@ def _names(rng: random.Random) -> dict[str, str]:
         return rng.choice(WORDS)
 
     return {
-        "s": pick(), "n": pick(), "a": pick(), "o": pick(), "r": pick(), "i": rng.choice(["i", "j", "k", "x"]),
-        "ch": rng.choice(["chan", "ch", "fh", "unit"]) + rng.choice(["", "1", "2", "%"]), "lbl": rng.choice(NOUNS) + "_" + rng.choice(["err", "done", "exit", "sub"]),
-        "w": word(), "w2": word(), "w3": word(), "W": word().upper(), "c": rng.choice("abcdefgxyz"), "C": rng.choice(NOUNS).capitalize() + rng.choice(NOUNS).capitalize(),
-        "k": str(rng.randint(1, 99)), "k2": str(rng.randint(2, 20)), "k3": str(rng.randint(1, 24)),
+        "s": pick(),
+        "n": pick(),
+        "a": pick(),
+        "o": pick(),
+        "r": pick(),
+        "i": rng.choice(["i", "j", "k", "x"]),
+        "ch": rng.choice(["chan", "ch", "fh", "unit"]) + rng.choice(["", "1", "2", "%"]),
+        "lbl": rng.choice(NOUNS) + "_" + rng.choice(["err", "done", "exit", "sub"]),
+        "w": word(),
+        "w2": word(),
+        "w3": word(),
+        "W": word().upper(),
+        "c": rng.choice("abcdefgxyz"),
+        "C": rng.choice(NOUNS).capitalize() + rng.choice(NOUNS).capitalize(),
+        "k": str(rng.randint(1, 99)),
+        "k2": str(rng.randint(2, 20)),
+        "k3": str(rng.randint(1, 24)),
     }
 
 
@@ -93,7 +175,19 @@ def _prose(rng: random.Random, code: list[str]) -> list[str]:
     out = []
     for template in rng.sample(SENTENCES, rng.randint(3, 6)):
         x = rng.choice(variables)
-        out.append(template.format(v=rng.choice(VERBS), v2=rng.choice(VERBS), v3=rng.choice(VERBS), n1=rng.choice(NOUNS), n2=rng.choice(NOUNS), f=rng.choice(["len", "pos", "cvs", "str", "num", "unt"]), x=x, kind={"$": "string", "!": "object", "%": "integer"}[x[-1]], suf=x[-1]))
+        out.append(
+            template.format(
+                v=rng.choice(VERBS),
+                v2=rng.choice(VERBS),
+                v3=rng.choice(VERBS),
+                n1=rng.choice(NOUNS),
+                n2=rng.choice(NOUNS),
+                f=rng.choice(["len", "pos", "cvs", "str", "num", "unt"]),
+                x=x,
+                kind={"$": "string", "!": "object", "%": "integer"}[x[-1]],
+                suf=x[-1],
+            )
+        )
     return out
 
 
@@ -119,7 +213,10 @@ def mutate(rng: random.Random, code: list[str], prose: list[str], edits: int) ->
             at = rng.randrange(len(code) - 1)
             code[at], code[at + 1] = code[at + 1], code[at]
         elif kind == "insert":
-            code.insert(rng.randrange(len(code) + 1), rng.choice([f"print \"{rng.choice(WORDS)}\"", f"rem {rng.choice(VERBS)} {rng.choice(NOUNS)}", f"{rng.choice(NOUNS)} = {rng.randint(0, 99)}"]))
+            code.insert(
+                rng.randrange(len(code) + 1),
+                rng.choice([f'print "{rng.choice(WORDS)}"', f"rem {rng.choice(VERBS)} {rng.choice(NOUNS)}", f"{rng.choice(NOUNS)} = {rng.randint(0, 99)}"]),
+            )
         elif kind == "delete" and len(code) > 3:
             del code[rng.randrange(1, len(code))]
         elif kind == "comment":

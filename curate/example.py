@@ -221,9 +221,7 @@ def decode_example(raw: bytes, display: str) -> tuple[str, list[Diagnostic]]:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise ExampleLoadError(
-            [_file_error(display, "BBJ002", f"invalid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8", line, col)]
-        ) from None
+        raise ExampleLoadError([_file_error(display, "BBJ002", f"invalid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8", line, col)]) from None
     if text.startswith("\ufeff"):
         notes.append(Diagnostic(display, 1, 1, "BBJ004", Severity.WARNING, "file starts with a UTF-8 byte order mark", True))
         text = text[1:]

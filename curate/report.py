@@ -136,11 +136,15 @@ def sarif(diags: list[Diagnostic], tool: str) -> dict[str, object]:
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": tool, "version": tool_version(), "informationUri": "https://github.com/BasisHub/bbj-coder-toolkit", "rules": rules}},
-            "invocations": [{"executionSuccessful": True, "commandLine": " ".join([tool, *sys.argv[1:]])}],
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {"name": tool, "version": tool_version(), "informationUri": "https://github.com/BasisHub/bbj-coder-toolkit", "rules": rules}
+                },
+                "invocations": [{"executionSuccessful": True, "commandLine": " ".join([tool, *sys.argv[1:]])}],
+                "results": results,
+            }
+        ],
     }
 
 

@@ -19,7 +19,7 @@ PLACEHOLDERS = (CODE_PLACEHOLDER, BEHAVIOR_PLACEHOLDER, EXPLANATION_PLACEHOLDER)
 TRANSLITERATIONS = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th"})
 
 STARTER_CODE = {
-    "character": f'print \'cs\',@(10,5),"{CODE_PLACEHOLDER}"',
+    "character": f"print 'cs',@(10,5),\"{CODE_PLACEHOLDER}\"",
     "vpro5": f'print "{CODE_PLACEHOLDER}"',
     "bbj-gui": f'print "{CODE_PLACEHOLDER}"',
     "dwc": f'print "{CODE_PLACEHOLDER}"',

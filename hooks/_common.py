@@ -99,4 +99,3 @@ def run_hook(argv: Sequence[str] | None, hook: str, description: str, check: Che
             print(line, file=sys.stderr)
         return exc.exit_code
     return report(diagnostics, config, hook)
-

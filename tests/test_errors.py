@@ -42,7 +42,9 @@ def test_missing_input_path_is_a_usage_error(command: str, tmp_path: Path, capsy
 
 
 @pytest.mark.parametrize("command", ["convert", "corpus --from-examples"])
-def test_missing_input_path_is_a_usage_error_in_bbj_train(command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_input_path_is_a_usage_error_in_bbj_train(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     assert train_main([*command.split(), "no-such-folder", "--out", "out"]) == ExitCode.USAGE
     err = capsys.readouterr().err

@@ -9,7 +9,7 @@ from pathlib import Path
 from curate.checks import CheckOptions, run_checks
 from curate.config import CurateConfig
 
-MIGRATION = '''---
+MIGRATION = """---
 title: "Replace a terminal prompt by a form"
 type: migration
 generation: dwc
@@ -58,9 +58,9 @@ Both versions ask for a city; the second one in a window with an OK button.
 ## Explanation
 
 The prompt becomes a static text, the INPUT an edit box, and the flow a button callback.
-'''
+"""
 
-OUTPUT = '''---
+OUTPUT = """---
 title: "Count the vowels of a word"
 type: comprehension
 generation: all
@@ -90,7 +90,7 @@ Vowels: 2
 ## Explanation
 
 POS finds the letter in the string of vowels; a result above zero means it is one.
-'''
+"""
 
 
 def test_upstream_style_examples_pass_every_check(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -54,12 +54,9 @@ class DataConfig(_Strict):
     )
     general_code: Path | None = Field(
         None,
-        description="Optional JSONL of general (non-BBj) code mixed in against forgetting: lines with 'text' "
-        "join Stage 1, lines with 'messages' join Stage 2.",
+        description="Optional JSONL of general (non-BBj) code mixed in against forgetting: lines with 'text' join Stage 1, lines with 'messages' join Stage 2.",
     )
-    general_code_share: float = Field(
-        0.0, ge=0.0, le=0.5, description="Share (0-0.5) of each stage's examples drawn from general_code."
-    )
+    general_code_share: float = Field(0.0, ge=0.0, le=0.5, description="Share (0-0.5) of each stage's examples drawn from general_code.")
 
     @model_validator(mode="after")
     def _general_code_needs_a_file(self) -> DataConfig:
@@ -87,27 +84,19 @@ class QuantizationConfig(_Strict):
     load_in_4bit: bool = Field(True, description="QLoRA: load the frozen base in 4 bit (GPU only; off on CPU).")
     quant_type: Literal["nf4", "fp4"] = Field("nf4", description="4-bit data type; NF4 is QLoRA's.")
     double_quant: bool = Field(True, description="Quantize the quantization constants too (saves ~0.4 bit/param).")
-    compute_dtype: Literal["bfloat16", "float16"] = Field(
-        "bfloat16", description="Dtype of the matmuls on GPU (CPU always computes in float32)."
-    )
+    compute_dtype: Literal["bfloat16", "float16"] = Field("bfloat16", description="Dtype of the matmuls on GPU (CPU always computes in float32).")
 
 
 class StageConfig(_Strict):
     learning_rate: float = Field(gt=0.0, le=1e-2, description="Peak learning rate of this stage.")
     epochs: int = Field(1, ge=1, le=3, description="Passes over this stage's data (1-3).")
-    max_steps: int | None = Field(
-        None, ge=1, description="Stop after this many optimizer steps (demo and benchmarks); overrides epochs."
-    )
-    micro_batch_size: int = Field(
-        4, ge=1, description="Sequences per forward pass (Stage 2 with packing: x max_seq_len = its token budget)."
-    )
+    max_steps: int | None = Field(None, ge=1, description="Stop after this many optimizer steps (demo and benchmarks); overrides epochs.")
+    micro_batch_size: int = Field(4, ge=1, description="Sequences per forward pass (Stage 2 with packing: x max_seq_len = its token budget).")
     gradient_accumulation: int = Field(8, ge=1, description="Micro-batches per optimizer step.")
     eval_steps: int = Field(50, ge=1, description="Validation loss and a checkpoint every N optimizer steps.")
     logging_steps: int = Field(5, ge=1, description="Training loss logged every N optimizer steps.")
     warmup_ratio: float = Field(0.03, ge=0.0, le=0.5, description="Share of steps with a linear LR warm-up.")
-    lr_scheduler: Literal["cosine", "linear", "constant_with_warmup"] = Field(
-        "cosine", description="Learning-rate schedule after warm-up."
-    )
+    lr_scheduler: Literal["cosine", "linear", "constant_with_warmup"] = Field("cosine", description="Learning-rate schedule after warm-up.")
     weight_decay: float = Field(0.0, ge=0.0, le=1.0, description="AdamW weight decay on the adapter.")
 
     @property
@@ -117,9 +106,7 @@ class StageConfig(_Strict):
 
 class CptConfig(StageConfig):
     learning_rate: float = Field(5e-5, gt=0.0, le=1e-2, description="Peak learning rate of Stage 1.")
-    validation_share: float = Field(
-        0.02, ge=0.0, le=0.2, description="Share of packed corpus blocks held out for Stage 1's validation loss."
-    )
+    validation_share: float = Field(0.02, ge=0.0, le=0.2, description="Share of packed corpus blocks held out for Stage 1's validation loss.")
 
 
 class SftConfig(StageConfig):
@@ -142,12 +129,8 @@ class SftConfig(StageConfig):
 class RunConfig(_Strict):
     name: str = Field(description="Run name; the run folder is <output_dir>/<name>-<time>.")
     base_model: str = Field(description="Hugging Face model id or local folder of the base model.")
-    backend: Literal["auto", "unsloth", "hf"] = Field(
-        "auto", description="auto: Unsloth when CUDA and unsloth are importable, else transformers + PEFT."
-    )
-    stages: list[StageName] = Field(
-        default_factory=lambda: list(STAGE_ORDER), min_length=1, description="Stages to run, in order."
-    )
+    backend: Literal["auto", "unsloth", "hf"] = Field("auto", description="auto: Unsloth when CUDA and unsloth are importable, else transformers + PEFT.")
+    stages: list[StageName] = Field(default_factory=lambda: list(STAGE_ORDER), min_length=1, description="Stages to run, in order.")
     seed: int = Field(3407, ge=0, description="Seed of data order, LoRA init, dropout and the held-out split.")
     output_dir: Path = Field(Path("runs"), description="Folder that receives the run folders.")
     max_seq_len: int = Field(4096, ge=16, description="Tokens per training row (2048-4096 for real runs).")
@@ -281,4 +264,3 @@ def _line_of(text: str, location: list[str]) -> int:
 
 def _diag(path: Path, line: int, code: str, message: str) -> Diagnostic:
     return Diagnostic(str(path), line, 1 if line else 0, code, Severity.ERROR, message)
-

@@ -20,49 +20,91 @@ SOURCES = ("com.basis.bbj.proxies.sysgui.json", "com.basis.bbj.proxies.json")
 OUT = Path(__file__).with_name("bbj_api_methods.json")
 
 # Classes whose method lists we never check (value types, constants, empty data).
-SKIP = {"BBjString", "BBjNumber", "BBjInt", "BBjConstants", "ProxyConstants", "SysGuiProxyConstants",
-        "NonStandardAttribute", "BBjWebManager", "BBjHelpManager"}
-NOT_CONTROLS = {"BBjGridSortInfo", "BBjGridCell", "BBjImageManager", "BBjSystemMetrics", "BBjFont",
-                "BBjIcon", "BBjServerSecurity", "BBjImage", "BBjMenu", "BBjMenuItem", "BBjCheckableMenuItem",
-                "BBjMenuBar", "BBjGridData", "BBjGeolocation", "BBjRadioGroup", "BBjPopupMenu"}
+SKIP = {"BBjString", "BBjNumber", "BBjInt", "BBjConstants", "ProxyConstants", "SysGuiProxyConstants", "NonStandardAttribute", "BBjWebManager", "BBjHelpManager"}
+NOT_CONTROLS = {
+    "BBjGridSortInfo",
+    "BBjGridCell",
+    "BBjImageManager",
+    "BBjSystemMetrics",
+    "BBjFont",
+    "BBjIcon",
+    "BBjServerSecurity",
+    "BBjImage",
+    "BBjMenu",
+    "BBjMenuItem",
+    "BBjCheckableMenuItem",
+    "BBjMenuBar",
+    "BBjGridData",
+    "BBjGeolocation",
+    "BBjRadioGroup",
+    "BBjPopupMenu",
+}
 # Interfaces implemented by specific control families only (given in EXTRA_PARENTS).
-NOT_SHARED = {"ListBehavior", "Separator", "SysGuiBatchAgent", "WrappedJComponentBase",
-              "FormBuilderWrappedJComponent"}
+NOT_SHARED = {"ListBehavior", "Separator", "SysGuiBatchAgent", "WrappedJComponentBase", "FormBuilderWrappedJComponent"}
 WINDOWS = {"BBjTopLevelWindow", "BBjChildWindow", "BBjDialogWindow"}
 EXTRA_PARENTS = {
     # The javadoc lists some window methods (addMenuBar, addStatusBar, ...) only under the MDI
     # window interface; real programs call them on every window, so windows inherit that list.
     "BBjWindow": ["MDIWindowIF"],
-    "BBjCheckBox": ["BBjToggleButton"], "BBjRadioButton": ["BBjToggleButton"],
-    "BBjToolButton": ["BBjButton", "BBjToggleButton"], "BBjMenuButton": ["BBjButton"],
-    "BBjListBox": ["ListBehavior"], "BBjListButton": ["BBjListBox", "BBjComboBox", "ListBehavior"],
-    "BBjListEdit": ["BBjListBox", "BBjComboBox", "ListBehavior"], "BBjListSpinner": ["BBjSpinner", "ListBehavior"],
-    "BBjInputD": ["BBjInput"], "BBjInputE": ["BBjInput"], "BBjInputN": ["BBjInput"], "BBjInputT": ["BBjInput"],
-    "BBjInputDSpinner": ["BBjInputD", "BBjSpinner"], "BBjInputESpinner": ["BBjInputE", "BBjSpinner"],
-    "BBjInputNSpinner": ["BBjInputN", "BBjSpinner"], "BBjInputTSpinner": ["BBjInputT", "BBjSpinner"],
+    "BBjCheckBox": ["BBjToggleButton"],
+    "BBjRadioButton": ["BBjToggleButton"],
+    "BBjToolButton": ["BBjButton", "BBjToggleButton"],
+    "BBjMenuButton": ["BBjButton"],
+    "BBjListBox": ["ListBehavior"],
+    "BBjListButton": ["BBjListBox", "BBjComboBox", "ListBehavior"],
+    "BBjListEdit": ["BBjListBox", "BBjComboBox", "ListBehavior"],
+    "BBjListSpinner": ["BBjSpinner", "ListBehavior"],
+    "BBjInputD": ["BBjInput"],
+    "BBjInputE": ["BBjInput"],
+    "BBjInputN": ["BBjInput"],
+    "BBjInputT": ["BBjInput"],
+    "BBjInputDSpinner": ["BBjInputD", "BBjSpinner"],
+    "BBjInputESpinner": ["BBjInputE", "BBjSpinner"],
+    "BBjInputNSpinner": ["BBjInputN", "BBjSpinner"],
+    "BBjInputTSpinner": ["BBjInputT", "BBjSpinner"],
     "BBjEditBoxSpinner": ["BBjEditBox", "BBjSpinner"],
-    "BBjStandardGrid": ["BBjGrid"], "BBjDataAwareGrid": ["BBjGrid"], "BBjDataBoundGrid": ["BBjGrid"],
+    "BBjStandardGrid": ["BBjGrid"],
+    "BBjDataAwareGrid": ["BBjGrid"],
+    "BBjDataBoundGrid": ["BBjGrid"],
     "BBjDebugGrid": ["BBjGrid"],
-    "BBjBarChart": ["BBjChart", "BBjCommonChart"], "BBjLineChart": ["BBjChart", "BBjCommonChart"],
-    "BBjPieChart": ["BBjChart", "BBjCommonChart"], "BBjGenericChart": ["BBjChart", "BBjCommonChart"],
-    "BBjCheckableMenuItem": ["BBjMenuItem"], "BBjMenu": ["BBjMenuItem"], "BBjPopupMenu": ["BBjMenu"],
+    "BBjBarChart": ["BBjChart", "BBjCommonChart"],
+    "BBjLineChart": ["BBjChart", "BBjCommonChart"],
+    "BBjPieChart": ["BBjChart", "BBjCommonChart"],
+    "BBjGenericChart": ["BBjChart", "BBjCommonChart"],
+    "BBjCheckableMenuItem": ["BBjMenuItem"],
+    "BBjMenu": ["BBjMenuItem"],
+    "BBjPopupMenu": ["BBjMenu"],
     # The MDI object gets its closing callbacks, closeAll, borders and window methods from the
     # three MDI interfaces, which the javadoc data lists apart from BBjMDI's own 8 methods.
     "BBjMDI": ["MDIWindowIF", "MDIInfraStructureIF", "MDIBorderManagementIF"],
     "BBjFormatMappingAction": ["BBjMappingAction"],
 }
 FACTORY_EXTRAS = {
-    "getsysgui": "BBjSysGui", "opensysgui": "BBjSysGui", "addwindow": "BBjTopLevelWindow",
-    "createtoplevelwindow": "BBjTopLevelWindow", "getwindow": "BBjWindow", "getactivewindow": "BBjWindow",
-    "addchildwindow": "BBjChildWindow", "getchildwindow": "BBjChildWindow",
-    "createchildwindow": "BBjChildWindow", "addgrid": "BBjStandardGrid", "getgrid": "BBjStandardGrid",
-    "addhorizontalslider": "BBjSlider", "addverticalslider": "BBjSlider",
-    "addhorizontalscrollbar": "BBjScrollBar", "addverticalscrollbar": "BBjScrollBar",
-    "getglobalnamespace": "BBjNamespace", "getgroupnamespace": "BBjNamespace",
-    "getnewnamespace": "BBjNamespace", "getexistingnamespace": "BBjNamespace",
-    "createsqlrecordset": "BBjRecordSet", "creatememoryrecordset": "BBjRecordSet",
-    "createfilerecordset": "BBjRecordSet", "getparentwindow": "BBjWindow",
-    "getcurrentsessioninfo": "BBjSessionInfo", "createpopupmenu": "BBjPopupMenu",
+    "getsysgui": "BBjSysGui",
+    "opensysgui": "BBjSysGui",
+    "addwindow": "BBjTopLevelWindow",
+    "createtoplevelwindow": "BBjTopLevelWindow",
+    "getwindow": "BBjWindow",
+    "getactivewindow": "BBjWindow",
+    "addchildwindow": "BBjChildWindow",
+    "getchildwindow": "BBjChildWindow",
+    "createchildwindow": "BBjChildWindow",
+    "addgrid": "BBjStandardGrid",
+    "getgrid": "BBjStandardGrid",
+    "addhorizontalslider": "BBjSlider",
+    "addverticalslider": "BBjSlider",
+    "addhorizontalscrollbar": "BBjScrollBar",
+    "addverticalscrollbar": "BBjScrollBar",
+    "getglobalnamespace": "BBjNamespace",
+    "getgroupnamespace": "BBjNamespace",
+    "getnewnamespace": "BBjNamespace",
+    "getexistingnamespace": "BBjNamespace",
+    "createsqlrecordset": "BBjRecordSet",
+    "creatememoryrecordset": "BBjRecordSet",
+    "createfilerecordset": "BBjRecordSet",
+    "getparentwindow": "BBjWindow",
+    "getcurrentsessioninfo": "BBjSessionInfo",
+    "createpopupmenu": "BBjPopupMenu",
 }
 FACTORY_OWNERS = ("BBjAPI", "BBjSysGui", "BBjWindow", "BBjControl", "BBjMenuBar", "BBjMenu", "BBjPopupMenu")
 
@@ -107,13 +149,12 @@ def build(api_dir: Path) -> dict[str, object]:
     for owner in FACTORY_OWNERS:
         for meth in own.get(owner, ()):
             for prefix in ("add", "get", "create", "make", "open"):
-                target = "BBj" + meth[len(prefix):]
+                target = "BBj" + meth[len(prefix) :]
                 if meth.startswith(prefix) and target in own and target not in SKIP:
                     factories[meth.lower()] = target
     factories.update(FACTORY_EXTRAS)
     classes = {c: sorted(own[c]) for c in sorted(own) if c not in SKIP}
-    return {"source": "bbj-corpus api/" + ", ".join(SOURCES), "classes": classes,
-            "parents": parents, "factories": dict(sorted(factories.items()))}
+    return {"source": "bbj-corpus api/" + ", ".join(SOURCES), "classes": classes, "parents": parents, "factories": dict(sorted(factories.items()))}
 
 
 def main(argv: list[str] | None = None) -> int:

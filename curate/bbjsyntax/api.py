@@ -28,11 +28,16 @@ OBJECT_METHODS = frozenset(["tostring", "equals", "hashcode", "getclass", "notif
 # subclasses, are never reported: the class is not certain enough to call a method missing.
 UNCHECKED = frozenset(["bbjgrid", "bbjmenuitem", "bbjmenubar"])
 # Accessor families: where the data has one of a pair, BBj (almost) always has the other.
-_PAIRS = (("set", ("get", "is")), ("get", ("set",)), ("is", ("set",)),
-          ("add", ("remove", "get")), ("remove", ("add",)), ("insert", ("remove", "delete", "add")),
-          ("delete", ("insert",)))
-_EVENT_HINT = frozenset(["addeventlistener", "addactionlistener", "addlistener", "onclick", "on",
-                         "setonclick", "setonaction", "addclicklistener", "bind"])
+_PAIRS = (
+    ("set", ("get", "is")),
+    ("get", ("set",)),
+    ("is", ("set",)),
+    ("add", ("remove", "get")),
+    ("remove", ("add",)),
+    ("insert", ("remove", "delete", "add")),
+    ("delete", ("insert",)),
+)
+_EVENT_HINT = frozenset(["addeventlistener", "addactionlistener", "addlistener", "onclick", "on", "setonclick", "setonaction", "addclicklistener", "bind"])
 
 
 class ApiData:
@@ -101,7 +106,7 @@ def _counterparts(names: set[str]) -> set[str]:
     for name in names:
         for have, wants in _PAIRS:
             if name.startswith(have) and len(name) > len(have):
-                rest = name[len(have):]
+                rest = name[len(have) :]
                 out.update(w + rest for w in wants)
     return out
 
@@ -232,7 +237,7 @@ class TypeTracker:
                     cls, exact = typ
                     known = api.methods(cls, exact)
                     if report is not None and len(known) > len(OBJECT_METHODS) and low not in known:
-                        hint = " (BBj events use setCallback(BBjAPI.ON_..., \"label\"))" if low in _EVENT_HINT else ""
+                        hint = ' (BBj events use setCallback(BBjAPI.ON_..., "label"))' if low in _EVENT_HINT else ""
                         report(i + 1, f"{api.names.get(cls, cls)} has no method '{name[TEXT]}'{hint}")
                     made = api.factories.get(low)
                     typ = (made, made not in api.children) if made is not None else None

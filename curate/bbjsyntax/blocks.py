@@ -114,9 +114,7 @@ class _Matcher:
         if entry.kind == "for" and entry.continued:
             return  # its only NEXT sits in an IF (`IF a$(i,1)=" " THEN NEXT i`): the loop ends there
         where = " before the end of the file" if at is None else ""
-        self.issues.append(
-            (ev.pos, UNCLOSED, f"{_name(entry.kind)} is never closed: missing {END_OF[entry.kind].upper()}{where}")
-        )
+        self.issues.append((ev.pos, UNCLOSED, f"{_name(entry.kind)} is never closed: missing {END_OF[entry.kind].upper()}{where}"))
 
     def _stray(self, ev: Ev, message: str) -> None:
         self.issues.append((ev.pos, STRAY_END, message))

@@ -99,8 +99,7 @@ def _prescan(toks: list[Tok]) -> tuple[list[RawIssue], bool]:
 def _trailing_semicolons(text: str, lines: list[list[Tok]]) -> list[RawIssue]:
     """';' closing most lines is a JavaScript/Java habit (BBj allows a stray one, and
     `stmt; REM note` is the normal way to comment a line)."""
-    ends = [line[-1] for line in lines if len(line) > 1 and line[-1][TEXT] == ";"
-            and _LINE_REST.match(text, line[-1][POS] + 1)]
+    ends = [line[-1] for line in lines if len(line) > 1 and line[-1][TEXT] == ";" and _LINE_REST.match(text, line[-1][POS] + 1)]
     if len(ends) >= 3 and 2 * len(ends) >= len(lines):
         return [(t[POS], FABRICATED, "';' ends most lines: JavaScript/Java statement terminators") for t in ends]
     return []

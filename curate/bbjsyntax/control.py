@@ -27,8 +27,7 @@ def parse_if(p: Parser, i: int, n: int, in_if: int) -> int:
     j, prob = scan_expr(toks, i + 1, n)
     if prob is None and j == i + 1:
         prob = (min(j, n - 1), "condition expected after IF")
-    if prob is None and j < n and toks[j][LOW] != "then" and toks[j][KIND] != "id" \
-            and toks[j][TEXT] not in ("?", "#", ";"):
+    if prob is None and j < n and toks[j][LOW] != "then" and toks[j][KIND] != "id" and toks[j][TEXT] not in ("?", "#", ";"):
         prob = (j, f"unexpected '{toks[j][TEXT]}' after the IF condition")
     if prob is not None:
         # recover the block structure: IF ... THEN at the line end opens a block
@@ -113,7 +112,7 @@ def parse_next(p: Parser, i: int, n: int, in_if: int) -> int:
     else:
         for var in names or [p.line_fors[-1] if p.line_fors else ""]:
             if var in p.line_fors:
-                del p.line_fors[p.line_fors.index(var):]
+                del p.line_fors[p.line_fors.index(var) :]
                 p.event("close", "next", head, var)
             else:
                 p.event("continue", "next", head, var)

@@ -13,9 +13,7 @@ from .lexer import KIND, LOW, TEXT, Tok
 # (token index, message) of the first problem found, or None.
 Problem = tuple[int, str] | None
 
-BINARY_OPS = frozenset(
-    ["+", "-", "*", "/", "^", "=", "<", ">", "<=", ">=", "<>", "=<", "=>", ":", "++", "--"]
-)
+BINARY_OPS = frozenset(["+", "-", "*", "/", "^", "=", "<", ">", "<=", ">=", "<>", "=<", "=>", ":", "++", "--"])
 WORD_OPS = frozenset(["and", "or"])
 # Reserved words that end an expression (IF ... THEN, FOR ... TO ... STEP).
 STOP_WORDS = frozenset(["then", "else", "fi", "endif", "to", "step"])
@@ -49,8 +47,7 @@ def scan_expr(toks: list[Tok], i: int, n: int, juxt: bool = False) -> tuple[int,
         if operand:
             if k == "id":
                 low = t[LOW]
-                if low in STOP_WORDS and not stack and not (
-                        i == start and low in NAME_STOP_WORDS and i + 1 < n and toks[i + 1][TEXT] == "="):
+                if low in STOP_WORDS and not stack and not (i == start and low in NAME_STOP_WORDS and i + 1 < n and toks[i + 1][TEXT] == "="):
                     return i, (i, f"missing operand before '{v}'") if i > start else None
                 if low != "new":
                     operand = False

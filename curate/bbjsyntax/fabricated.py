@@ -39,12 +39,8 @@ _JS_OBJECTS = {"console": "console.", "document": "document.", "json": "JSON."}
 # Tokens that scan_tokens can match: lines without any are skipped cheaply by the caller.
 FOREIGN_OPS = frozenset(OP_MESSAGES) | {"=>", "++", "--"}
 FOREIGN_WORDS = frozenset(_JS_OBJECTS) | {"alert"}
-_TYPE_WORDS = frozenset(
-    "int integer long short byte char float double boolean bool string void object number".split()
-)
-_VB_END = frozenset(
-    "if sub function while select class try with for loop property module method switch interface".split()
-)
+_TYPE_WORDS = frozenset("int integer long short byte char float double boolean bool string void object number".split())
+_VB_END = frozenset("if sub function while select class try with for loop property module method switch interface".split())
 _NOT_KEYWORDS = {
     "elseif": "ELSEIF is not BBj: write ELSE then a nested IF ... FI",
     "elsif": "ELSIF is not BBj: write ELSE then a nested IF ... FI",
@@ -89,8 +85,13 @@ def scan_tokens(toks: list[Tok]) -> list[tuple[int, str]]:
             hits.append((idx, KIND_MESSAGES[k]))
         elif k == "id" and (idx == 0 or toks[idx - 1][TEXT] not in (".", "::", "#")):
             low = t[LOW]
-            if (low in _JS_OBJECTS and idx + 2 < n and toks[idx + 1][TEXT] == "." and toks[idx + 2][KIND] == "id"
-                    and (low == "console" or (idx + 3 < n and toks[idx + 3][TEXT] == "("))):
+            if (
+                low in _JS_OBJECTS
+                and idx + 2 < n
+                and toks[idx + 1][TEXT] == "."
+                and toks[idx + 2][KIND] == "id"
+                and (low == "console" or (idx + 3 < n and toks[idx + 3][TEXT] == "("))
+            ):
                 hits.append((idx, f"JavaScript '{_JS_OBJECTS[low]}' call has no BBj meaning"))
             elif low == "alert" and idx + 1 < n and toks[idx + 1][TEXT] == "(":
                 hits.append((idx, "JavaScript alert(): BBj uses MSGBOX()"))
@@ -100,8 +101,7 @@ def scan_tokens(toks: list[Tok]) -> list[tuple[int, str]]:
 # First words of the foreign statement shapes below (besides `Type name` declarations,
 # which the caller recognises by an identifier in second place).
 FOREIGN_STARTS = frozenset(_NOT_KEYWORDS) | frozenset(
-    "function var const let sub import try catch finally do loop public private protected set end exit"
-    " select case dim msgbox ' #".split()
+    "function var const let sub import try catch finally do loop public private protected set end exit select case dim msgbox ' #".split()
 )
 
 
@@ -146,7 +146,7 @@ def check_stmt_start(toks: list[Tok], i: int, n: int) -> Hit:
     if low == "case" and nlow == "else":
         return i, "VB 'Case Else': BBj uses CASE DEFAULT"
     if low == "msgbox" and nkind == "str":
-        return i, "VB 'MsgBox \"...\"' statement: BBj calls a = MSGBOX(\"...\")"
+        return i, 'VB \'MsgBox "..."\' statement: BBj calls a = MSGBOX("...")'
     if low == "dim":
         for j in range(i + 2, n):
             if toks[j][KIND] == "id" and toks[j][LOW] == "as" and toks[j - 1][KIND] == "id":

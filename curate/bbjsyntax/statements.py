@@ -39,7 +39,8 @@ from .issues import FABRICATED, NO_METHOD, UNEXPECTED
 from .lexer import KIND, LOW, POS, TEXT, Tok
 
 # Verbs whose arguments we only check loosely (expressions, options, juxtaposed I/O items).
-GENERIC_VERBS = frozenset("""
+GENERIC_VERBS = frozenset(
+    """
 addr background begin call callback chanopt chdir clear clearp clipclear clipfromfile clipfromstr
 cliplock cliptofile clipunlock close data delete direct disable dread drop dump edit enable enter
 erase execute exit extract extractrecord file fileopt find findrecord fnerr fulltext indexed initfile
@@ -48,15 +49,22 @@ precision prefix print printrecord process_events read readrecord redim release 
 remove_callback rename renum resclose rmdir run save savep select serial setday setdrive setopts
 setterm settime settrace sort sqlclose sqlcommit sqlexec sqlopen sqlprep sqlrollback sqlset start
 restore string table throw unlock updatelic vkeyed wait write writerecord xcall xfile xkeyed dim cisam
-window pfx tcb wait dsksyn setchn lprint purge listp setctrl ioctl""".split())
-# Verbs that take nothing at all.
-BARE_VERBS = frozenset(
-    "end stop bye retry reset escape endtrace floatingpoint denum repeat break continue".split()
+window pfx tcb wait dsksyn setchn lprint purge listp setctrl ioctl""".split()
 )
+# Verbs that take nothing at all.
+BARE_VERBS = frozenset("end stop bye retry reset escape endtrace floatingpoint denum repeat break continue".split())
 # `else:` / `try:` ... at a line start would be labels; in practice they are Python.
 PYTHON_BLOCK_WORDS = frozenset(["else", "elif", "try", "except", "finally"])
-CLOSERS = {"wend": "wend", "swend": "swend", "fi": "fi", "endif": "fi", "fnend": "fnend",
-           "methodend": "methodend", "classend": "classend", "interfaceend": "interfaceend"}
+CLOSERS = {
+    "wend": "wend",
+    "swend": "swend",
+    "fi": "fi",
+    "endif": "fi",
+    "fnend": "fnend",
+    "methodend": "methodend",
+    "classend": "classend",
+    "interfaceend": "interfaceend",
+}
 LABEL_VERBS = frozenset("goto gosub exitto seterr setesc".split())
 # Words that end the branch of a one-line IF.
 IF_PARTS = frozenset(["else", "fi", "endif"])
@@ -194,9 +202,12 @@ class StatementParser:
             return self.generic(i + 1, n)
         if low in LABEL_VERBS:
             return self.label_ref(i + 1, n, t[TEXT])
-        if nxt != ";" and t[TEXT][-1].isalnum() and low not in STOP_WORDS and (
-                toks[i + 1][KIND] in ("id", "num", "str", "hex", "mn", "fp")
-                or (nxt == "(" and _juxtaposed_after_parens(toks, i + 1, n))):
+        if (
+            nxt != ";"
+            and t[TEXT][-1].isalnum()
+            and low not in STOP_WORDS
+            and (toks[i + 1][KIND] in ("id", "num", "str", "hex", "mn", "fp") or (nxt == "(" and _juxtaposed_after_parens(toks, i + 1, n)))
+        ):
             return self.generic(i + 1, n)  # a verb we do not know, VERB x / VERB(ch)x: be permissive
         return self.expression_statement(i, n)
 

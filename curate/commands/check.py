@@ -22,7 +22,10 @@ def _run(command, paths, fmt, fail_on, config_file, select, ignore, output, forc
 
         preview = fix_paths(list(paths), config, write=False)
         click.echo(preview.diff(), nl=False)
-        click.echo(f"{preview.fixed} fixable finding{'s' if preview.fixed != 1 else ''} in {len(preview.changes)} file{'s' if len(preview.changes) != 1 else ''} (run --fix to apply)", err=True)
+        click.echo(
+            f"{preview.fixed} fixable finding{'s' if preview.fixed != 1 else ''} in {len(preview.changes)} file{'s' if len(preview.changes) != 1 else ''} (run --fix to apply)",
+            err=True,
+        )
         raise click.exceptions.Exit(ExitCode.FINDINGS if preview.changes else ExitCode.OK)
     guard = report_guard(command, output, _example_files(paths, config) if output else [], force)
     fixed = None
@@ -32,7 +35,9 @@ def _run(command, paths, fmt, fail_on, config_file, select, ignore, output, forc
         fixed = fix_paths(list(paths), config)
     run = run_checks(list(paths), config, options, steps)
     if fixed is not None:  # ruff's summary: what --fix changed and what is left to do by hand
-        click.echo(f"{fixed.fixed} fixed, {len(run.diagnostics)} remaining ({len(fixed.changes)} file{'s' if len(fixed.changes) != 1 else ''} changed).", err=True)
+        click.echo(
+            f"{fixed.fixed} fixed, {len(run.diagnostics)} remaining ({len(fixed.changes)} file{'s' if len(fixed.changes) != 1 else ''} changed).", err=True
+        )
     header = "\n".join(run.notes) if fmt == "text" else ""
     if fmt != "text" or output:  # machine formats stay parseable: which checker ran goes to stderr
         for note in run.notes:

@@ -17,9 +17,13 @@ from curate.commands.options import resolve_config
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), default=None, help="Jaccard threshold (default: dedupe-threshold from the config, 0.7).")
+@click.option(
+    "--threshold", type=click.FloatRange(0, 1, min_open=True), default=None, help="Jaccard threshold (default: dedupe-threshold from the config, 0.7)."
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
-@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False, exists=True), help="A pyproject.toml or a TOML file with the settings.")
+@click.option(
+    "--config", "config_file", type=click.Path(path_type=Path, dir_okay=False, exists=True), help="A pyproject.toml or a TOML file with the settings."
+)
 def dedupe(paths: tuple[Path, ...], threshold: float | None, fmt: str, config_file: Path | None) -> None:
     """Find near-duplicate examples and suggest which to keep."""
     from curate.dedupe import DedupeConfig, find_clusters, items_from_examples
@@ -40,7 +44,17 @@ def dedupe(paths: tuple[Path, ...], threshold: float | None, fmt: str, config_fi
         click.echo(f"skipped {problem.render()}", err=True)
     clusters = find_clusters(items_from_examples(examples), DedupeConfig(threshold=threshold or config.dedupe_threshold))
     if fmt == "json":
-        document = {"clusters": [{"members": c.members, "keeper": c.keeper, "reason": c.reason, "pairs": [{"a": p.a, "b": p.b, "jaccard": p.jaccard, "score": p.score} for p in c.pairs]} for c in clusters]}
+        document = {
+            "clusters": [
+                {
+                    "members": c.members,
+                    "keeper": c.keeper,
+                    "reason": c.reason,
+                    "pairs": [{"a": p.a, "b": p.b, "jaccard": p.jaccard, "score": p.score} for p in c.pairs],
+                }
+                for c in clusters
+            ]
+        }
         click.echo(json.dumps(document, indent=2))
     else:
         click.echo(_text(clusters, len(examples)))

@@ -46,7 +46,9 @@ def new(title, type_, generations, topic, difficulty, tags, from_generation, to_
     if not title.strip():
         raise click.BadParameter("must not be empty (the schema requires a title)", param_hint="--title")
     if not TOPIC_FOLDER.fullmatch(topic):
-        raise click.BadParameter(f"{topic!r} is not one folder name (letters, digits, '-' and '_'); examples live in <data root>/<topic>/", param_hint="--topic")
+        raise click.BadParameter(
+            f"{topic!r} is not one folder name (letters, digits, '-' and '_'); examples live in <data root>/<topic>/", param_hint="--topic"
+        )
     if topic not in config.topics and not force_topic:
         raise click.UsageError(f"unknown topic {topic!r}; known topics: {', '.join(config.topics)} (or pass --force-topic)")
     if "all" in generations and len(generations) > 1:

@@ -18,8 +18,15 @@ def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
     decorators = [
         click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
         click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format."),
-        click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None, help="Lowest severity that makes the exit code 1 (default: config, else error)."),
-        click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False, exists=True), help="A pyproject.toml or a TOML file with the settings."),
+        click.option(
+            "--fail-on",
+            type=click.Choice(["error", "warning", "info", "never"]),
+            default=None,
+            help="Lowest severity that makes the exit code 1 (default: config, else error).",
+        ),
+        click.option(
+            "--config", "config_file", type=click.Path(path_type=Path, dir_okay=False, exists=True), help="A pyproject.toml or a TOML file with the settings."
+        ),
         click.option("--select", multiple=True, help="Only these rule codes or prefixes (repeatable)."),
         click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes (repeatable)."),
         click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to this file."),

@@ -15,17 +15,34 @@ if TYPE_CHECKING:
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False, exists=True), help="A pyproject.toml or a TOML file with the settings.")
+@click.option(
+    "--config", "config_file", type=click.Path(path_type=Path, dir_okay=False, exists=True), help="A pyproject.toml or a TOML file with the settings."
+)
 @click.option("--checker", type=click.Choice(["auto", "bbjcpl", "builtin", "none"]), default=None, help="Compile checker (default: config, else auto).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="Lint processes for the background checks (default: all cores).")
 @click.option("--no-dedupe", is_flag=True, help="Skip near-duplicate detection in the background checks.")
 @click.option("--no-compile", is_flag=True, help="Skip the compile check in the background checks.")
 @click.option("--reviewer", default=None, help="Name written as `reviewer` (default: config, git user.name, $USER).")
-@click.option("--eval", "eval_run", type=click.Path(path_type=Path, file_okay=False), default=None, help="Rate two models' answers of an eval run folder (evals/<run>) blind, side by side.")
+@click.option(
+    "--eval",
+    "eval_run",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Rate two models' answers of an eval run folder (evals/<run>) blind, side by side.",
+)
 @click.option("--models", default=None, help="With --eval: the two models to compare, 'A,B' (default: the first two of the run).")
 @click.option("--seed", type=int, default=0, show_default=True, help="With --eval: changes which side each model is shown on (fixed per case and reviewer).")
 def review(
-    paths: tuple[Path, ...], config_file: Path | None, checker: str | None, jobs: int | None, no_dedupe: bool, no_compile: bool, reviewer: str | None, eval_run: Path | None, models: str | None, seed: int
+    paths: tuple[Path, ...],
+    config_file: Path | None,
+    checker: str | None,
+    jobs: int | None,
+    no_dedupe: bool,
+    no_compile: bool,
+    reviewer: str | None,
+    eval_run: Path | None,
+    models: str | None,
+    seed: int,
 ) -> None:
     """Browse, review, fix and author examples in a terminal UI; with --eval, rate model answers."""
     from curate.checks import CheckOptions
@@ -58,7 +75,10 @@ def _rate(run_dir: Path, paths: tuple[Path, ...], config_file: Path | None, revi
     chosen = tuple(m.strip() for m in models.split(",") if m.strip()) if models else tuple(run.models[:2])
     unknown = [m for m in chosen if m not in run.models]
     if len(chosen) != 2 or chosen[0] == chosen[1] or unknown:
-        raise click.UsageError(f"--eval compares two different models of the run; it has: {', '.join(run.models) or 'none'}" + (f" (unknown: {', '.join(unknown)})" if unknown else ""))
+        raise click.UsageError(
+            f"--eval compares two different models of the run; it has: {', '.join(run.models) or 'none'}"
+            + (f" (unknown: {', '.join(unknown)})" if unknown else "")
+        )
     pair = (chosen[0], chosen[1])
     if not run.comparable(pair):
         raise click.UsageError(f"{run_dir}: no case has an answer from both {pair[0]} and {pair[1]}")

@@ -96,7 +96,14 @@ class DedupeIndex:
         return index
 
     def _settings(self) -> dict[str, object]:
-        return {"format": FORMAT_VERSION, "normalizer": NORMALIZER_VERSION, "scheme": SCHEME, "seed": SEED, "num_perm": self.config.num_perm, "shingle_size": self.config.shingle_size}
+        return {
+            "format": FORMAT_VERSION,
+            "normalizer": NORMALIZER_VERSION,
+            "scheme": SCHEME,
+            "seed": SEED,
+            "num_perm": self.config.num_perm,
+            "shingle_size": self.config.shingle_size,
+        }
 
     def _read(self, path: Path) -> Stored | str:
         """The file's content, or why it cannot be used."""
@@ -190,7 +197,9 @@ class DedupeIndex:
             if entry is None or entry.digest != item_digest(item):
                 stale.append(item)
                 continue
-            refreshed = Entry(entry.id, entry.digest, entry.normalized_digest, item.kind, item.status, item.richness, item.order, fingerprints.get(item.id, entry.fingerprint))
+            refreshed = Entry(
+                entry.id, entry.digest, entry.normalized_digest, item.kind, item.status, item.richness, item.order, fingerprints.get(item.id, entry.fingerprint)
+            )
             if refreshed != entry:
                 self._put(refreshed, *self._stored(item.id))
         prepared = prepare(stale, self.config)
@@ -200,7 +209,9 @@ class DedupeIndex:
                 self._drop(item.id)  # an item that now normalizes to nothing leaves the index
         for position, item in enumerate(prepared.items):
             normalized = prepared.normalized[position]
-            entry = Entry(item.id, item_digest(item), normalized_digest(normalized), item.kind, item.status, item.richness, item.order, fingerprints.get(item.id))
+            entry = Entry(
+                item.id, item_digest(item), normalized_digest(normalized), item.kind, item.status, item.richness, item.order, fingerprints.get(item.id)
+            )
             self._put(entry, prepared.signatures[position], zlib.compress(normalized.encode("utf-8"), 6))
         return sorted(signed)
 

@@ -54,7 +54,21 @@ def first_commit_times(paths: list[Path]) -> dict[str, float]:
     absolute = [os.path.abspath(p) for p in paths]
     base = os.path.commonpath([os.path.dirname(p) for p in absolute])
     spec = [os.path.relpath(p, base) for p in absolute] if len(absolute) <= MAX_LISTED_PATHS else ["."]
-    argv = ["git", "-c", "core.quotePath=false", "-C", base, "log", "--no-renames", "--diff-filter=A", "--format=%x00%at", "--name-only", "--relative", "--", *spec]
+    argv = [
+        "git",
+        "-c",
+        "core.quotePath=false",
+        "-C",
+        base,
+        "log",
+        "--no-renames",
+        "--diff-filter=A",
+        "--format=%x00%at",
+        "--name-only",
+        "--relative",
+        "--",
+        *spec,
+    ]
     try:
         result = subprocess.run(argv, capture_output=True, text=True, timeout=GIT_TIMEOUT_S, check=False)
     except (OSError, subprocess.TimeoutExpired):

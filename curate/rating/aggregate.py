@@ -193,16 +193,31 @@ def qualitative_markdown(report: dict[str, Any]) -> list[str]:
     if not models:
         return []
     names = sorted(models)
-    lines = ["", "## Human ratings (blind, side by side)", "", f"{report['ratings']} ratings by {len(report['reviewers'])} reviewer(s): {', '.join(report['reviewers'])}. Scores 1-5 with 95% t intervals; win rate counts a tie as half a win (95% Wilson interval)."]
+    lines = [
+        "",
+        "## Human ratings (blind, side by side)",
+        "",
+        f"{report['ratings']} ratings by {len(report['reviewers'])} reviewer(s): {', '.join(report['reviewers'])}. Scores 1-5 with 95% t intervals; win rate counts a tie as half a win (95% Wilson interval).",
+    ]
     lines += ["", "| Model | code quality | idiomatic | explanation accuracy | win rate | wins / ties / losses | ratings |", "|---|---|---|---|---|---|---|"]
     for name in names:
         entry = models[name]
-        wins = "; ".join(f"{rate:.0%} vs {other} [{entry['win_interval'][other][0]:.0%}-{entry['win_interval'][other][1]:.0%}]" for other, rate in entry["win_rate"].items())
-        lines.append(f"| {name} | {_score(entry, 'code_quality')} | {_score(entry, 'idiomatic')} | {_score(entry, 'explanation')} | {wins} | {entry['wins']} / {entry['ties']} / {entry['losses']} | {entry['ratings']} |")
+        wins = "; ".join(
+            f"{rate:.0%} vs {other} [{entry['win_interval'][other][0]:.0%}-{entry['win_interval'][other][1]:.0%}]" for other, rate in entry["win_rate"].items()
+        )
+        lines.append(
+            f"| {name} | {_score(entry, 'code_quality')} | {_score(entry, 'idiomatic')} | {_score(entry, 'explanation')} | {wins} | {entry['wins']} / {entry['ties']} / {entry['losses']} | {entry['ratings']} |"
+        )
     for dimension, groups in report["categories"].items():
         if not groups:
             continue
-        lines += ["", f"### Human ratings by {dimension}", "", "| " + " | ".join([dimension, *[f"{n}: idiomatic / win rate (n)" for n in names]]) + " |", "|" + "---|" * (len(names) + 1)]
+        lines += [
+            "",
+            f"### Human ratings by {dimension}",
+            "",
+            "| " + " | ".join([dimension, *[f"{n}: idiomatic / win rate (n)" for n in names]]) + " |",
+            "|" + "---|" * (len(names) + 1),
+        ]
         for group, table in groups.items():
             cells = []
             for name in names:

@@ -84,7 +84,15 @@ def draft(case: Case, answer: Answer, run_name: str) -> Draft:
         raise PromoteError("; ".join(problems))
     body = ["## Code", ""]
     if case.type == "migration":
-        body += [f"### Before ({source_gen})", "", _fence(prompt_code or TODO_CODE), "", f"### After ({', '.join(generation[1:])})", "", _fence(answer_code or TODO_CODE)]
+        body += [
+            f"### Before ({source_gen})",
+            "",
+            _fence(prompt_code or TODO_CODE),
+            "",
+            f"### After ({', '.join(generation[1:])})",
+            "",
+            _fence(answer_code or TODO_CODE),
+        ]
     elif case.type == "comprehension":
         body += [_fence(prompt_code or answer_code or TODO_CODE)]
     else:

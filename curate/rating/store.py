@@ -112,7 +112,16 @@ def parse_rating(record: object) -> Rating:
                 raise RatingError(f"{model} {dim} = {value!r}, not 1-5")
         clean[model] = dict(dims)
     note = record.get("note")
-    return Rating(record["case_id"], record["reviewer"], left, right, clean, record["preference"], note if isinstance(note, str) and note else None, str(record.get("time", "")))
+    return Rating(
+        record["case_id"],
+        record["reviewer"],
+        left,
+        right,
+        clean,
+        record["preference"],
+        note if isinstance(note, str) and note else None,
+        str(record.get("time", "")),
+    )
 
 
 def append_rating(run_dir: Path, rating: Rating) -> None:

@@ -15,9 +15,7 @@ from curate.vocabulary import GENERATION_ALIASES, GENERATIONS
 from curate.vocabulary.generation_table import GenerationPattern, pattern_hits
 
 SIDE_KEYS = {"before": "from_generation", "after": "to_generation"}
-HEADING_NAME = re.compile(
-    r"(?<![\w-])(" + "|".join(re.escape(a) for a in sorted(GENERATION_ALIASES, key=len, reverse=True)) + r")(?![\w-])", re.IGNORECASE
-)
+HEADING_NAME = re.compile(r"(?<![\w-])(" + "|".join(re.escape(a) for a in sorted(GENERATION_ALIASES, key=len, reverse=True)) + r")(?![\w-])", re.IGNORECASE)
 HEADING_GLUE = re.compile(r"^(?:[\s,/&+]|\band\b|\bor\b)*$", re.IGNORECASE)
 
 

@@ -244,6 +244,7 @@ class ReviewApp(App[None]):
         elif self.config.approve_untrainable == "refuse":
             self.notify(f"{display}: not approved: {reasons[0]}" + (f" (+{len(reasons) - 1} more)" if len(reasons) > 1 else ""), severity="error", timeout=10)
         else:
+
             def answered(approve: bool | None) -> None:
                 if approve:
                     self.decide(display, APPROVED, note)

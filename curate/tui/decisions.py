@@ -31,9 +31,7 @@ def resolve_reviewer(config: CurateConfig) -> str:
     if config.reviewer and config.reviewer.strip():
         return config.reviewer.strip()
     try:
-        result = subprocess.run(
-            ["git", "config", "user.name"], cwd=config.root, capture_output=True, text=True, timeout=GIT_TIMEOUT_S, check=False
-        )
+        result = subprocess.run(["git", "config", "user.name"], cwd=config.root, capture_output=True, text=True, timeout=GIT_TIMEOUT_S, check=False)
         if result.returncode == 0 and result.stdout.strip():
             return result.stdout.strip()
     except (OSError, subprocess.SubprocessError):

@@ -128,4 +128,3 @@ def update_front_matter(data: bytes, updates: Mapping[str, Any]) -> bytes:
     if after != expected:
         raise FrontMatterEditError("the front matter layout is not supported by the editor; edit the file by hand")
     return result.encode("utf-8")
-

@@ -115,7 +115,11 @@ class RatingApp(App[None]):
         diagnostics, _ = checked([path], self.config, self.check_options)
         errors = [d for d in diagnostics if d.severity == "error"]
         if errors:
-            self.notify(f"{display}: draft written, {len(errors)} error(s) to fix before it can be approved, e.g. {errors[0].code} {errors[0].message}", severity="warning", timeout=10)
+            self.notify(
+                f"{display}: draft written, {len(errors)} error(s) to fix before it can be approved, e.g. {errors[0].code} {errors[0].message}",
+                severity="warning",
+                timeout=10,
+            )
         else:
             self.notify(f"{display}: draft written; it passes the checks")
         return path

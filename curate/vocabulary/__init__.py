@@ -48,9 +48,7 @@ NEVER_KEEPER_STATUSES = frozenset({"draft", "rejected"})
 # (legacy data, other editors). Every block under one of these labels is compiled as BBj, so a
 # wrong label never hides code from the compile check; labels are never rewritten on export.
 BBJ_FENCE = "bbj"
-BBJ_FENCE_LANGUAGES = frozenset(
-    {"bbj", "bbx", "basic", "vb", "vba", "vbnet", "vb.net", "pro5", "vpro5", "visualpro5", "bbasic", "businessbasic"}
-)
+BBJ_FENCE_LANGUAGES = frozenset({"bbj", "bbx", "basic", "vb", "vba", "vbnet", "vb.net", "pro5", "vpro5", "visualpro5", "bbasic", "businessbasic"})
 OUTPUT_FENCE_LANGUAGES = frozenset({"", "text"})
 
 # Markdown files in the data folder that are documentation, not examples. Always skipped;

@@ -28,5 +28,4 @@ def corpus_files() -> list[Path]:
         return sorted(p for p in paths if p.is_file())
     if not CORPUS.is_dir():
         return []
-    return sorted(p for p in (CORPUS / "files").rglob("*")
-                  if p.is_file() and not any(part.startswith(".") for part in p.parts))
+    return sorted(p for p in (CORPUS / "files").rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.parts))

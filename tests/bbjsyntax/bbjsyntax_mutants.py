@@ -32,8 +32,7 @@ _CLOSER_LINE = re.compile(
 _OPENER = re.compile(r"^\s*(?:[a-z_]\w*:\s+)?(method|class|if|for|while|repeat|switch)\b", re.IGNORECASE)
 _STRING = re.compile(r'"(?:[^"\n]|"")*"')
 _REM = re.compile(r"(?<![.\w])rem\b", re.IGNORECASE)
-_STACK_KINDS = {"methodend": "method", "classend": "class", "next": "for", "wend": "while",
-                "until": "repeat", "swend": "switch"}
+_STACK_KINDS = {"methodend": "method", "classend": "class", "next": "for", "wend": "while", "until": "repeat", "swend": "switch"}
 
 # One line each, written the way models write them.
 FABRICATED_LINES = [
@@ -186,7 +185,7 @@ def _opener_line(lines: list[str], idx: int, kinds: tuple[str, ...]) -> int | No
 
 
 def _method_has_body(lines: list[str], opener: int, closer: int) -> bool:
-    for line in lines[opener + 1:closer]:
+    for line in lines[opener + 1 : closer]:
         s = line.strip()
         if s and not s.lower().startswith("rem"):
             return True
@@ -204,7 +203,7 @@ def drop_closers(text: str, rng: random.Random, per_kind: int) -> list[Mutant]:
     out = []
     for word, idxs in sorted(by_kind.items()):
         for i in rng.sample(idxs, min(per_kind, len(idxs))):
-            mutated = lines[:i] + lines[i + 1:]
+            mutated = lines[:i] + lines[i + 1 :]
             if word in _STACK_KINDS:
                 opener = _stack_opener(lines, i, word)
                 if opener is None or _still_balanced(mutated, word):
@@ -233,7 +232,7 @@ def unbalance_brackets(text: str, rng: random.Random, count: int) -> list[Mutant
     out = []
     for i, k, ch in rng.sample(cands, min(count, len(cands))):
         mutated = list(lines)
-        mutated[i] = lines[i][:k] + lines[i][k + 1:]
+        mutated[i] = lines[i][:k] + lines[i][k + 1 :]
         out.append(Mutant(f"drop '{ch}'", "\n".join(mutated), frozenset({i + 1})))
     return out
 
@@ -249,7 +248,7 @@ def cut_strings(text: str, rng: random.Random, count: int) -> list[Mutant]:
     out = []
     for i, k in rng.sample(cands, min(count, len(cands))):
         mutated = list(lines)
-        mutated[i] = lines[i][:k] + lines[i][k + 1:]
+        mutated[i] = lines[i][:k] + lines[i][k + 1 :]
         out.append(Mutant("cut string", "\n".join(mutated), frozenset({i + 1})))
     return out
 
@@ -262,19 +261,18 @@ def inject_fabricated(text: str, rng: random.Random, count: int) -> list[Mutant]
         return out
     for snippet in rng.sample(FABRICATED_LINES, min(count, len(FABRICATED_LINES))):
         i = rng.choice(spots)
-        mutated = [*lines[:i + 1], " " * _indent(lines[i]) + snippet, *lines[i + 1:]]
+        mutated = [*lines[: i + 1], " " * _indent(lines[i]) + snippet, *lines[i + 1 :]]
         out.append(Mutant("inject foreign line", "\n".join(mutated), frozenset({i + 2})))
     for label, pattern, repl in FABRICATED_REWRITES:
         if "rem" in pattern.pattern:
             cands = [i for i in range(len(lines)) if pattern.match(lines[i])]
         else:
-            cands = [i for i in _code_lines(lines) if pattern.search(_mask(lines[i]))
-                     and '"' not in _mask(lines[i])]
+            cands = [i for i in _code_lines(lines) if pattern.search(_mask(lines[i])) and '"' not in _mask(lines[i])]
         if cands:
             i = rng.choice(cands)
             code = lines[i] if "rem" in pattern.pattern else _mask(lines[i])
             m = pattern.search(code)
-            new = lines[i][: m.start()] + m.expand(repl) + lines[i][m.end():] if m else lines[i]
+            new = lines[i][: m.start()] + m.expand(repl) + lines[i][m.end() :] if m else lines[i]
             if new != lines[i]:
                 mutated = list(lines)
                 mutated[i] = new
@@ -284,5 +282,6 @@ def inject_fabricated(text: str, rng: random.Random, count: int) -> list[Mutant]
 
 def all_mutants(text: str, seed: int, per_kind: int = 2) -> list[Mutant]:
     rng = random.Random(seed)
-    return (drop_closers(text, rng, per_kind) + unbalance_brackets(text, rng, per_kind)
-            + cut_strings(text, rng, per_kind) + inject_fabricated(text, rng, per_kind))
+    return (
+        drop_closers(text, rng, per_kind) + unbalance_brackets(text, rng, per_kind) + cut_strings(text, rng, per_kind) + inject_fabricated(text, rng, per_kind)
+    )

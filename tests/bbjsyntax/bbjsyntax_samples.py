@@ -3,7 +3,7 @@ mutation and construct tests meaningful when ../shared/bbj-corpus is absent."""
 
 from __future__ import annotations
 
-GUI_PROGRAM = '''rem Simple order entry window
+GUI_PROGRAM = """rem Simple order entry window
 use java.util.HashMap
 
 declare BBjTopLevelWindow wnd!
@@ -42,9 +42,9 @@ return
 
 onClose:
     release
-'''
+"""
 
-CLASS_PROGRAM = '''rem Accounts with an interface and two implementations
+CLASS_PROGRAM = """rem Accounts with an interface and two implementations
 use java.util.ArrayList
 
 interface public Account
@@ -102,9 +102,9 @@ a! = new SavingsAccount("Ann")
 a!.deposit(100)
 ledger!.add(a!)
 print "Total: ", ledger!.total()
-'''
+"""
 
-LEGACY_PROGRAM = '''rem Customer file maintenance, classic style
+LEGACY_PROGRAM = """rem Customer file maintenance, classic style
     seterr errorHandler
     open (1, err=noFile)"CUSTOMER.DAT"
     dim rec$:"ID:C(6),NAME:C(30),BALANCE:N(10)"
@@ -130,9 +130,9 @@ errorHandler:
 done:
     close (1)
     release
-'''
+"""
 
-CONTROL_PROGRAM = '''rem Control flow tour
+CONTROL_PROGRAM = """rem Control flow tour
 count = 0
 repeat
     count = count + 1
@@ -183,9 +183,9 @@ return
 second:
     print "second"
 return
-'''
+"""
 
-SQL_PROGRAM = '''rem SQL access with error handling
+SQL_PROGRAM = """rem SQL access with error handling
 sqlChan = sqlunt
 sqlopen (sqlChan, mode="PROCEDURES=ON", err=noDb)"ChileCompany"
 sqlprep (sqlChan)"SELECT CUST_NUM, FIRST_NAME FROM CUSTOMER WHERE CUST_NUM > ?"
@@ -207,7 +207,7 @@ release
 noDb:
     print "no database: ", errmes(-1)
     release
-'''
+"""
 
 SAMPLES: dict[str, str] = {
     "gui": GUI_PROGRAM,

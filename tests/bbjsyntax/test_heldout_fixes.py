@@ -11,11 +11,7 @@ import pytest
 
 from curate.bbjsyntax import check_source
 
-WINDOW = (
-    'gui! = BBjAPI().openSysGui("X0")\n'
-    'win! = gui!.addWindow(20, 20, 400, 300, "Orders")\n'
-)
-
+WINDOW = 'gui! = BBjAPI().openSysGui("X0")\nwin! = gui!.addWindow(20, 20, 400, 300, "Orders")\n'
 
 
 def _codes(code: str) -> list[tuple[int, str]]:
@@ -23,6 +19,7 @@ def _codes(code: str) -> list[tuple[int, str]]:
 
 
 # == first sample =============================================================================
+
 
 @pytest.mark.parametrize(
     "code",
@@ -54,13 +51,7 @@ def test_fabricated_method_still_reported_on_other_controls() -> None:
 
 
 def test_return_with_value_inside_a_method_body() -> None:
-    code = (
-        "class public Flag\n"
-        "    method public boolean isSet()\n"
-        "        return 0\n"
-        "    methodend\n"
-        "classend\n"
-    )
+    code = "class public Flag\n    method public boolean isSet()\n        return 0\n    methodend\nclassend\n"
     assert _codes(code) == []
 
 
@@ -112,6 +103,7 @@ def test_reserved_words_stay_reserved() -> None:
 
 # -- a multi-line DEF needs no FNEND ------------------------------------------------------------
 
+
 def test_def_without_fnend_before_the_next_def() -> None:
     code = (
         "total = fnhalf(10) + fnsquare(3)\n"
@@ -129,27 +121,12 @@ def test_def_without_fnend_before_the_next_def() -> None:
 
 
 def test_def_without_fnend_at_the_end_of_the_file() -> None:
-    code = (
-        "print fnlabel$(\"a\")\n"
-        "stop\n"
-        "def fnlabel$(name$)\n"
-        "    name$ = cvs(name$, 4)\n"
-        "    return \"[\" + name$ + \"]\"\n"
-    )
+    code = 'print fnlabel$("a")\nstop\ndef fnlabel$(name$)\n    name$ = cvs(name$, 4)\n    return "[" + name$ + "]"\n'
     assert _codes(code) == []
 
 
 def test_blocks_left_open_inside_an_unclosed_def_are_still_reported() -> None:
-    code = (
-        "def fnsum(n)\n"
-        "    s = 0\n"
-        "    while n > 0\n"
-        "        s = s + n, n = n - 1\n"
-        "    return s\n"
-        "def fnone(n)\n"
-        "    return 1\n"
-        "fnend\n"
-    )
+    code = "def fnsum(n)\n    s = 0\n    while n > 0\n        s = s + n, n = n - 1\n    return s\ndef fnone(n)\n    return 1\nfnend\n"
     assert _codes(code) == [(3, "BBJ504")]
 
 
@@ -158,6 +135,7 @@ def test_fnend_without_def_is_still_reported() -> None:
 
 
 # -- RETURN with a value compiles outside DEF FN too ----------------------------------------------
+
 
 def test_return_value_in_a_one_line_if_at_top_level() -> None:
     code = "ready = 1\nif ready then return 1 fi\nIf ready Then Return 2 Fi\nreturn ready * 3\n"
@@ -170,6 +148,7 @@ def test_malformed_return_value_is_still_reported() -> None:
 
 # -- the MDI object has the methods of the MDI interfaces --------------------------------------
 
+
 @pytest.mark.parametrize(
     "call",
     [
@@ -177,7 +156,7 @@ def test_malformed_return_value_is_still_reported() -> None:
         'mdi!.registerMDIClosingCallback(handler!, "onClosing")',
         "n = mdi!.countClients()",
         "mdi!.closeAll()",
-        "mdi!.setTitle(\"Orders\")",
+        'mdi!.setTitle("Orders")',
     ],
 )
 def test_mdi_interface_methods(call: str) -> None:
@@ -192,6 +171,7 @@ def test_fabricated_mdi_method_still_reported() -> None:
 
 # -- TO and STEP are ordinary variable names ---------------------------------------------------
 
+
 def test_to_and_step_assigned_as_variables() -> None:
     code = "step = 5\nTO = 100\nprint step, to\nfor i = 1 to 10 step 2\n    print i\nnext i\n"
     assert _codes(code) == []
@@ -205,75 +185,43 @@ def test_for_without_end_value_is_still_reported() -> None:
 
 # -- a FOR ... NEXT loop inside one one-line IF --------------------------------------------------
 
+
 def test_for_and_next_inside_one_one_line_if() -> None:
-    code = (
-        "dim names$[3]\n"
-        "count = 3\n"
-        "if count > 0 then for k = 1 to count; print names$[k]; next k\n"
-        "print \"done\"\n"
-    )
+    code = 'dim names$[3]\ncount = 3\nif count > 0 then for k = 1 to count; print names$[k]; next k\nprint "done"\n'
     assert _codes(code) == []
 
 
 def test_for_and_bare_next_inside_one_one_line_if() -> None:
-    code = (
-        "total = 0\n"
-        "if total = 0 then for k = 1 to 5; total = total + k; next; print total\n"
-        "end\n"
-    )
+    code = "total = 0\nif total = 0 then for k = 1 to 5; total = total + k; next; print total\nend\n"
     assert _codes(code) == []
 
 
 def test_for_and_next_inside_a_colon_continued_one_line_if() -> None:
-    code = (
-        "open_windows = 2\n"
-        "if open_windows then\n"
-        ":   for w = 1 to open_windows;\n"
-        ":       print \"closing \", w;\n"
-        ":   next w\n"
-        "release\n"
-    )
+    code = 'open_windows = 2\nif open_windows then\n:   for w = 1 to open_windows;\n:       print "closing ", w;\n:   next w\nrelease\n'
     assert _codes(code) == []
 
 
 def test_next_in_a_one_line_if_still_continues_an_outer_loop() -> None:
-    code = (
-        "for row = 1 to 10\n"
-        "    if mod(row, 2) then next row\n"
-        "    print row\n"
-        "next row\n"
-    )
+    code = "for row = 1 to 10\n    if mod(row, 2) then next row\n    print row\nnext row\n"
     assert _codes(code) == []
 
 
 def test_for_opened_in_a_one_line_if_may_still_close_on_a_later_line() -> None:
-    code = (
-        "ready = 1\n"
-        "if ready then for step_no = 1 to 3\n"
-        "    print step_no\n"
-        "next step_no\n"
-    )
+    code = "ready = 1\nif ready then for step_no = 1 to 3\n    print step_no\nnext step_no\n"
     assert _codes(code) == []
 
 
 def test_unclosed_for_outside_an_if_is_still_reported() -> None:
-    code = (
-        "for row = 1 to 10\n"
-        "    print row\n"
-        "end\n"
-    )
+    code = "for row = 1 to 10\n    print row\nend\n"
     assert _codes(code) == [(1, "BBJ504")]
 
 
 # -- a variable declared twice with different classes -------------------------------------------
 
+
 def test_redeclared_variable_has_no_certain_class() -> None:
     code = (
-        "declare auto BBjInputN amount!\n"
-        "amount!.setMask(\"###0.00\")\n"
-        "declare auto BBjButton amount!\n"
-        "amount!.setMask(\"###0\")\n"
-        "amount!.setImageFile(\"ok.png\")\n"
+        'declare auto BBjInputN amount!\namount!.setMask("###0.00")\ndeclare auto BBjButton amount!\namount!.setMask("###0")\namount!.setImageFile("ok.png")\n'
     )
     assert _codes(code) == []
 
@@ -283,7 +231,7 @@ def test_parameter_redeclared_in_a_method_body_has_no_certain_class() -> None:
         "class public Holder\n"
         "    method public void show(BBjInputN ctl!)\n"
         "        declare BBjButton ctl!\n"
-        "        ctl!.setMask(\"00\")\n"
+        '        ctl!.setMask("00")\n'
         "    methodend\n"
         "classend\n"
     )
@@ -294,18 +242,14 @@ def test_same_class_declared_twice_is_still_checked() -> None:
     code = (
         "declare BBjTopLevelWindow win!\n"
         "declare BBjTopLevelWindow win!\n"
-        "win! = BBjAPI().openSysGui(\"X0\").addWindow(10, 10, 200, 100, \"Win\")\n"
+        'win! = BBjAPI().openSysGui("X0").addWindow(10, 10, 200, 100, "Win")\n'
         "win!.noSuchWindowMethod()\n"
     )
     assert _codes(code) == [(4, "BBJ511")]
 
 
 def test_a_single_declare_is_still_checked() -> None:
-    code = (
-        "declare BBjTopLevelWindow win!\n"
-        "win! = BBjAPI().openSysGui(\"X0\").addWindow(10, 10, 200, 100, \"Win\")\n"
-        "win!.noSuchWindowMethod()\n"
-    )
+    code = 'declare BBjTopLevelWindow win!\nwin! = BBjAPI().openSysGui("X0").addWindow(10, 10, 200, 100, "Win")\nwin!.noSuchWindowMethod()\n'
     assert _codes(code) == [(3, "BBJ511")]
 
 
@@ -327,6 +271,7 @@ def test_declarations_in_another_method_do_not_conflict() -> None:
 
 # -- a stray FI/ENDIF inside a SWITCH does not close an IF outside it ---------------------------
 
+
 def test_endif_typed_for_next_in_a_case_arm_is_reported_once() -> None:
     code = (
         "mode = 1, n = 3\n"
@@ -338,10 +283,10 @@ def test_endif_typed_for_next_in_a_case_arm_is_reported_once() -> None:
         "            endif\n"
         "            break\n"
         "        case 2\n"
-        "            print \"two\"\n"
+        '            print "two"\n'
         "            break\n"
         "        case default\n"
-        "            print \"other\"\n"
+        '            print "other"\n'
         "            break\n"
         "    swend\n"
         "endif\n"
@@ -359,17 +304,17 @@ def test_switch_inside_a_multi_line_if_is_unaffected() -> None:
         "    switch answer\n"
         "        case 1\n"
         "            if answer = 1 then\n"
-        "                print \"one\"\n"
+        '                print "one"\n'
         "            else\n"
-        "                print \"?\"\n"
+        '                print "?"\n'
         "            endif\n"
         "            break\n"
         "        case default\n"
-        "            print \"many\"\n"
+        '            print "many"\n'
         "            break\n"
         "    swend\n"
         "else\n"
-        "    print \"none\"\n"
+        '    print "none"\n'
         "endif\n"
     )
     assert _codes(code) == []
@@ -377,51 +322,33 @@ def test_switch_inside_a_multi_line_if_is_unaffected() -> None:
 
 # == fifth sample (issue 17) ==================================================================
 
+
 @pytest.mark.parametrize(
     "code",
     [
         # whole arrays passed to a method: `Type name[ALL]` (and `name[]`, `name[,]`)
         "class public Strings\n"
         "    method public static BBjString glue(BBjString words$[all], BBjString sep$)\n"
-        "        methodret \"\"\n"
+        '        methodret ""\n'
         "    methodend\n"
         "    method public static void fill(BBjNumber grid[,], BBjInt size%)\n"
         "    methodend\n"
         "classend\n",
         # `ERR=*ENDIF` ends a verb's options; its arguments go on over ':' lines
-        "if found then\n"
-        "    call \"lookup.aon\",err=*endif,\n"
-        ":       code$,\n"
-        ":       name$\n"
-        "endif\n",
+        'if found then\n    call "lookup.aon",err=*endif,\n:       code$,\n:       name$\nendif\n',
         # line-numbered code continued on a line that keeps its number: `0120:,B$[ALL]`
-        "0100 DIM A$[5],B$[5]\n"
-        "0110 CALL \"fill.aon\",A$[ALL],\n"
-        "0120:,B$[ALL],C$\n"
-        "0130 END\n",
+        '0100 DIM A$[5],B$[5]\n0110 CALL "fill.aon",A$[ALL],\n0120:,B$[ALL],C$\n0130 END\n',
         # one-line IFs nested in a one-line IF, `FI;` and `; ELSE IF` on the same line
         "if n < 0 then if strict then n = 0 fi; else if n > 99 then n = 99\nprint n\n",
         "if (v < 0) v = 0; else if (v > 255) v = 255\n",
         # inside an IF block, an ELSE after a one-line IF belongs to the block
         "if mode = 2\n    if n > 0 then n = n - 1\nelse\n    n = n + 1\nendif\n",
         # ELSE on the line after a one-line IF ... THEN statement, then a block
-        "if len(name$) then label$ = name$\n"
-        "else\n"
-        "    label$ = \"?\"\n"
-        "    missing = missing + 1\n"
-        "fi\n"
-        "print label$\n",
+        'if len(name$) then label$ = name$\nelse\n    label$ = "?"\n    missing = missing + 1\nfi\nprint label$\n',
         # a FOR whose only NEXT is inside a one-line IF (scan while blank)
-        "for p = 1 to len(text$)\n"
-        "    if text$(p, 1) = \" \" then next p\n"
-        "first$ = text$(p)\n",
+        'for p = 1 to len(text$)\n    if text$(p, 1) = " " then next p\nfirst$ = text$(p)\n',
         # an IF block with a NEXT inside: the loop's real NEXT may sit in a never-closed IF
-        "for p = 1 to 9\n"
-        "    if skip(p) then\n"
-        "        next p\n"
-        "    fi\n"
-        "    print p\n"
-        "next p\n",
+        "for p = 1 to 9\n    if skip(p) then\n        next p\n    fi\n    print p\nnext p\n",
     ],
 )
 def test_fifth_sample_shapes_are_valid(code: str) -> None:
@@ -436,8 +363,11 @@ def test_fifth_sample_shapes_are_valid(code: str) -> None:
         # ... to a label and a RETURN (a subroutine), then the end of the file
         ("gosub tally\nstop\ntally:\n    if qty\n        total = total + qty\n    return\n", 4),
         # an IF ... THEN block left open before METHODEND
-        ("class public Cart\n    field public BBjNumber n\n    method public void add(BBjNumber q)\n"
-         "        if q > 0 then\n            #n = #n + q\n    methodend\nclassend\n", 4),
+        (
+            "class public Cart\n    field public BBjNumber n\n    method public void add(BBjNumber q)\n"
+            "        if q > 0 then\n            #n = #n + q\n    methodend\nclassend\n",
+            4,
+        ),
         # an ELSE with no IF block to belong to (not even the one-line IF just above it)
         ("if a then b = 1; else if c then d = 2\nelse\n    d = 3\n", 2),
         ("while more\n    if x > 9 then x = 0\n    read more\n    else\n        x = 1\nwend\n", 4),
@@ -454,7 +384,7 @@ def test_if_structure_the_compiler_accepts_is_only_a_warning(code: str, opener: 
         ("class public A\n    method public void m()\n        print 1\nclassend\n", (2, "BBJ504")),
         ("class public A\n    method public void m()\n        print 1\n    methodend\n", (1, "BBJ504")),
         ("while more\n    read more\n", (1, "BBJ504")),
-        ("for i = 1 to 3\n    print i\nprint \"done\"\n", (1, "BBJ504")),
+        ('for i = 1 to 3\n    print i\nprint "done"\n', (1, "BBJ504")),
         ("while more\n    for i = 1 to 3\n        print i\nwend\n", (2, "BBJ504")),
     ],
 )

@@ -23,8 +23,7 @@ def _rate(texts: dict[str, str], per_kind: int, rounds: int = 1) -> tuple[float,
     total: Counter = Counter()
     hit: Counter = Counter()
     misses: list[str] = []
-    jobs = [(seed * rounds + r, name, text) for seed, (name, text) in enumerate(sorted(texts.items()))
-            for r in range(rounds)]
+    jobs = [(seed * rounds + r, name, text) for seed, (name, text) in enumerate(sorted(texts.items())) for r in range(rounds)]
     for seed, name, text in jobs:
         assert check_source(text) == [], f"{name} must be valid before mutating it"
         for m in all_mutants(text, seed, per_kind):
@@ -41,8 +40,7 @@ WARNED_KIND = "drop fi"  # the IF policy: an IF block without FI compiles, so it
 
 
 def _flagged(m: Mutant, errors_only: bool) -> bool:
-    return any(abs(i.line - f) <= 1 and (i.severity == "error" or not errors_only)
-               for i in check_source(m.text) for f in m.fault_lines)
+    return any(abs(i.line - f) <= 1 and (i.severity == "error" or not errors_only) for i in check_source(m.text) for f in m.fault_lines)
 
 
 def _report(label: str, rate: float, total: Counter, hit: Counter, misses: list[str]) -> None:
@@ -64,8 +62,7 @@ def test_mutants_of_own_samples() -> None:
 
 @pytest.mark.skipif(missing(), reason=SKIP_REASON)
 def test_mutants_of_corpus_files() -> None:
-    texts = {str(p.relative_to(CORPUS / "files")): read_text(p).replace("\r\n", "\n")
-             for p in corpus_files() if p.suffix.lower() == ".bbj"}
+    texts = {str(p.relative_to(CORPUS / "files")): read_text(p).replace("\r\n", "\n") for p in corpus_files() if p.suffix.lower() == ".bbj"}
     rate, total, hit, misses = _rate(texts, per_kind=2)
     _report("corpus files", rate, total, hit, misses)
     assert sum(total.values()) >= 500

@@ -7,11 +7,7 @@ import pytest
 
 from curate.bbjsyntax import check_source
 
-SETUP = (
-    'sysgui! = BBjAPI().openSysGui("X0")\n'
-    'window! = sysgui!.addWindow(10, 10, 300, 200, "Demo")\n'
-    'button! = window!.addButton(1, 10, 10, 80, 25, "OK")\n'
-)
+SETUP = 'sysgui! = BBjAPI().openSysGui("X0")\nwindow! = sysgui!.addWindow(10, 10, 300, 200, "Demo")\nbutton! = window!.addButton(1, 10, 10, 80, 25, "OK")\n'
 
 
 def _api(code: str) -> list[tuple[int, str]]:
@@ -53,10 +49,8 @@ def test_methods_the_class_has(call: str) -> None:
         ('BBjAPI().getSysGui().addWindow(1,1,1,1,"t").addButton(1,1,1,1,1,"b").onClick("x")', "onClick"),
         ('declare BBjButton b!\nb!.setOnAction("x")', "setOnAction"),
         ('sg! = BBjAPI().getSysGui()\nw = sg!.addWindow(1, 1, 1, 1, "x")\nw.fooBar()', "fooBar"),
-        ("class public A\n  method public void m(BBjTopLevelWindow w!)\n    w!.render()\n  methodend\nclassend",
-         "render"),
-        (("class public A\n  field private BBjListBox Items!\n  method public void m()\n"
-          '    #Items!.push("x")\n  methodend\nclassend'), "push"),
+        ("class public A\n  method public void m(BBjTopLevelWindow w!)\n    w!.render()\n  methodend\nclassend", "render"),
+        (('class public A\n  field private BBjListBox Items!\n  method public void m()\n    #Items!.push("x")\n  methodend\nclassend'), "push"),
     ],
 )
 def test_methods_the_class_lacks(code: str, name: str) -> None:
@@ -68,12 +62,12 @@ def test_methods_the_class_lacks(code: str, name: str) -> None:
     "code",
     [
         SETUP + "button! = new MyButton()\nbutton!.addEventListener(1)",  # reassigned: unknown
-        SETUP + 'button! = window!.getControl(1)\nbutton!.setSelected(1)',  # base type: subclasses count
+        SETUP + "button! = window!.getControl(1)\nbutton!.setSelected(1)",  # base type: subclasses count
         "unknown!.addEventListener(1)",
         "declare BBjButton b\nb = 5\nb.anything()",  # reassigned to a number
         "class public BBjButton\nclassend\ndeclare BBjButton b!\nb!.anything()",  # user class shadows
-        'declare BBjString s!\ns!.anything()',  # value types are not checked
-        'x! = BBjAPI().makeVector()\nx!.whatever()',  # no data for BBjVector
+        "declare BBjString s!\ns!.anything()",  # value types are not checked
+        "x! = BBjAPI().makeVector()\nx!.whatever()",  # no data for BBjVector
         SETUP + "class public A\n  method public void m()\n    button!.addEventListener(1)\n  methodend\nclassend",
     ],
 )

@@ -69,7 +69,7 @@ def test_deep_nesting_gives_one_issue(text: str) -> None:
 @pytest.mark.parametrize("seed", range(30))
 def test_random_text_never_raises(seed: int) -> None:
     rng = random.Random(seed)
-    alphabet = 'abcXYZ019 \t\n"\'$!%#@()[]{};:.,=<>+-*/^&|\\`~rem if then fi for next'
+    alphabet = "abcXYZ019 \t\n\"'$!%#@()[]{};:.,=<>+-*/^&|\\`~rem if then fi for next"
     text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 3000)))
     issues = check_source(text)
     assert all(isinstance(i, SyntaxIssue) for i in issues)
@@ -81,8 +81,45 @@ def test_random_text_never_raises(seed: int) -> None:
 @pytest.mark.parametrize("seed", range(10))
 def test_random_token_soup_never_raises(seed: int) -> None:
     rng = random.Random(seed)
-    words = ["if", "then", "else", "fi", "for", "i", "=", "1", "to", "next", "while", "wend", "class",
-             "public", "A", "method", "void", "m", "(", ")", "methodend", "classend", "switch", "case",
-             "swend", '"s"', "x!", ".", "addButton", ";", ":", "\n", "\n", "rem", "def", "fnend", "[", "]"]
+    words = [
+        "if",
+        "then",
+        "else",
+        "fi",
+        "for",
+        "i",
+        "=",
+        "1",
+        "to",
+        "next",
+        "while",
+        "wend",
+        "class",
+        "public",
+        "A",
+        "method",
+        "void",
+        "m",
+        "(",
+        ")",
+        "methodend",
+        "classend",
+        "switch",
+        "case",
+        "swend",
+        '"s"',
+        "x!",
+        ".",
+        "addButton",
+        ";",
+        ":",
+        "\n",
+        "\n",
+        "rem",
+        "def",
+        "fnend",
+        "[",
+        "]",
+    ]
     text = " ".join(rng.choice(words) for _ in range(2000))
     assert isinstance(check_source(text), list)

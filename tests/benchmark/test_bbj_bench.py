@@ -106,18 +106,13 @@ def test_code_cases_answer_with_code_and_migrations_quote_their_source(cases: li
 
 
 def test_references_call_what_must_call_names(cases: list[dict]) -> None:
-    missing = [
-        f"{case['id']}: {name}"
-        for case in cases
-        for name in case.get("must_call", [])
-        if not calls("\n".join(bbj_code(case["reference"])), name)
-    ]
+    missing = [f"{case['id']}: {name}" for case in cases for name in case.get("must_call", []) if not calls("\n".join(bbj_code(case["reference"])), name)]
     assert not missing, missing
     assert sum(1 for c in cases if c["type"] in CODE_TYPES and c.get("must_call")) == sum(1 for c in cases if c["type"] in CODE_TYPES)
 
 
 def test_matcher_needs_whole_tokens() -> None:
-    assert calls('read record (chan)x$', "READ RECORD")
+    assert calls("read record (chan)x$", "READ RECORD")
     assert not calls("setCallbacks(1)", "setCallback")
     assert not calls("x$ = mylen(a$)", "len")
 

@@ -88,7 +88,11 @@ def test_fixture_verdicts_map_to_markdown_lines(fixture: str, tmp_path: Path, fa
 
 def test_multi_file_example_shares_one_private_folder(tmp_path: Path, fake_bbjcpl: Path, compiler_log, bad_lines) -> None:  # type: ignore[no-untyped-def]
     bad_lines(["x = Util.broken(("])
-    blocks = [bbj_block("use ::Util.bbj::Util\nx = Util.broken((", "Main.bbj"), bbj_block("class public Util\nclassend", "Util.bbj"), bbj_block('print "third"')]
+    blocks = [
+        bbj_block("use ::Util.bbj::Util\nx = Util.broken((", "Main.bbj"),
+        bbj_block("class public Util\nclassend", "Util.bbj"),
+        bbj_block('print "third"'),
+    ]
     text = example_text(blocks)
     example = write_example(tmp_path / "data", "multi.md", text)
     run = make_run([example], config_for(tmp_path, fake_bbjcpl))
@@ -187,7 +191,10 @@ def test_unexpected_compiler_output(mode: str, code: str, words: str, tmp_path: 
 
 def test_parallel_runs_give_the_same_report(tmp_path: Path, fake_bbjcpl: Path, bad_lines) -> None:  # type: ignore[no-untyped-def]
     bad_lines(["print bad("])
-    examples = [write_example(tmp_path / "data", f"p{i}.md", example_text([bbj_block("rem x\n" * i + ("print bad(" if i % 2 else "print 1"))], title=f"P{i}")) for i in range(8)]
+    examples = [
+        write_example(tmp_path / "data", f"p{i}.md", example_text([bbj_block("rem x\n" * i + ("print bad(" if i % 2 else "print 1"))], title=f"P{i}"))
+        for i in range(8)
+    ]
     reports = []
     for jobs, cache in ((1, "c1"), (4, "c4")):
         config = CurateConfig(root=tmp_path, bbjcpl=str(fake_bbjcpl), cache_dir=str(tmp_path / cache))

@@ -134,7 +134,9 @@ def test_syntax_on_the_real_corpus_matches_check_source(tmp_path: Path, monkeypa
 
 
 @pytest.mark.parametrize(("extra", "reason"), [(["--checker", "builtin"], "--checker builtin"), ([], "bbjcpl not found")])
-def test_check_header_names_the_builtin_checker(extra: list[str], reason: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_header_names_the_builtin_checker(
+    extra: list[str], reason: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "ex.md").write_text(example_text([bbj_block('print "open')]), "utf-8")
     main(["check", "ex.md", "--no-dedupe", *extra])

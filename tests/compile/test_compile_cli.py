@@ -73,11 +73,15 @@ def test_syntax_output_formats(fmt: str, sources: Path, fake_on_bbj_home: Path, 
         assert "compile check: bbjcpl" in out.err
     else:
         results = json.loads(out.out)["runs"][0]["results"]
-        assert sorted((r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results) == sorted((c, line) for _, line, c in EXPECTED)
+        assert sorted((r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results) == sorted(
+            (c, line) for _, line, c in EXPECTED
+        )
 
 
 @pytest.mark.parametrize(("extra", "exit_code", "codes"), [(["--fail-on", "never"], 0, 4), (["--ignore", "BBJ520"], 1, 2), (["--select", "BBJ52"], 1, 2)])
-def test_syntax_honours_fail_on_and_selection(extra: list[str], exit_code: int, codes: int, sources: Path, fake_on_bbj_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_syntax_honours_fail_on_and_selection(
+    extra: list[str], exit_code: int, codes: int, sources: Path, fake_on_bbj_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["syntax", "src", "--format", "json", *extra]) == exit_code
     assert len(json.loads(capsys.readouterr().out)) == codes
 
@@ -91,7 +95,9 @@ def test_syntax_checks_explicit_files_and_refuses_missing_paths(sources: Path, f
 
 
 @pytest.mark.parametrize("command", ["syntax", "check"])
-def test_asking_for_bbjcpl_without_one_is_a_usage_error(command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_asking_for_bbjcpl_without_one_is_a_usage_error(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     target = tmp_path / ("a.bbj" if command == "syntax" else "a.md")
     target.write_text(example_text([bbj_block("print 1")]) if command == "check" else "print 1\n", "utf-8")

@@ -150,8 +150,16 @@ def test_check_step_reports_at_the_title_line_and_honours_lint_ignore(repo: Path
 
 def test_check_command_runs_the_dedupe_step(repo: Path) -> None:
     write(repo / "training-data" / "strings" / "copy.md", example_text("Copy", TWIN))
-    result = subprocess.run([str(BIN / "bbj-curate"), "check", "--format", "json", "--checker", "none", "training-data"], cwd=repo, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [str(BIN / "bbj-curate"), "check", "--format", "json", "--checker", "none", "training-data"], cwd=repo, capture_output=True, text=True, check=False
+    )
     codes = [(d["path"], d["code"]) for d in json.loads(result.stdout) if d["code"].startswith("BBJ60")]
     assert codes == [("training-data/strings/copy.md", "BBJ601")] and result.returncode == 1
-    skipped = subprocess.run([str(BIN / "bbj-curate"), "check", "--format", "json", "--checker", "none", "--no-dedupe", "training-data"], cwd=repo, capture_output=True, text=True, check=False)
+    skipped = subprocess.run(
+        [str(BIN / "bbj-curate"), "check", "--format", "json", "--checker", "none", "--no-dedupe", "training-data"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert not [d for d in json.loads(skipped.stdout) if d["code"].startswith("BBJ60")]

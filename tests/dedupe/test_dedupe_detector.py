@@ -35,10 +35,10 @@ def body(code: list[str], explanation: str = "It prints things.") -> str:
 @pytest.mark.parametrize(
     ("kind", "text", "expected"),
     [
-        ("source", 'PRINT  Name$,\tLEN( Name$ )', 'print name$ , len ( name$ )'),
+        ("source", "PRINT  Name$,\tLEN( Name$ )", "print name$ , len ( name$ )"),
         ("source", "REM  Some   Comment\n  x = 1.50", "rem some comment x = 1.50"),
         ("source", 'a$ = "Hello  World"', 'a$ = " hello world "'),
-        ("source", "obj!.setText(\"x\")\nn% = 2", 'obj! . settext ( " x " ) n% = 2'),
+        ("source", 'obj!.setText("x")\nn% = 2', 'obj! . settext ( " x " ) n% = 2'),
         ("text", "Hello, World! It's *bold*.", "hello world it s bold"),
         ("example", "## Code\n\n```bbj\nPRINT X\n```\n\nThe `PRINT` verb.", "code print x the print verb"),
         ("example", "Text\n~~~\nA = 1\n~~~\nMore", "text a = 1 more"),
@@ -90,7 +90,11 @@ BASE = program("base")
         ({"a": body(BASE), "b": body(BASE).replace("print", "PRINT")}, [["a", "b"]], True),  # case only
         ({"a": body(BASE), "b": body(replace_lines(BASE, range(10, 11), "x"))}, [["a", "b"]], False),
         ({"a": body(BASE), "u": body(program("other")), "v": body(program("third"))}, [], False),
-        ({"a": body(BASE), "c": body(replace_lines(replace_lines(BASE, range(5), "b"), range(25, 30), "c")), "b": body(replace_lines(BASE, range(5), "b"))}, [["a", "b", "c"]], False),
+        (
+            {"a": body(BASE), "c": body(replace_lines(replace_lines(BASE, range(5), "b"), range(25, 30), "c")), "b": body(replace_lines(BASE, range(5), "b"))},
+            [["a", "b", "c"]],
+            False,
+        ),
     ],
     ids=["exact", "case-only", "one-line-edit", "unrelated", "chain"],
 )
@@ -156,8 +160,19 @@ def test_leaks_pair_items_with_their_twins_in_the_other_set() -> None:
 
 def test_chatml_items_use_user_and_assistant_only() -> None:
     records = [
-        {"messages": [{"role": "system", "content": "You write BBj."}, {"role": "user", "content": "Count to 3"}, {"role": "assistant", "content": "```bbj\nfor i=1 to 3\nnext i\n```"}]},
-        {"messages": [{"role": "user", "content": [{"type": "text", "text": "Count to 3"}]}, {"role": "assistant", "content": "```bbj\nFOR I=1 TO 3\nNEXT I\n```"}]},
+        {
+            "messages": [
+                {"role": "system", "content": "You write BBj."},
+                {"role": "user", "content": "Count to 3"},
+                {"role": "assistant", "content": "```bbj\nfor i=1 to 3\nnext i\n```"},
+            ]
+        },
+        {
+            "messages": [
+                {"role": "user", "content": [{"type": "text", "text": "Count to 3"}]},
+                {"role": "assistant", "content": "```bbj\nFOR I=1 TO 3\nNEXT I\n```"},
+            ]
+        },
     ]
     items = items_from_chatml(records, ["r1", "r2"])
     assert [(i.id, i.kind, i.order) for i in items] == [("r1", "chatml", 0.0), ("r2", "chatml", 1.0)]

@@ -20,7 +20,7 @@ from train.eval.judge import Judge
 from train.eval.prompts import render_prompt, task_messages
 from train.eval.repair import generate_and_repair
 
-GOOD = "```bbj\nprint \"hello\"\nend\n```"
+GOOD = '```bbj\nprint "hello"\nend\n```'
 BAD = "```bbj\nfunction hello() {\n}\n```"
 
 
@@ -88,7 +88,7 @@ def test_extraction_cases() -> None:
     two = "First try:\n```bbj\nprint 1\n```\nBetter:\n```bbj\nprint 2\nend\n```\nThat is all."
     assert extract_code(two) == "print 2\nend"
     assert extract_code("```bbj\nx = 1\n```") == "x = 1"
-    unfenced = "Here is a program that greets you.\nprint \"hello\"\nend\nIt prints hello and stops."
+    unfenced = 'Here is a program that greets you.\nprint "hello"\nend\nIt prints hello and stops.'
     assert extract_code(unfenced) == 'print "hello"\nend'
     assert extract_code("You can use the PRINT verb to show text on the screen.") is None
     one_bad_line = "print 1\nprint 2\nx = = 3\nprint 4\nprint 5\nprint 6"

@@ -76,7 +76,9 @@ def test_tiny_model_end_to_end_base_and_adapter(tmp_path: Path, case_file: Path,
     })  # fmt: skip
     folder, report = run_eval(config, "", "bbj-train eval")
     rows = [json.loads(line) for line in (folder / "samples.jsonl").read_text().splitlines()]
-    assert (report["cases"] == 6 and report["dropped_near_duplicates"] == [["test-leak", "train-10"]]) or report["dropped_near_duplicates"] == [("test-leak", "train-10")]
+    assert (report["cases"] == 6 and report["dropped_near_duplicates"] == [["test-leak", "train-10"]]) or report["dropped_near_duplicates"] == [
+        ("test-leak", "train-10")
+    ]
     for model in report["models"]:
         metrics = model["metrics"]
         assert metrics["code_cases"] == 5 and 0.0 <= metrics["compile@1"]["value"] <= 1.0

@@ -50,4 +50,3 @@ def consumer(tmp_path: Path, hooks_repo: tuple[Path, str], precommit_home: Path)
     assert installed.returncode == 0, f"pre-commit install failed (is the dev extra installed?): {installed.stderr or installed.stdout}"
     assert (consumer.path / ".git" / "hooks" / "pre-commit").is_file(), "pre-commit install wrote no git hook"
     return consumer
-

@@ -51,11 +51,17 @@ def git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProces
     return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=check)
 
 
-
 class Consumer:
     def __init__(self, path: Path, home: Path):
         self.path = path
-        self.env = {**os.environ, "PRE_COMMIT_HOME": str(home), "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "t@example.com"}
+        self.env = {
+            **os.environ,
+            "PRE_COMMIT_HOME": str(home),
+            "GIT_AUTHOR_NAME": "Test",
+            "GIT_AUTHOR_EMAIL": "t@example.com",
+            "GIT_COMMITTER_NAME": "Test",
+            "GIT_COMMITTER_EMAIL": "t@example.com",
+        }
         self.env.pop("SKIP", None)
 
     def write(self, rel: str, text: str) -> Path:
@@ -69,4 +75,6 @@ class Consumer:
 
     def commit(self, message: str, *paths: str, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         subprocess.run(["git", "add", "-A", *paths], cwd=self.path, env=self.env, check=True)
-        return subprocess.run(["git", "commit", "-m", message], cwd=self.path, env={**self.env, **(extra_env or {})}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        return subprocess.run(
+            ["git", "commit", "-m", message], cwd=self.path, env={**self.env, **(extra_env or {})}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )

@@ -64,7 +64,15 @@ def test_repository_hooks_run_without_an_activated_venv(tmp_path: Path) -> None:
     clone = _fresh_clone(tmp_path)
     bin_dir = str(Path(sys.prefix) / "bin")
     path = os.pathsep.join(p for p in os.environ.get("PATH", "").split(os.pathsep) if p and Path(p).resolve() != Path(bin_dir).resolve())
-    env = {**os.environ, "PATH": path, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    env = {
+        **os.environ,
+        "PATH": path,
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+        "GIT_AUTHOR_NAME": "T",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "T",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
     env.pop("VIRTUAL_ENV", None)
     assert shutil.which("bbj-validate", path=path) is None, "the venv must not be on PATH"
     subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=clone, env=env, check=True, capture_output=True)
@@ -72,7 +80,9 @@ def test_repository_hooks_run_without_an_activated_venv(tmp_path: Path) -> None:
     def commit(rel: str, text: str) -> subprocess.CompletedProcess[str]:
         (clone / rel).write_text(text, "utf-8")
         subprocess.run(["git", "add", rel], cwd=clone, env=env, check=True)
-        return subprocess.run(["git", "commit", "-m", f"add {rel}"], cwd=clone, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
+        return subprocess.run(
+            ["git", "commit", "-m", f"add {rel}"], cwd=clone, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False
+        )
 
     good = commit("training-data/strings/count-the-letters-of-a-word.md", valid_example("Count the letters of a word", "Grace"))
     assert good.returncode == 0, good.stdout

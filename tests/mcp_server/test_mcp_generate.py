@@ -103,7 +103,7 @@ def test_context_goes_into_the_prompt(fake_model: tuple[Script, ScriptedServer],
     script, server = fake_model
     url = server.base_url
     script.replies = [fenced('print "done"\n')]
-    context = 'rem the caller\'s program\ngosub add_total\nstop\n'
+    context = "rem the caller's program\ngosub add_total\nstop\n"
     result = structured(generate(settings.with_changes(base_url=url), {"prompt": "write add_total", "generation": "all", "context": context}))
     assert result["ok"] is True and result["attempts"] == 1
     assert "gosub add_total" in server.last_user(server.requests[0])

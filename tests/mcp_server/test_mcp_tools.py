@@ -142,9 +142,7 @@ def test_generation_choices_are_the_vocabulary() -> None:
 
 
 @pytest.mark.parametrize("program", [PASS_PROGRAM, FAIL_PROGRAM], ids=["pass", "fail"])
-def test_check_agrees_with_the_compile_hook(
-    settings: McpSettings, program: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_check_agrees_with_the_compile_hook(settings: McpSettings, program: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """One gate: the tool and the `bbj-compile` hook (its real entry point) report the same
     findings for the same code."""
     from hooks.compile import main as compile_hook

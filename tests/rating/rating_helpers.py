@@ -36,10 +36,42 @@ hello! = window!.addButton(101,20,40,120,30,"Hello")
 hello!.addEventListener("click", on_hello)"""
 
 CASES = [
-    {"case_id": "c1", "prompt": "Make a BBj GUI window with a Hello button that shows a message.", "generation": "bbj-gui", "type": "completion", "difficulty": "basic", "topic": "gui", "expects": "code"},
-    {"case_id": "c2", "prompt": "Reverse a string in BBj.", "generation": "all", "type": "completion", "difficulty": "intermediate", "topic": "strings", "expects": "code"},
-    {"case_id": "c3", "prompt": "What does process_events do?", "generation": "bbj-gui", "type": "explanation", "difficulty": "basic", "topic": "gui", "expects": "prose"},
-    {"case_id": "c4", "prompt": "Explain err=*next on erase.", "generation": "all", "type": "comprehension", "difficulty": "advanced", "topic": "file-io", "expects": "prose"},
+    {
+        "case_id": "c1",
+        "prompt": "Make a BBj GUI window with a Hello button that shows a message.",
+        "generation": "bbj-gui",
+        "type": "completion",
+        "difficulty": "basic",
+        "topic": "gui",
+        "expects": "code",
+    },
+    {
+        "case_id": "c2",
+        "prompt": "Reverse a string in BBj.",
+        "generation": "all",
+        "type": "completion",
+        "difficulty": "intermediate",
+        "topic": "strings",
+        "expects": "code",
+    },
+    {
+        "case_id": "c3",
+        "prompt": "What does process_events do?",
+        "generation": "bbj-gui",
+        "type": "explanation",
+        "difficulty": "basic",
+        "topic": "gui",
+        "expects": "prose",
+    },
+    {
+        "case_id": "c4",
+        "prompt": "Explain err=*next on erase.",
+        "generation": "all",
+        "type": "comprehension",
+        "difficulty": "advanced",
+        "topic": "file-io",
+        "expects": "prose",
+    },
 ]
 
 
@@ -47,7 +79,9 @@ def answer(case: dict, model: str) -> dict:
     if case["case_id"] == "c1":
         raw = f"Here you go:\n\n```bbj\n{GOOD_GUI if model == 'tuned' else BAD_GUI}\n```\n"
         status = "ok" if model == "tuned" else "syntax-error"
-        diagnostics = [] if model == "tuned" else [{"line": 4, "col": 8, "code": "BBJ511", "severity": "error", "message": "BBjButton has no method addEventListener"}]
+        diagnostics = (
+            [] if model == "tuned" else [{"line": 4, "col": 8, "code": "BBJ511", "severity": "error", "message": "BBjButton has no method addEventListener"}]
+        )
     elif case["case_id"] == "c2":
         raw = '```bbj\ntext$ = "abc"\nout$ = ""\nfor i = len(text$) to 1 step -1\n    out$ = out$ + text$(i,1)\nnext i\nprint out$\n```\nWalks the string backwards.'
         status, diagnostics = "ok", []
@@ -55,7 +89,19 @@ def answer(case: dict, model: str) -> dict:
         raw = "It waits for events and calls the registered callbacks." if model == "tuned" else "It ends the program."
         status, diagnostics = "ok", []
     code = raw.split("```bbj\n")[1].split("\n```")[0] if "```bbj" in raw else None
-    return {**case, "model": model, "sample": 0, "round": 0, "reference": None, "raw": raw, "code": code, "status": status, "diagnostics": diagnostics, "output_tokens": 10, "latency_s": 0.1}
+    return {
+        **case,
+        "model": model,
+        "sample": 0,
+        "round": 0,
+        "reference": None,
+        "raw": raw,
+        "code": code,
+        "status": status,
+        "diagnostics": diagnostics,
+        "output_tokens": 10,
+        "latency_s": 0.1,
+    }
 
 
 def write_run(root: Path, name: str = "run-1") -> Path:

@@ -58,7 +58,7 @@ def train_run(root: Path, base: Path, split: Path, steps: int = 24) -> Path:
         "gradient_checkpointing = false\nsmall_scale = true\nseed = 5\n"
         f'[data]\nsplit_dir = "{split}"\n[lora]\nr = 32\ndropout = 0.0\n[quantization]\nload_in_4bit = false\n'
         f"[sft]\nlearning_rate = 5e-3\nmax_steps = {steps}\nmicro_batch_size = 4\ngradient_accumulation = 1\n"
-        "eval_steps = 100\nlogging_steps = 5\nlr_scheduler = \"constant_with_warmup\"\nwarmup_ratio = 0.0\n",
+        'eval_steps = 100\nlogging_steps = 5\nlr_scheduler = "constant_with_warmup"\nwarmup_ratio = 0.0\n',
         "utf-8",
     )
     assert main(["run", "--config", str(config)]) == 0

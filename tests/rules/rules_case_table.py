@@ -94,7 +94,7 @@ VALID = doc()
 CRLF = VALID.replace("\n", "\r\n")
 TWO_FILES = '## Code\n\n<!-- filename: main.bbj -->\n```bbj\nrem Main\ncall "util.bbj"\n```\n\n<!-- filename: {name} -->\n```bbj\nrem Util\nprint "util"\n```\n'
 
-NEAR = "{name} = 0\nfor i = 1 to 10\n{name} = {name} + i\nnext i\nprint \"The sum of one to ten is \", {name}"
+NEAR = '{name} = 0\nfor i = 1 to 10\n{name} = {name} + i\nnext i\nprint "The sum of one to ten is ", {name}'
 APPROVED_NEAR = gen("all", NEAR.format(name="sum")).replace("difficulty: basic", "difficulty: basic\nstatus: approved")
 
 CASES: list[Case] = [
@@ -166,8 +166,15 @@ CASES: list[Case] = [
     Case("BBJ113", "unknown-folder", path="misc/greet-the-user.md", lines=[1]),
     Case("BBJ113", "no-topic-folder", path="greet-the-user.md", lines=[1]),
     ok("BBJ113", "known-topic", path="gui/greet-the-user.md"),
-    Case("BBJ114", "explanation-left-in-review", doc(head(status="in-review"), BODY.replace("PRINT writes its arguments to the terminal.", EXPLANATION_PLACEHOLDER)), at="TODO: explain"),
-    Case("BBJ114", "starter-code-left-approved", doc(head(status="approved"), BODY.replace('print "hello"', f'print "{CODE_PLACEHOLDER}"')), at="TODO: replace"),
+    Case(
+        "BBJ114",
+        "explanation-left-in-review",
+        doc(head(status="in-review"), BODY.replace("PRINT writes its arguments to the terminal.", EXPLANATION_PLACEHOLDER)),
+        at="TODO: explain",
+    ),
+    Case(
+        "BBJ114", "starter-code-left-approved", doc(head(status="approved"), BODY.replace('print "hello"', f'print "{CODE_PLACEHOLDER}"')), at="TODO: replace"
+    ),
     ok("BBJ114", "skeleton-in-a-draft", doc(head(status="draft"), BODY.replace("PRINT writes its arguments to the terminal.", EXPLANATION_PLACEHOLDER))),
     ok("BBJ114", "own-todo-note", doc(head(status="approved"), BODY.replace('print "hello"', 'rem TODO: a real note\nprint "hello"'))),
     # BBJ2xx: front matter
@@ -230,20 +237,42 @@ CASES: list[Case] = [
     ok("BBJ401", "dwc-addwindow", gen("dwc", 'w! = BBjAPI().getSysGui().addWindow(10,10,200,100,"Hi")')),
     ok("BBJ401", "rem-mentions-api", gen("character", 'rem a GUI program would call getSysGui() here\nprint @(10,5),"Hi"')),
     ok("BBJ401", "comparison-of-two", gen("[vpro5, bbj-gui]", 'print (sysgui)\'window\'(1,1,1,1,"A",$$)\nw! = BBjAPI().getSysGui().addWindow(1,1,1,1,"B")')),
-    ok("BBJ401", "migration-after-in-a-listed-target", migration(target="[bbj-gui, dwc]", after='BBjAPI().getWebManager().injectStyle("x")').replace("### After ([bbj-gui, dwc])", "### After (bbj-gui, dwc)")),
-    Case("BBJ401", "migration-after-in-no-listed-target", migration(target="[bbj-gui, dwc]", after="print (sysgui)'button'(1,1,1,1,1,\"B\",$$)").replace("### After ([bbj-gui, dwc])", "### After (bbj-gui, dwc)"), at="print (sysgui)'button'"),
+    ok(
+        "BBJ401",
+        "migration-after-in-a-listed-target",
+        migration(target="[bbj-gui, dwc]", after='BBjAPI().getWebManager().injectStyle("x")').replace("### After ([bbj-gui, dwc])", "### After (bbj-gui, dwc)"),
+    ),
+    Case(
+        "BBJ401",
+        "migration-after-in-no-listed-target",
+        migration(target="[bbj-gui, dwc]", after="print (sysgui)'button'(1,1,1,1,1,\"B\",$$)").replace(
+            "### After ([bbj-gui, dwc])", "### After (bbj-gui, dwc)"
+        ),
+        at="print (sysgui)'button'",
+    ),
     ok("BBJ401", "migration-sides-match", migration(before="print (sysgui)'window'(1,1,1,1,\"A\",$$)", after='w! = s!.addWindow(1,1,1,1,"B")')),
     Case("BBJ403", "before-names-character", migration().replace("### Before (vpro5)", "### Before (character)"), at="### Before"),
     Case("BBJ403", "after-names-dwc", migration().replace("### After (bbj-gui)", "### After (DWC)"), at="### After"),
     ok("BBJ403", "case-insensitive-match", migration().replace("### After (bbj-gui)", "### After (BBj-GUI)")),
     ok("BBJ403", "human-names", migration().replace("### Before (vpro5)", "### Before (Visual PRO/5)").replace("### After (bbj-gui)", "### After (BBj GUI)")),
-    ok("BBJ403", "upstream-style-list", migration(source="character", target="[bbj-gui, dwc]", before='input "Name: ", name$').replace("### Before (character)", "### Before (Character Mode)").replace("### After ([bbj-gui, dwc])", "### After (BBj GUI/DWC)")),
+    ok(
+        "BBJ403",
+        "upstream-style-list",
+        migration(source="character", target="[bbj-gui, dwc]", before='input "Name: ", name$')
+        .replace("### Before (character)", "### Before (Character Mode)")
+        .replace("### After ([bbj-gui, dwc])", "### After (BBj GUI/DWC)"),
+    ),
     Case("BBJ403", "human-name-of-another-generation", migration().replace("### Before (vpro5)", "### Before (Character Mode)"), at="### Before"),
     Case("BBJ403", "unknown-name", migration().replace("### After (bbj-gui)", "### After (Swing)"), at="### After"),
     ok("BBJ403", "no-parentheses", migration().replace("### Before (vpro5)", "### Before")),
     ok("BBJ403", "after-names-both-listed-targets", migration(target="[bbj-gui, dwc]").replace("### After ([bbj-gui, dwc])", "### After (bbj-gui, dwc)")),
     ok("BBJ403", "after-names-one-listed-target", migration(target="[bbj-gui, dwc]").replace("### After ([bbj-gui, dwc])", "### After (DWC)")),
-    Case("BBJ403", "after-names-an-unlisted-target", migration(target="[bbj-gui, dwc]").replace("### After ([bbj-gui, dwc])", "### After (character)"), at="### After"),
+    Case(
+        "BBJ403",
+        "after-names-an-unlisted-target",
+        migration(target="[bbj-gui, dwc]").replace("### After ([bbj-gui, dwc])", "### After (character)"),
+        at="### After",
+    ),
     Case("BBJ402", "all-addwindow", gen("all", 'w! = BBjAPI().getSysGui().addWindow(10,10,200,100,"Hi")'), at="addWindow"),
     ok("BBJ402", "all-plain-print", gen("all", 'print "hello"')),
     # BBJ5xx: the compile check, built-in checker (run through the real `bbj-curate check` steps)
@@ -257,14 +286,22 @@ CASES: list[Case] = [
     ok("BBJ504", "while-wend", gen("all", "x = 0\nwhile x < 10\nx = x + 1\nwend")),
     Case("BBJ505", "wend-closes-for", gen("all", "for i = 1 to 3\nwend"), at="wend"),
     ok("BBJ505", "next-closes-for", gen("all", "for i = 1 to 3\nnext i")),
-    Case("BBJ506", "if-block-without-fi", gen("all", "x = 0\nif x < 10 then\n    x = x + 1\nprint x"),
-         at="if x < 10 then"),
+    Case("BBJ506", "if-block-without-fi", gen("all", "x = 0\nif x < 10 then\n    x = x + 1\nprint x"), at="if x < 10 then"),
     Case("BBJ506", "else-without-if", gen("all", "x = 0\nelse\nprint x"), at="else"),
     ok("BBJ506", "if-block-with-fi", gen("all", "x = 0\nif x < 10 then\n    x = x + 1\nfi\nprint x")),
     Case("BBJ510", "console-log", gen("all", 'console.log("hi")'), at="console.log"),
     ok("BBJ510", "print", gen("all", 'print "hi"')),
-    Case("BBJ511", "add-event-listener", gen("bbj-gui", 'b! = BBjAPI().getSysGui().addWindow(10,10,200,100,"Hi").addButton(1,10,10,80,25,"OK")\nb!.addEventListener("click", "x")'), at="addEventListener"),
-    ok("BBJ511", "set-callback", gen("bbj-gui", 'b! = BBjAPI().getSysGui().addWindow(10,10,200,100,"Hi").addButton(1,10,10,80,25,"OK")\nb!.setCallback(b!.ON_BUTTON_PUSH, "push")')),
+    Case(
+        "BBJ511",
+        "add-event-listener",
+        gen("bbj-gui", 'b! = BBjAPI().getSysGui().addWindow(10,10,200,100,"Hi").addButton(1,10,10,80,25,"OK")\nb!.addEventListener("click", "x")'),
+        at="addEventListener",
+    ),
+    ok(
+        "BBJ511",
+        "set-callback",
+        gen("bbj-gui", 'b! = BBjAPI().getSysGui().addWindow(10,10,200,100,"Hi").addButton(1,10,10,80,25,"OK")\nb!.setCallback(b!.ON_BUTTON_PUSH, "push")'),
+    ),
     Case("BBJ512", "nested-too-deep", gen("all", "x = " + "(" * 1001 + "1" + ")" * 1001), at="x = ((("),
     ok("BBJ512", "nested-a-little", gen("all", "x = " + "(" * 50 + "1" + ")" * 50)),
     Case("BBJ524", "parent-folder", doc(body=TWO_FILES.format(name="../util.bbj") + f"\n{EXPECTED}\n{EXPLAIN}"), at="filename: ../util"),
@@ -279,8 +316,20 @@ CASES: list[Case] = [
     Case("BBJ523", "bbjcpl-prints-a-stack-trace", at="rem Greet the user", checker="bbjcpl", env={"FAKE_BBJCPL_MODE": "garbage"}),
     ok("BBJ523", "bbjcpl-prints-its-format", gen("all", "print x + "), checker="bbjcpl", env={"FAKE_BBJCPL_BAD": '["print x +"]'}),
     # BBJ6xx: duplicates of another example (the approved one is kept, so this file is flagged)
-    Case("BBJ601", "one-word-of-prose-changed", gen("all", NEAR.format(name="sum")).replace("PRINT writes its", "PRINT shows its"), at="title:", others={"strings/sum-of-numbers.md": APPROVED_NEAR}),
+    Case(
+        "BBJ601",
+        "one-word-of-prose-changed",
+        gen("all", NEAR.format(name="sum")).replace("PRINT writes its", "PRINT shows its"),
+        at="title:",
+        others={"strings/sum-of-numbers.md": APPROVED_NEAR},
+    ),
     ok("BBJ601", "different-program", gen("all", 'print "hello"'), others={"strings/sum-of-numbers.md": APPROVED_NEAR}),
-    Case("BBJ602", "prose-recased", gen("all", NEAR.format(name="sum")).replace("PRINT writes its", "print  writes its"), at="title:", others={"strings/sum-of-numbers.md": APPROVED_NEAR}),
+    Case(
+        "BBJ602",
+        "prose-recased",
+        gen("all", NEAR.format(name="sum")).replace("PRINT writes its", "print  writes its"),
+        at="title:",
+        others={"strings/sum-of-numbers.md": APPROVED_NEAR},
+    ),
     ok("BBJ602", "near-but-not-exact", gen("all", NEAR.format(name="total")), others={"strings/sum-of-numbers.md": APPROVED_NEAR}),
 ]

@@ -72,8 +72,6 @@ def test_names_are_unique() -> None:
     assert len(names) == len(set(names))
 
 
-
-
 def test_real_generation_neutral_source_matches_no_pattern() -> None:
     """Real BBj files whose content shows no GUI API (the corpus manifest's 'all'/'character'
     guess) must match no entry: a guard against patterns that grow too broad."""

@@ -157,7 +157,12 @@ def distinct_example(n: int, status: str = "approved", code: str = "") -> str:
     )
 
 
-VALID = {"gui/greet-user.md": COMPLETION, "strings/trim-with-cvs.md": COMPREHENSION, "gui/character-prompt-to-window.md": MIGRATION, "gui/why-callbacks.md": EXPLANATION}
+VALID = {
+    "gui/greet-user.md": COMPLETION,
+    "strings/trim-with-cvs.md": COMPREHENSION,
+    "gui/character-prompt-to-window.md": MIGRATION,
+    "gui/why-callbacks.md": EXPLANATION,
+}
 INVALID = {"gui/broken-yaml.md": (BROKEN_YAML, "BBJ103", 3), "gui/bad-schema.md": (BAD_SCHEMA, "BBJ203", 3), "gui/no-code.md": (NO_CODE, "BBJ105", 3)}
 
 

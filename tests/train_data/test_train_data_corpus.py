@@ -161,7 +161,7 @@ def test_syntax_filter_drops_what_the_checker_rejects(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "good.bbj").write_text('x = 1\nif x = 1 then print "one"\nprint "done"\n', "utf-8")
     # an IF block never closed compiles (BBJ506 is a warning): kept, like BASIS's compiler would
-    (folder / "lenient.bbj").write_text('while x < 3\n  if x\n    print x\n  x = x + 1\nwend\n', "utf-8")
+    (folder / "lenient.bbj").write_text("while x < 3\n  if x\n    print x\n  x = x + 1\nwend\n", "utf-8")
     assert {i.severity for i in bbjsyntax.check_source((folder / "lenient.bbj").read_text("utf-8"))} == {"warning"}
     (folder / "bad.bbj").write_text('print "unterminated\nfor i = 1 to 3\n', "utf-8")
     assert not bbjsyntax.check_source((folder / "good.bbj").read_text("utf-8"))

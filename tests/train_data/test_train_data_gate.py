@@ -37,7 +37,13 @@ def test_broken_code_under_a_vb_fence_is_compiled_and_never_relabelled(tmp_path:
     """Hole: ```vb + lint_ignore [BBJ301] hid broken code from the compile check, and convert
     wrote it out as ```bbj."""
     text = distinct_example(1, code=BROKEN).replace("```bbj", "```vb").replace("status: approved", "status: approved\nlint_ignore: [BBJ301]")
-    data = write_examples(tmp_path / "p", {"strings/vb-fence.md": text, "strings/fine.md": distinct_example(2).replace("```bbj", "```vb").replace("status: approved", "status: approved\nlint_ignore: [BBJ301]")})
+    data = write_examples(
+        tmp_path / "p",
+        {
+            "strings/vb-fence.md": text,
+            "strings/fine.md": distinct_example(2).replace("```bbj", "```vb").replace("status: approved", "status: approved\nlint_ignore: [BBJ301]"),
+        },
+    )
     status, findings = check_json(data, capsys)
     assert status == 1 and {f["code"][:4] for f in findings if f["path"].endswith("vb-fence.md")} == {"BBJ5"}
     assert converted_ids(data, tmp_path / "out") == {"strings/fine"}
@@ -86,7 +92,10 @@ def test_rejected_examples_are_recorded_not_gated(tmp_path: Path, capsys: pytest
 
 def test_a_draft_never_keeps_a_cluster(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = distinct_example(8)
-    files = {"strings/a-draft.md": text.replace("status: approved", "status: draft").replace("Print word set 8\n", "Print word set eight\n", 1), "strings/b-review.md": text.replace("status: approved", "status: in-review")}
+    files = {
+        "strings/a-draft.md": text.replace("status: approved", "status: draft").replace("Print word set 8\n", "Print word set eight\n", 1),
+        "strings/b-review.md": text.replace("status: approved", "status: in-review"),
+    }
     data = write_examples(tmp_path / "p", files)
     status, findings = check_json(data, capsys)
     assert status == 1 and {Path(f["path"]).name for f in findings if f["code"].startswith("BBJ6")} == {"a-draft.md"}
@@ -128,9 +137,19 @@ def test_converted_iff_check_passes_and_status_trains(tmp_path: Path, seed: int)
 
 
 LEGACY = [
-    {"messages": [{"role": "user", "content": "Print the numbers one to three in BBj."}, {"role": "assistant", "content": "```bbj\nfor i = 1 to 3\n    print i\nnext i\n```"}]},
-    {"messages": [{"role": "user", "content": "Compare two names in BBj."}, {"role": "assistant", "content": "```bbj\nif a$ == b$ then print \"same\" // equal\nconsole.log(a$)\n```"}]},
-    {"messages": [{"role": "user", "content": "Open a window in BBj."}, {"role": "assistant", "content": "Like this:\n\n```vb\nwhile 1\n    print \"x\"\n```"}]},
+    {
+        "messages": [
+            {"role": "user", "content": "Print the numbers one to three in BBj."},
+            {"role": "assistant", "content": "```bbj\nfor i = 1 to 3\n    print i\nnext i\n```"},
+        ]
+    },
+    {
+        "messages": [
+            {"role": "user", "content": "Compare two names in BBj."},
+            {"role": "assistant", "content": '```bbj\nif a$ == b$ then print "same" // equal\nconsole.log(a$)\n```'},
+        ]
+    },
+    {"messages": [{"role": "user", "content": "Open a window in BBj."}, {"role": "assistant", "content": 'Like this:\n\n```vb\nwhile 1\n    print "x"\n```'}]},
 ]
 
 
@@ -156,6 +175,11 @@ def test_legacy_records_pass_the_compile_check(tmp_path: Path) -> None:
     records = read_jsonl(kept_anyway / "records.jsonl")
     assert [r["meta"].get("compile_errors", 0) > 0 for r in records] == [False, True, True]
     split = subprocess.run(
-        [sys.executable, "-m", "train.cli", "split", str(kept_anyway), "--out", str(tmp_path / "split")], cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False
+        [sys.executable, "-m", "train.cli", "split", str(kept_anyway), "--out", str(tmp_path / "split")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert split.returncode == 0 and "2 records were kept despite compile errors" in split.stderr

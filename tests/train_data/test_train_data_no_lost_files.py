@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from conftest import REPO, VALID, bbj_train, read_jsonl, write_examples
 
-LEGACY_LINE = {"messages": [{"role": "user", "content": "Greet the user in a window"}, {"role": "assistant", "content": '```bbj\nprint "hello"\n```\nPrints hello.'}]}
+LEGACY_LINE = {
+    "messages": [{"role": "user", "content": "Greet the user in a window"}, {"role": "assistant", "content": '```bbj\nprint "hello"\n```\nPrints hello.'}]
+}
 
 
 def bbj_curate(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -151,5 +153,8 @@ def test_lone_surrogates_drop_the_record_with_a_reason(project: Path) -> None:
     result = bbj_train("import-chatml", legacy, "--out", project / "out", "--to-markdown", project / "drafts", cwd=project)
     assert result.returncode == 0, result.stderr
     report = json.loads((project / "out" / "report.json").read_text("utf-8"))
-    assert [(line["line"], line["outcome"], line["reasons"]) for line in report["lines"][:2]] == [(1, "dropped", ["invalid-unicode"]), (2, "dropped", ["invalid-unicode"])]
+    assert [(line["line"], line["outcome"], line["reasons"]) for line in report["lines"][:2]] == [
+        (1, "dropped", ["invalid-unicode"]),
+        (2, "dropped", ["invalid-unicode"]),
+    ]
     assert report["kept"] + report["fixed"] == 1 and len(read_jsonl(project / "out" / "records.jsonl")) == 1

@@ -51,15 +51,17 @@ def code_of(example: object) -> Counter[tuple[str, str | None]]:
 @pytest.mark.parametrize("name", sorted(VALID))
 def test_code_survives_the_round_trip_byte_for_byte(tmp_path: Path, name: str) -> None:
     data = write_examples(tmp_path / "project", {name: VALID[name]})
-    (original, again), = roundtrip(data, tmp_path / "project" / "again")
+    ((original, again),) = roundtrip(data, tmp_path / "project" / "again")
     assert code_of(again) == code_of(original)
     assert again.type == original.type and again.meta["title"] == original.meta["title"]
     for key in ("expected behavior", "expected output"):
         before, after = original.section(key), again.section(key)
         assert (before.body.strip() if before else None) == (after.body.strip() if after else None)
     if original.type == "migration":
+
         def sides(e: Example) -> list[tuple[str | None, str]]:
             return [(b.migration_side, b.code) for b in e.code_blocks]
+
         assert sides(again) == sides(original)
 
 
@@ -117,17 +119,31 @@ def test_imported_drafts_are_marked_as_guessed_drafts(imported_markdown: tuple[P
 def test_cli_writes_markdown_next_to_records(tmp_path: Path) -> None:
     source = load_legacy_fixture().build().write(tmp_path / "legacy.jsonl")
     exe = Path(sys.executable).with_name("bbj-train")
-    result = subprocess.run([str(exe), "import-chatml", str(source), "--out", str(tmp_path / "out"), "--to-markdown", str(tmp_path / "md")], capture_output=True, text=True, timeout=300, check=False)
+    result = subprocess.run(
+        [str(exe), "import-chatml", str(source), "--out", str(tmp_path / "out"), "--to-markdown", str(tmp_path / "md")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     targets, problems = discover([tmp_path / "md"], load_config([tmp_path / "md"]))
     assert targets and not problems
 
 
 AWKWARD = [
-    ("headings in the answer", "Explain this code:\n\n```bbj\nprint \"hi\"\n```", "# Overview\n\nIt prints.\n\n## Code\n\nNothing else.\n\n## Explanation\n\nDone."),
-    ("answer ends inside a fence", "How do I print a greeting in BBj?", "Use print:\n\n```bbj\nprint \"hello\"\nprint \"world\""),
+    (
+        "headings in the answer",
+        'Explain this code:\n\n```bbj\nprint "hi"\n```',
+        "# Overview\n\nIt prints.\n\n## Code\n\nNothing else.\n\n## Explanation\n\nDone.",
+    ),
+    ("answer ends inside a fence", "How do I print a greeting in BBj?", 'Use print:\n\n```bbj\nprint "hello"\nprint "world"'),
     ("markers and odd title", "`#` **?**\n\n```basic\nx = 1\n```", "```bbj\nx = 2\n```"),
-    ("migration wording", "Migrate this Visual PRO/5 code to BBj GUI:\n\n```bbj\nprint (sysgui)'window'(1,2,3)\n```", "```bbj\nwindow! = BBjAPI().getSysGui().addWindow(1,2,3,4,\"x\")\n```\n\n## Notes\n\nUse objects."),
+    (
+        "migration wording",
+        "Migrate this Visual PRO/5 code to BBj GUI:\n\n```bbj\nprint (sysgui)'window'(1,2,3)\n```",
+        '```bbj\nwindow! = BBjAPI().getSysGui().addWindow(1,2,3,4,"x")\n```\n\n## Notes\n\nUse objects.',
+    ),
 ]
 
 

@@ -68,11 +68,11 @@ def test_bad_key_is_named(edit: str, expected: str, line: int) -> None:
     ("replace", "expected"),
     [
         (("[cpt]\nmicro_batch_size = 4", "[cpt]\nmicro_batch_size = 1"), "cpt.micro_batch_size x cpt.gradient_accumulation = 8"),
-        (("name = \"x\"", "name = \"x\"\nmax_seq_len = 512"), "max_seq_len: 512 is outside 2048-4096"),
-        (("name = \"x\"", "name = \"../x\""), "name: use letters, digits"),
-        (("name = \"x\"", "name = \"x\"\nstages = [\"sft\", \"cpt\"]"), "stages: each stage once, cpt before sft"),
+        (('name = "x"', 'name = "x"\nmax_seq_len = 512'), "max_seq_len: 512 is outside 2048-4096"),
+        (('name = "x"', 'name = "../x"'), "name: use letters, digits"),
+        (('name = "x"', 'name = "x"\nstages = ["sft", "cpt"]'), "stages: each stage once, cpt before sft"),
         (("[sft]\n", "[sft]\nepochs = 4\n"), "sft.epochs: Input should be less than or equal to 3"),
-        (("base_model = \"Qwen/Qwen2.5-Coder-7B\"\n", ""), "base_model: required key is missing"),
+        (('base_model = "Qwen/Qwen2.5-Coder-7B"\n', ""), "base_model: required key is missing"),
     ],
 )
 def test_bad_value_is_named(replace: tuple[str, str], expected: str) -> None:
@@ -82,9 +82,7 @@ def test_bad_value_is_named(replace: tuple[str, str], expected: str) -> None:
 
 
 def test_small_scale_allows_demo_sizes() -> None:
-    text = GOOD.replace("name = \"x\"", "name = \"x\"\nsmall_scale = true\nmax_seq_len = 256").replace(
-        "gradient_accumulation = 8", "gradient_accumulation = 1"
-    )
+    text = GOOD.replace('name = "x"', 'name = "x"\nsmall_scale = true\nmax_seq_len = 256').replace("gradient_accumulation = 8", "gradient_accumulation = 1")
     config = _load(text)
     assert config.max_seq_len == 256 and config.cpt.effective_batch == 4
 

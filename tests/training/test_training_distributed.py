@@ -117,7 +117,7 @@ def test_workers_write_one_run_folder(two_workers_killed_and_resumed) -> None:
 
 def test_gpus_use_accelerate_launch_with_nccl_multicast_off() -> None:
     command = launch_command(4, cuda=True, run_args=["--config", "c.toml", "--resume", "runs/x"])
-    launcher = command[command.index("accelerate.commands.launch"):]
+    launcher = command[command.index("accelerate.commands.launch") :]
     assert launcher[:2] == ["accelerate.commands.launch", "--multi_gpu"]
     assert launcher[launcher.index("--num_processes") + 1] == "4"
     assert command[-7:] == ["-m", "train.cli", "run", "--config", "c.toml", "--resume", "runs/x"]

@@ -31,7 +31,7 @@ CONVERSATIONS = {
     ],
     "no-system": [
         {"role": "user", "content": "Open a window."},
-        {"role": "assistant", "content": "```bbj\nwindow! = sysgui!.addWindow(1, 1, 200, 100, \"Hi\")\n```"},
+        {"role": "assistant", "content": '```bbj\nwindow! = sysgui!.addWindow(1, 1, 200, 100, "Hi")\n```'},
     ],
     "multi-turn": [
         {"role": "system", "content": "Be brief."},
@@ -121,8 +121,7 @@ def test_trainer_batches_are_masked(peft_model, tokenizer, tmp_path: Path, packi
     data = sft_data(config, tokenizer)
     assert data.stats["truncated"] == 0
     expected = {tuple(row["input_ids"]): row["labels"] for row in data.train}
-    trainer = build_trainer("sft", config, model, tokenizer, data, tmp_path, Backend("hf", "cpu", "test"),
-                            StepClock(), [])
+    trainer = build_trainer("sft", config, model, tokenizer, data, tmp_path, Backend("hf", "cpu", "test"), StepClock(), [])
     budget = config.sft.micro_batch_size * config.max_seq_len
     pad = tokenizer.pad_token_id
     seen, batches = [], 0
@@ -164,8 +163,7 @@ def test_grouped_rows_keep_trl_packed_format(peft_model, tokenizer, tmp_path: Pa
 
     config, model = peft_model
     data = sft_data(config, tokenizer)
-    trainer = build_trainer("sft", config, model, tokenizer, data, tmp_path, Backend("hf", "cpu", "test"),
-                            StepClock(), [])
+    trainer = build_trainer("sft", config, model, tokenizer, data, tmp_path, Backend("hf", "cpu", "test"), StepClock(), [])
     assert ROW_LENGTHS == "seq_lengths"
     for dataset in (trainer.train_dataset, trainer.eval_dataset):
         assert sorted(dataset.column_names) == ["input_ids", "labels", "seq_lengths"]

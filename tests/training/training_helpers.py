@@ -21,8 +21,8 @@ BBJ_STATEMENTS = [
     'OPEN (1)"orders.dat"',
     "READ RECORD (1, KEY=key$) order$",
     "CLOSE (1)",
-    "window! = sysgui!.addWindow(100, 100, 400, 300, \"Orders\")",
-    "button! = window!.addButton(101, 20, 20, 90, 25, \"OK\")",
+    'window! = sysgui!.addWindow(100, 100, 400, 300, "Orders")',
+    'button! = window!.addButton(101, 20, 20, 90, 25, "OK")',
     "process_events",
 ]
 
@@ -55,7 +55,7 @@ def write_inputs(root: Path, documents: int = 120, train: int = 48, validation: 
         text = bbj_program(rng, index)
         if index % 4 == 0:
             cut = len(text) // 2
-            text = f"<|fim_prefix|>{text[:cut]}<|fim_suffix|>{text[cut + 8:]}<|fim_middle|>{text[cut:cut + 8]}"
+            text = f"<|fim_prefix|>{text[:cut]}<|fim_suffix|>{text[cut + 8 :]}<|fim_middle|>{text[cut : cut + 8]}"
         texts.append({"text": text, "meta": {"source": f"doc-{index}"}})
     corpus = write_jsonl(root / "corpus" / "corpus.jsonl", texts)
     split = root / "split"

@@ -51,6 +51,7 @@ def test_lines_only_one_side_has(left: str, right: str, removed: str, added: str
     assert marked(b, ADDED_LINE) == (offsets(b, added) if added else set())
     assert not marked(a, REMOVED_CHARS) and not marked(b, ADDED_CHARS)
 
+
 def test_sides_stay_aligned_with_file_line_numbers() -> None:
     a, b = side_by_side("x\ny\nz", "x\nz", left_start=10, right_start=20)
     left_lines, right_lines = a.plain.split("\n"), b.plain.split("\n")

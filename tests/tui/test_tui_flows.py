@@ -232,13 +232,24 @@ async def test_next_and_previous_unreviewed(review_data: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         steps = []
-        for key in ["right_square_bracket", "right_square_bracket", "left_square_bracket", "right_square_bracket", "right_square_bracket", "right_square_bracket"]:
+        for key in [
+            "right_square_bracket",
+            "right_square_bracket",
+            "left_square_bracket",
+            "right_square_bracket",
+            "right_square_bracket",
+            "right_square_bracket",
+        ]:
             await pilot.press(key)
             await settle(pilot)
             steps.append(table(app).current.display.removeprefix("training-data/"))
         assert steps == [
-            "database/bad-type.md", "gui/open-window-copy.md", "database/bad-type.md",
-            "gui/open-window-copy.md", "gui/open-window.md", "gui/open-window.md",
+            "database/bad-type.md",
+            "gui/open-window-copy.md",
+            "database/bad-type.md",
+            "gui/open-window-copy.md",
+            "gui/open-window.md",
+            "gui/open-window.md",
         ]
         await pilot.press("enter")
         await settle(pilot)
@@ -307,9 +318,7 @@ async def test_quick_edit_changes_only_that_field(review_data: Path) -> None:
         form.query_one("#form-title", Input).value = "Count down: FOR with STEP -1"
         await pilot.press("ctrl+s")
         await settle(pilot)
-    expected = original("control-flow/count-down.md").replace(
-        b"title: Count down with a FOR loop", b"title: 'Count down: FOR with STEP -1'"
-    )
+    expected = original("control-flow/count-down.md").replace(b"title: Count down with a FOR loop", b"title: 'Count down: FOR with STEP -1'")
     assert on_disk("control-flow/count-down.md") == expected
 
 
@@ -317,8 +326,7 @@ async def test_quick_edit_changes_only_that_field(review_data: Path) -> None:
 async def test_edit_in_editor_rereads_and_rechecks(review_data: Path) -> None:
     script = review_data / "fake_editor.py"
     script.write_text(
-        "import pathlib, sys\np = pathlib.Path(sys.argv[1])\n"
-        "p.write_text(p.read_text().replace('type: completion', 'type: recipe'))\n",
+        "import pathlib, sys\np = pathlib.Path(sys.argv[1])\np.write_text(p.read_text().replace('type: completion', 'type: recipe'))\n",
         "utf-8",
     )
     app = make_app(editor=f"{sys.executable} {script}")

@@ -12,7 +12,7 @@ from curate.tui.frontmatter_edit import (
     update_front_matter,
 )
 
-BODY = "\n## Code\n\n```bbj\nprint \"hi\"   \n```\n\n## Explanation\n\nstatus: not front matter\n"
+BODY = '\n## Code\n\n```bbj\nprint "hi"   \n```\n\n## Explanation\n\nstatus: not front matter\n'
 
 CASES = [
     pytest.param(
@@ -78,7 +78,7 @@ CASES = [
     pytest.param(
         "---\ntitle: \"quoted: yes\"\nstatus: 'draft'\n---\n",
         {"status": "rejected", "review_note": "duplicate of gui/foo.md"},
-        "---\ntitle: \"quoted: yes\"\nstatus: rejected\nreview_note: duplicate of gui/foo.md\n---\n",
+        '---\ntitle: "quoted: yes"\nstatus: rejected\nreview_note: duplicate of gui/foo.md\n---\n',
         id="quoted-values",
     ),
 ]

@@ -32,7 +32,7 @@ def tokens(code: str) -> list[tuple[_TokenType, str]]:
         ("MethodEnd", "MethodEnd", Keyword),
         ("rem a comment", "rem a comment", Comment.Single),
         ("REM Upper case", "REM Upper case", Comment.Single),
-        ('x = 1; rem after a compound', "rem after a compound", Comment.Single),
+        ("x = 1; rem after a compound", "rem after a compound", Comment.Single),
         ('a$ = "say ""hi"""', '""', String.Escape),
         ('a$ = "plain"', "plain", String.Double),
         ("name$ = x$", "name$", Name.Variable),

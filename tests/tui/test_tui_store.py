@@ -22,7 +22,11 @@ def test_scan_reads_every_front_matter(entries: list[Entry]) -> None:
     assert [e.display for e in entries] == sorted(f"training-data/{name}" for name in FILES)
     reverse = next(e for e in entries if e.display.endswith("reverse.md"))
     assert (reverse.title, reverse.type, reverse.generations, reverse.status, reverse.topic) == (
-        "Reverse a string", "comprehension", ["all"], "approved", "strings",
+        "Reverse a string",
+        "comprehension",
+        ["all"],
+        "approved",
+        "strings",
     )
     assert all(e.findings is None and e.problem is None for e in entries)
 

@@ -28,10 +28,17 @@ from train.commands.options import (
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "out_file", required=True, type=click.Path(path_type=Path, dir_okay=False), help="Output JSONL file.")
 @click.option("--ext", "extensions", multiple=True, help="Extra source extensions besides .bbj .src .bbl .aon (repeatable).")
-@click.option("--from-examples", "example_paths", multiple=True, type=click.Path(path_type=Path, exists=True), help="Also take the code blocks of curated examples here.")
+@click.option(
+    "--from-examples", "example_paths", multiple=True, type=click.Path(path_type=Path, exists=True), help="Also take the code blocks of curated examples here."
+)
 @status_options
 @click.option("--syntax-filter", is_flag=True, help="Drop sources the built-in syntax checker rejects.")
-@click.option("--decontaminate", "split_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), help="Split folder: drop sources that near-duplicate or contain test code.")
+@click.option(
+    "--decontaminate",
+    "split_dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Split folder: drop sources that near-duplicate or contain test code.",
+)
 @click.option("--fim-rate", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True, help="Share of documents turned into fill-in-the-middle samples.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the FIM choice and cut points.")
 @click.option("--no-near-dedupe", is_flag=True, help="Only drop exact duplicates.")
@@ -119,4 +126,3 @@ def _input_entry(path: Path, documents: list[Document]) -> dict[str, object]:
 
     digest = digest_of((d.id, hashlib.sha256(d.text.encode("utf-8")).hexdigest()) for d in documents)
     return {"path": printable_path(path), "documents": len(documents), "sha256": digest}
-

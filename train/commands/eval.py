@@ -49,8 +49,12 @@ def _tracker() -> tuple[Any, Callable[[str, int], Callable[[], None]]]:
 
 
 @eval_group.command("run")
-@click.option("--config", "config_path", required=True, type=click.Path(path_type=Path, dir_okay=False), help="Eval config (TOML), e.g. configs/eval-tiny.toml.")
-@click.option("--cases", "extra_cases", multiple=True, type=click.Path(path_type=Path, dir_okay=False), help="Extra case file (JSONL, benchmark format); repeatable.")
+@click.option(
+    "--config", "config_path", required=True, type=click.Path(path_type=Path, dir_okay=False), help="Eval config (TOML), e.g. configs/eval-tiny.toml."
+)
+@click.option(
+    "--cases", "extra_cases", multiple=True, type=click.Path(path_type=Path, dir_okay=False), help="Extra case file (JSONL, benchmark format); repeatable."
+)
 @click.option("--repair", type=click.IntRange(0, 10), default=None, help="Repair rounds after a failed check (reported apart from compile@1).")
 @click.option("--humaneval/--no-humaneval", default=None, help="Also run HumanEval pass@1 (the forgetting check).")
 @click.option("--samples", type=click.IntRange(0, 200), default=None, help="Sampled drafts per code case for compile@k.")
@@ -88,7 +92,9 @@ def run(config_path: Path, extra_cases: tuple[Path, ...], repair: int | None, hu
     click.echo(f"report: {folder}")
     check = report.get("humaneval_check")
     if check and check["failed"]:
-        click.echo(f"HumanEval forgetting check FAILED: the tuned model lost more than {100 * check['max_relative_drop']:.0f}% of {check['base']}'s pass@1", err=True)
+        click.echo(
+            f"HumanEval forgetting check FAILED: the tuned model lost more than {100 * check['max_relative_drop']:.0f}% of {check['base']}'s pass@1", err=True
+        )
         return 1
     return 0
 

@@ -14,30 +14,66 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 
 
 @click.command()
-@click.option("--run", "run_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Run folder made by `bbj-train run` (default: the newest finished run of --config).")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
-              help="Run config whose newest finished run to export (instead of --run).")
+@click.option(
+    "--run",
+    "run_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Run folder made by `bbj-train run` (default: the newest finished run of --config).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="Run config whose newest finished run to export (instead of --run).",
+)
 @click.option("--base", default=None, help="Folder with the 16-bit base safetensors (default: the run's base_model if local). Never downloads.")
-@click.option("--out", "out_root", default=Path("dist"), show_default=True, type=click.Path(path_type=Path, file_okay=False),
-              help="Parent folder of the release folder.")
+@click.option(
+    "--out", "out_root", default=Path("dist"), show_default=True, type=click.Path(path_type=Path, file_okay=False), help="Parent folder of the release folder."
+)
 @click.option("--name", default=None, help="Release name (folder and file names; default bbj-coder-<run name>).")
-@click.option("--quant", "quants", multiple=True, type=click.Choice(["Q4_K_M", "Q8_0"]), default=("Q4_K_M",), show_default=True,
-              help="Quantized files to write (repeatable).")
+@click.option(
+    "--quant",
+    "quants",
+    multiple=True,
+    type=click.Choice(["Q4_K_M", "Q8_0"]),
+    default=("Q4_K_M",),
+    show_default=True,
+    help="Quantized files to write (repeatable).",
+)
 @click.option("--keep-f16", is_flag=True, help="Keep the 16-bit GGUF in the release too.")
-@click.option("--outtype", type=click.Choice(["auto", "f16", "bf16"]), default="auto", show_default=True,
-              help="16-bit GGUF type; auto = bf16 for a bf16 base, else f16.")
-@click.option("--llama-cpp-source", type=click.Path(path_type=Path, exists=True), default=None,
-              help="llama-cpp-python sdist (.tar.gz) or its extracted folder holding the converter (default: the cache "
-                   "filled by `bbj-train fetch-converter`).")
-@click.option("--tokenizer-pre", default=None,
-              help="Pre-tokenizer name written ONLY if the converter does not recognise the tokenizer (tests: qwen2).")
-@click.option("--kl-bound", default=0.1, show_default=True, type=click.FloatRange(min=0, min_open=True),
-              help="Largest mean KL divergence (nats/token) of Q4_K_M vs the 16-bit file; Q8_0 gets a tenth.")
-@click.option("--eval-cases", default=0, show_default=True, type=click.IntRange(0),
-              help="compile@1 of every GGUF on this many fixed benchmark cases (code-producing ones), in the card.")
-@click.option("--eval-suite", default=Path("benchmark/bbj-bench-v1.jsonl"), show_default=True,
-              type=click.Path(path_type=Path, dir_okay=False), help="Benchmark JSONL for --eval-cases.")
+@click.option(
+    "--outtype", type=click.Choice(["auto", "f16", "bf16"]), default="auto", show_default=True, help="16-bit GGUF type; auto = bf16 for a bf16 base, else f16."
+)
+@click.option(
+    "--llama-cpp-source",
+    type=click.Path(path_type=Path, exists=True),
+    default=None,
+    help="llama-cpp-python sdist (.tar.gz) or its extracted folder holding the converter (default: the cache filled by `bbj-train fetch-converter`).",
+)
+@click.option("--tokenizer-pre", default=None, help="Pre-tokenizer name written ONLY if the converter does not recognise the tokenizer (tests: qwen2).")
+@click.option(
+    "--kl-bound",
+    default=0.1,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Largest mean KL divergence (nats/token) of Q4_K_M vs the 16-bit file; Q8_0 gets a tenth.",
+)
+@click.option(
+    "--eval-cases",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0),
+    help="compile@1 of every GGUF on this many fixed benchmark cases (code-producing ones), in the card.",
+)
+@click.option(
+    "--eval-suite",
+    default=Path("benchmark/bbj-bench-v1.jsonl"),
+    show_default=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Benchmark JSONL for --eval-cases.",
+)
 @click.option("--system", default=None, help="Modelfile SYSTEM prompt (default: the training system prompt for portable BBj).")
 def export(run_dir: Path | None, config_path: Path | None, base: str | None, out_root: Path, name: str | None,
            quants: tuple[str, ...], keep_f16: bool, outtype: str, llama_cpp_source: Path | None,

@@ -9,8 +9,12 @@ import click
 
 
 @click.command("fetch-converter")
-@click.option("--sdist", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
-              help="A llama-cpp-python sdist you carried (default: pip download it; pip's cache serves repeats).")
+@click.option(
+    "--sdist",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="A llama-cpp-python sdist you carried (default: pip download it; pip's cache serves repeats).",
+)
 def fetch_converter(sdist: Path | None) -> int:
     """Fill the converter cache (the only step of the release path that may use the network)."""
     from train.release import converter

@@ -28,10 +28,19 @@ TOP_REASONS = 5  # reasons per outcome printed on the terminal; the report has a
 @click.option("--system-prompt", default=None, help="Replace every system prompt with this text (default: keep; add the default when missing).")
 @click.option("--id-prefix", default="legacy", show_default=True, help="Record ids are PREFIX:<line>; use one prefix per legacy file.")
 @click.option("--no-near-dedupe", is_flag=True, help="Only drop exact duplicates.")
-@click.option("--dedupe-threshold", type=click.FloatRange(0.05, 1.0), default=None, help="Near-duplicate Jaccard threshold (default: dedupe-threshold of [tool.bbj-curate]).")
+@click.option(
+    "--dedupe-threshold",
+    type=click.FloatRange(0.05, 1.0),
+    default=None,
+    help="Near-duplicate Jaccard threshold (default: dedupe-threshold of [tool.bbj-curate]).",
+)
 @click.option("--max-line-bytes", type=click.IntRange(1), default=1 << 20, show_default=True, help="Longer lines are dropped.")
-@click.option("--checker", type=click.Choice(["auto", "bbjcpl", "builtin", "none"]), default=None, help="Compile checker for the BBj blocks (default: config, else auto).")
-@click.option("--keep-uncompiled", is_flag=True, help="Keep records whose BBj does not compile in records.jsonl (marked compile_errors; a warning says how many).")
+@click.option(
+    "--checker", type=click.Choice(["auto", "bbjcpl", "builtin", "none"]), default=None, help="Compile checker for the BBj blocks (default: config, else auto)."
+)
+@click.option(
+    "--keep-uncompiled", is_flag=True, help="Keep records whose BBj does not compile in records.jsonl (marked compile_errors; a warning says how many)."
+)
 @config_option
 @force_option
 def import_chatml(
@@ -76,7 +85,10 @@ def import_chatml(
     failing = apply_gate(result, gate, keep_uncompiled)
     click.echo(f"compile check: {gate.checker}; {gate.blocks} BBj blocks, {len(failing)} records with errors", err=True)
     if failing and keep_uncompiled:
-        click.echo(f"warning: --keep-uncompiled: {len(failing)} records whose BBj does not compile stay in records.jsonl (meta.compile_errors); the report lists their errors", err=True)
+        click.echo(
+            f"warning: --keep-uncompiled: {len(failing)} records whose BBj does not compile stay in records.jsonl (meta.compile_errors); the report lists their errors",
+            err=True,
+        )
     report = result.report()
     prepare_out_dir(out_dir)
     output = write_jsonl(out_dir / "records.jsonl", result.records, guard)

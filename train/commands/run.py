@@ -15,17 +15,32 @@ if TYPE_CHECKING:
 
 
 @click.command()
-@click.option("--config", "config_path", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="Run config (TOML), e.g. configs/qwen2.5-coder-14b.toml.")
-@click.option("--stages", default=None, metavar="cpt,sft",
-              help="Stages to run, overriding the config's `stages` (e.g. --stages sft).")
-@click.option("--resume", is_flag=False, flag_value="latest", default=None, metavar="[RUN_DIR]",
-              help="Continue the newest unfinished run of this config (or RUN_DIR) from its last checkpoint.")
-@click.option("--gpus", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Data-parallel workers, one per GPU (DDP through accelerate launch); without CUDA, CPU "
-                   "workers over gloo. The effective batch is multiplied by N.")
-@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
-              help="Override one config key (dotted, TOML value), e.g. --set sft.learning_rate=1e-4 (repeatable).")
+@click.option(
+    "--config", "config_path", required=True, type=click.Path(path_type=Path, dir_okay=False), help="Run config (TOML), e.g. configs/qwen2.5-coder-14b.toml."
+)
+@click.option("--stages", default=None, metavar="cpt,sft", help="Stages to run, overriding the config's `stages` (e.g. --stages sft).")
+@click.option(
+    "--resume",
+    is_flag=False,
+    flag_value="latest",
+    default=None,
+    metavar="[RUN_DIR]",
+    help="Continue the newest unfinished run of this config (or RUN_DIR) from its last checkpoint.",
+)
+@click.option(
+    "--gpus",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Data-parallel workers, one per GPU (DDP through accelerate launch); without CUDA, CPU workers over gloo. The effective batch is multiplied by N.",
+)
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Override one config key (dotted, TOML value), e.g. --set sft.learning_rate=1e-4 (repeatable).",
+)
 @click.option("--dry-run", is_flag=True, help="Print the resolved config and the data counts, then stop (nothing is created).")
 def run(config_path: Path, stages: str | None, resume: str | None, gpus: int, overrides: tuple[str, ...], dry_run: bool) -> int:  # fmt: skip
     """Train a QLoRA adapter: Stage 1 on the raw corpus, Stage 2 on the ChatML train split."""
@@ -50,7 +65,12 @@ def run(config_path: Path, stages: str | None, resume: str | None, gpus: int, ov
     if gpus > 1 and not is_worker():
         from train.training.runner import launch_workers
 
-        worker_args = ["--config", str(config_path), *(["--stages", stages] if stages is not None else []), *(f"--set={o}" for o in overrides if not o.startswith("stages="))]
+        worker_args = [
+            "--config",
+            str(config_path),
+            *(["--stages", stages] if stages is not None else []),
+            *(f"--set={o}" for o in overrides if not o.startswith("stages=")),
+        ]
         launch_workers(config, config_path.read_text("utf-8"), argv, resume, Console(stderr=True), gpus, worker_args)
         return 0
     run_training(config, config_path.read_text("utf-8"), argv, resume, Console(stderr=True))

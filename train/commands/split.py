@@ -81,7 +81,9 @@ def split(
     _fail_on_leaks(find_split_leaks(result.splits, threshold))
     manifest = _write(prepare_out_dir(out_dir), result, files, fractions, salt, {"files": bench_files, "drops": leaked}, guard)
     sizes = ", ".join(f"{name} {count}" for name, count in manifest["counts"].items())
-    click.echo(f"split {len(records)} records: {sizes}; {result.clusters} near-duplicate clusters kept whole; {len(leaked)} dropped as benchmark near duplicates -> {out_dir}")
+    click.echo(
+        f"split {len(records)} records: {sizes}; {result.clusters} near-duplicate clusters kept whole; {len(leaked)} dropped as benchmark near duplicates -> {out_dir}"
+    )
 
 
 def _trainable(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -98,7 +100,10 @@ def _trainable(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
             kept.append(record)
     broken = [r for r in kept if uncompiled(r["meta"])]
     if broken:
-        click.echo(f"warning: {len(broken)} records were kept despite compile errors (import-chatml --keep-uncompiled): {', '.join(r['meta']['id'] for r in broken[:5])}{' ...' if len(broken) > 5 else ''}", err=True)
+        click.echo(
+            f"warning: {len(broken)} records were kept despite compile errors (import-chatml --keep-uncompiled): {', '.join(r['meta']['id'] for r in broken[:5])}{' ...' if len(broken) > 5 else ''}",
+            err=True,
+        )
     return kept
 
 

@@ -10,8 +10,13 @@ import click
 
 @click.command("tiny-model")
 @click.option("--out", required=True, type=click.Path(path_type=Path, file_okay=False), help="Folder to write.")
-@click.option("--corpus", "corpus_files", multiple=True, type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              help="Extra text/Markdown/JSONL files for the tokenizer (repeatable).")
+@click.option(
+    "--corpus",
+    "corpus_files",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Extra text/Markdown/JSONL files for the tokenizer (repeatable).",
+)
 @click.option("--no-default-corpus", is_flag=True, help="Skip training-data/**/*.md; use only --corpus files.")
 @click.option("--vocab-size", default=3072, show_default=True, type=click.IntRange(512, 32768), help="BPE vocabulary.")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of the random weights.")

@@ -26,10 +26,8 @@ ROLE_ALIASES = {
     "ai": "assistant", "chatgpt": "assistant", "bbj": "assistant",
 }  # fmt: skip
 
-DEFAULT_SYSTEM_PROMPT = (
-    "You are an expert BBj programmer (BASIS International's Business BASIC). "
-    "You write correct, idiomatic BBj code and explain it clearly."
-)
+DEFAULT_SYSTEM_PROMPT = "You are an expert BBj programmer (BASIS International's Business BASIC). You write correct, idiomatic BBj code and explain it clearly."
+
 
 def conversation_problem(messages: Any) -> str:
     """Why `messages` is not a trainable conversation ('' when it is): a non-empty list of

@@ -205,4 +205,3 @@ def _line_for(example: Example, code: str) -> int:
     key = "explanation" if code == NO_EXPLANATION else "code"
     section = example.section(key)
     return section.line if section else example.line_of_key("type")
-

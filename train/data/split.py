@@ -119,7 +119,11 @@ def bucket(fraction: float, ratios: tuple[float, float, float]) -> str:
 
 
 def assign(
-    records: list[dict[str, Any]], ratios: tuple[float, float, float] = DEFAULT_RATIOS, salt: str = DEFAULT_SALT, dedupe: bool = True, threshold: float | None = None
+    records: list[dict[str, Any]],
+    ratios: tuple[float, float, float] = DEFAULT_RATIOS,
+    salt: str = DEFAULT_SALT,
+    dedupe: bool = True,
+    threshold: float | None = None,
 ) -> SplitResult:
     """Split records; near-duplicate clusters stay together."""
     fraction = {record_id(r): stable_fraction(f"{salt}:{record_id(r)}") for r in records}
@@ -152,7 +156,9 @@ def find_split_leaks(splits: dict[str, list[dict[str, Any]]], threshold: float |
     test, train = splits.get("test", []), splits.get("train", [])
     if not test or not train:
         return []
-    return find_leaks(items_from_chatml(test, [record_id(r) for r in test]), items_from_chatml(train, [record_id(r) for r in train]), DedupeConfig.at(threshold))
+    return find_leaks(
+        items_from_chatml(test, [record_id(r) for r in test]), items_from_chatml(train, [record_id(r) for r in train]), DedupeConfig.at(threshold)
+    )
 
 
 def read_split(folder: Path, required: tuple[str, ...] = ("train", "test")) -> dict[str, list[dict[str, Any]]]:

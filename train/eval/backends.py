@@ -180,7 +180,9 @@ class LlamaCppBackend:
                     top_p=params.top_p, stop=list(params.stop), seed=request.seed,
                 )  # fmt: skip
                 usage = out.get("usage") or {}
-                completion = Completion(strip_stops(out["choices"][0]["text"], params.stop), "ok", None, usage.get("completion_tokens"), time.perf_counter() - started)
+                completion = Completion(
+                    strip_stops(out["choices"][0]["text"], params.stop), "ok", None, usage.get("completion_tokens"), time.perf_counter() - started
+                )
             except (ValueError, RuntimeError) as exc:  # e.g. prompt longer than n_ctx
                 completion = Completion(status="error", error=f"{exc.__class__.__name__}: {exc}", latency_s=time.perf_counter() - started)
             results.append(completion)

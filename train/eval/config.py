@@ -30,9 +30,7 @@ class _Strict(BaseModel):
 class ModelSpec(_Strict):
     name: str = Field(min_length=1, description="Column name in the report.")
     backend: Literal["transformers", "llamacpp", "openai"]
-    role: Literal["base", "tuned", "baseline"] = Field(
-        "baseline", description="'base' and 'tuned' pair up for the HumanEval forgetting check."
-    )
+    role: Literal["base", "tuned", "baseline"] = Field("baseline", description="'base' and 'tuned' pair up for the HumanEval forgetting check.")
     notes: str = Field("", description="Free text for the Notes column.")
     model: str | None = Field(None, description="transformers: hub id or local folder; openai: the served model name.")
     adapter: str | None = Field(None, description="transformers: LoRA adapter folder (a glob picks the newest match).")

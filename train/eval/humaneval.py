@@ -32,7 +32,10 @@ def load_problems(limit: int = 0) -> list[dict[str, Any]]:
 def messages_for(problem: dict[str, Any]) -> list[dict[str, str]]:
     return [
         {"role": "system", "content": SYSTEM},
-        {"role": "user", "content": f"Complete this Python function. Reply with the whole function in one ```python block.\n\n```python\n{problem['prompt']}\n```"},
+        {
+            "role": "user",
+            "content": f"Complete this Python function. Reply with the whole function in one ```python block.\n\n```python\n{problem['prompt']}\n```",
+        },
     ]
 
 
@@ -68,7 +71,11 @@ def run_problems(problems: Sequence[dict[str, Any]], replies: Sequence[str | Non
 
 def summary(results: Sequence[dict[str, Any]]) -> dict[str, Any]:
     rate = wilson(sum(r["status"] == "passed" for r in results), len(results))
-    return {"pass@1": rate.to_json(), "problems": len(results), "statuses": {s: sum(r["status"] == s for r in results) for s in ("passed", "failed", "timeout", "no-reply")}}
+    return {
+        "pass@1": rate.to_json(),
+        "problems": len(results),
+        "statuses": {s: sum(r["status"] == s for r in results) for s in ("passed", "failed", "timeout", "no-reply")},
+    }
 
 
 def forgetting_check(models: Sequence[dict[str, Any]], max_drop: float) -> dict[str, Any] | None:

@@ -19,9 +19,7 @@ from train.eval.judge import Judge, Verdict, render_diagnostics
 Messages = list[dict[str, str]]
 GenerateFn = Callable[[Messages], Completion]
 
-NO_CODE_TURN = (
-    "Your reply contains no BBj code. Reply with the complete program in one ```bbj fenced block."
-)
+NO_CODE_TURN = "Your reply contains no BBj code. Reply with the complete program in one ```bbj fenced block."
 
 
 @dataclass

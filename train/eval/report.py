@@ -200,4 +200,3 @@ def pick_models(a: Sequence[dict[str, Any]], b: Sequence[dict[str, Any]], model:
     if len(names_a) == 1 and len(names_b) == 1:
         return [(names_a[0], names_b[0])]
     return []
-

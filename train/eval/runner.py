@@ -105,7 +105,9 @@ def score(jobs: Sequence[Job], completions: Sequence[Completion], judge: Judge, 
     return rows
 
 
-def run_model(spec: ModelSpec, backend: Backend, cases: Sequence[EvalCase], config: EvalConfig, judge: Judge, cache: CompletionCache, tracker: Tracker = no_progress) -> ModelRun:
+def run_model(
+    spec: ModelSpec, backend: Backend, cases: Sequence[EvalCase], config: EvalConfig, judge: Judge, cache: CompletionCache, tracker: Tracker = no_progress
+) -> ModelRun:
     run = ModelRun(spec)
     jobs = plan(cases, config)
     completions = generate(backend, jobs, cache, run, tracker, f"{spec.name}: generate")

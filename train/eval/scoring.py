@@ -48,7 +48,11 @@ def validate_cases(cases: Sequence[EvalCase], judge: Judge) -> list[Diagnostic]:
     blocks = [(case, code) for case in cases for code in reference_programs(case.reference or "")]
     for (case, _), verdict in zip(blocks, judge.judge_many([code for _, code in blocks])):
         if not verdict.passed:
-            problems.append(_problem(case, REFERENCE_FAILS, f"reference code fails the compile check ({judge.checker.describe()}):\n{render_diagnostics(verdict.diagnostics)}"))
+            problems.append(
+                _problem(
+                    case, REFERENCE_FAILS, f"reference code fails the compile check ({judge.checker.describe()}):\n{render_diagnostics(verdict.diagnostics)}"
+                )
+            )
     for case in cases:
         programs = reference_programs(case.reference or "")
         if case.expects == "code" and case.reference is not None and not programs:

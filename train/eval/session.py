@@ -88,7 +88,9 @@ def run_humaneval(run: ModelRun, backend: Any, config: EvalConfig, cache: Comple
 
     problems = load_problems(config.humaneval_limit)
     params = GenerationParams(config.max_tokens, 0.0, 1.0)
-    jobs = [Job(EvalCase(p["task_id"], messages_for(p), "python", "completion", "humaneval", source="humaneval"), 0, 0, messages_for(p), params) for p in problems]
+    jobs = [
+        Job(EvalCase(p["task_id"], messages_for(p), "python", "completion", "humaneval", source="humaneval"), 0, 0, messages_for(p), params) for p in problems
+    ]
     completions = generate(backend, jobs, cache, run, tracker, f"{run.spec.name}: HumanEval")
     replies = [c.text if c.status == "ok" else None for c in completions]
     results = run_problems(problems, replies, Limits(wall_s=config.humaneval_timeout_s))

@@ -21,7 +21,7 @@ def render_card(release: dict[str, Any]) -> str:
         "",
         "```",
         f"ollama create {name} -f Modelfile",
-        f"ollama run {name} \"Write a BBj program that opens a window with an OK button.\"",
+        f'ollama run {name} "Write a BBj program that opens a window with an OK button."',
         "```",
         "",
         f"Without Ollama: `bbj-train serve {release['folder']}` (OpenAI-compatible API on 127.0.0.1).",
@@ -44,32 +44,39 @@ def render_card(release: dict[str, Any]) -> str:
         "## Training",
         "",
         f"- run `{run['folder']}`, config `{run.get('config_name')}`, finished {run.get('finished')}",
-        (f"- adapter: LoRA r={release['adapter']['r']}, alpha={release['adapter']['alpha']}, "
-         f"rsLoRA={release['adapter']['rslora']}, {release['adapter']['modules']} modules merged"),
+        (
+            f"- adapter: LoRA r={release['adapter']['r']}, alpha={release['adapter']['alpha']}, "
+            f"rsLoRA={release['adapter']['rslora']}, {release['adapter']['modules']} modules merged"
+        ),
         f"- context length (training rows): {release['num_ctx']} tokens",
         "",
         "| stage | steps | final train loss | best validation loss |",
         "|---|---|---|---|",
-        *[f"| {stage} | {s.get('steps')} | {_num(s.get('train_loss'))} | {_num(s.get('best_eval_loss'))} |"
-          for stage, s in (run.get("stages") or {}).items()],
+        *[f"| {stage} | {s.get('steps')} | {_num(s.get('train_loss'))} | {_num(s.get('best_eval_loss'))} |" for stage, s in (run.get("stages") or {}).items()],
         "",
         "Training data (files with their sha256; the data cards beside them describe how each was built):",
         "",
-        *[f"- `{key}`: `{entry['path']}` sha256 `{entry['sha256']}`" + (f"; data card `{entry['card']}`" if entry.get("card") else "")
-          for key, entry in run.get("inputs", {}).items()],
+        *[
+            f"- `{key}`: `{entry['path']}` sha256 `{entry['sha256']}`" + (f"; data card `{entry['card']}`" if entry.get("card") else "")
+            for key, entry in run.get("inputs", {}).items()
+        ],
         "",
         "## Verification",
         "",
-        ("Each GGUF was loaded with llama.cpp (llama-cpp-python "
-         f"{release['versions'].get('llama-cpp-python')}) and compared on fixed BBj snippets and a rendered ChatML prompt."),
+        (
+            "Each GGUF was loaded with llama.cpp (llama-cpp-python "
+            f"{release['versions'].get('llama-cpp-python')}) and compared on fixed BBj snippets and a rendered ChatML prompt."
+        ),
         "",
         "| file | token ids = HF | top-1 agreement | NMSE | KL mean (nats) | reference |",
         "|---|---|---|---|---|---|",
         *[_verification_row(report) for report in release["verification"]],
         "",
-        ("Metadata checked in every file: architecture, file type, pre-tokenizer "
-         f"(`{release['verification'][0]['metadata'].get('pre_tokenizer')}`), end-of-sequence id, `<|im_end|>` and "
-         "`<|endoftext|>` as end-of-generation, embedded chat template = the trained one."),
+        (
+            "Metadata checked in every file: architecture, file type, pre-tokenizer "
+            f"(`{release['verification'][0]['metadata'].get('pre_tokenizer')}`), end-of-sequence id, `<|im_end|>` and "
+            "`<|endoftext|>` as end-of-generation, embedded chat template = the trained one."
+        ),
         "",
         "## Evaluation",
         "",
@@ -77,15 +84,19 @@ def render_card(release: dict[str, Any]) -> str:
         "",
         "## Licence",
         "",
-        ("The weights derive from the base model and carry its licence (Qwen2.5-Coder 0.5B/1.5B/7B/14B/32B: Apache-2.0; "
-         "3B: Qwen Research License). The BBj training examples are the curators' own writing. GGUF conversion and "
-         "quantization code: llama.cpp (MIT)."),
+        (
+            "The weights derive from the base model and carry its licence (Qwen2.5-Coder 0.5B/1.5B/7B/14B/32B: Apache-2.0; "
+            "3B: Qwen Research License). The BBj training examples are the curators' own writing. GGUF conversion and "
+            "quantization code: llama.cpp (MIT)."
+        ),
         "",
         "## Intended use and limits",
         "",
-        ("Writing, explaining and migrating BBj code (character mode, Visual PRO/5, BBj GUI, DWC) for developers who "
-         "review what it writes. It can still invent methods or verbs: compile what it writes (`bbj-curate check`, "
-         "BASIS `bbjcpl`) before use. Not for non-code tasks; general coding skill may be below the base model's."),
+        (
+            "Writing, explaining and migrating BBj code (character mode, Visual PRO/5, BBj GUI, DWC) for developers who "
+            "review what it writes. It can still invent methods or verbs: compile what it writes (`bbj-curate check`, "
+            "BASIS `bbjcpl`) before use. Not for non-code tasks; general coding skill may be below the base model's."
+        ),
         "",
     ]
     return "\n".join(lines)
@@ -119,8 +130,10 @@ def _evaluation(evaluation: dict[str, Any] | None) -> list[str]:
 def _verification_row(report: dict[str, Any]) -> str:
     logits = report["logits"]
     tokens = "yes" if report["tokens"].get("equal") else "NO"
-    return (f"| `{report['file']}` | {tokens} | {logits['top1_agreement']} ({logits['decisive_positions']}/"
-            f"{logits['positions']} decisive) | {logits['nmse']:.3g} | {logits['kl_mean']:.3g} | {logits['reference']} |")
+    return (
+        f"| `{report['file']}` | {tokens} | {logits['top1_agreement']} ({logits['decisive_positions']}/"
+        f"{logits['positions']} decisive) | {logits['nmse']:.3g} | {logits['kl_mean']:.3g} | {logits['reference']} |"
+    )
 
 
 def _num(value: Any) -> str:

@@ -162,8 +162,7 @@ def _build(plan: Plan, options: ExportOptions, staging: Path, say: Callable[[str
     report, own = verify_gguf(sixteen, kind, tokenizer, template, architecture, inputs, reference, "merged model (float32)")
     reports = [report]
     for quant, path in files.items():
-        reports.append(verify_gguf(path, quant, tokenizer, template, architecture, inputs, own, f"{kind} GGUF",
-                                   options.kl_bound)[0])
+        reports.append(verify_gguf(path, quant, tokenizer, template, architecture, inputs, own, f"{kind} GGUF", options.kl_bound)[0])
     timings["verify"] = time.perf_counter() - clock
     failures = [f"{r.file}: {failure}" for r in reports for failure in r.failures]
     if failures:
@@ -236,12 +235,16 @@ def _release_record(plan: Plan, folder: Path, shard_hashes: dict[str, str], repo
         "folder": str(plan.out),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "files": {p.name: sha256(p) for p in sorted(folder.glob("*.gguf"))},
-        "base": {"path": str(plan.base.path), "parameters": plan.base.parameters,
-                 "fingerprint": base_fingerprint(plan.base.path), "shards": shard_hashes},
-        "run": {"folder": str(plan.run.path), "config_name": plan.config.get("name"), "base_model": plan.manifest.get("base_model"),
-                "finished": plan.manifest.get("finished"), "stages": plan.manifest.get("stages"), "inputs": inputs},
-        "adapter": {"r": plan.adapter.rank, "alpha": plan.adapter.alpha, "rslora": plan.adapter.rslora,
-                    "modules": len(plan.adapter.modules)},
+        "base": {"path": str(plan.base.path), "parameters": plan.base.parameters, "fingerprint": base_fingerprint(plan.base.path), "shards": shard_hashes},
+        "run": {
+            "folder": str(plan.run.path),
+            "config_name": plan.config.get("name"),
+            "base_model": plan.manifest.get("base_model"),
+            "finished": plan.manifest.get("finished"),
+            "stages": plan.manifest.get("stages"),
+            "inputs": inputs,
+        },
+        "adapter": {"r": plan.adapter.rank, "alpha": plan.adapter.alpha, "rslora": plan.adapter.rslora, "modules": len(plan.adapter.modules)},
         "num_ctx": num_ctx,
         "verification": [r.to_json() for r in reports],
         "timings_s": {step: round(seconds, 2) for step, seconds in timings.items()},

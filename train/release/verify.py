@@ -20,8 +20,10 @@ from train.training.chat import END_OF_TEXT, IM_END
 
 SNIPPETS = [
     'REM Orders\ntotal = 0\nFOR i = 1 TO 10\n    total = total + price[i] * qty[i]\nNEXT i\nPRINT "Total: ", total\n',
-    ('sysgui! = BBjAPI().openSysGui("X0")\nwindow! = sysgui!.addWindow(100, 100, 400, 300, "Kunden")\n'
-     'window!.setCallback(BBjAPI.ON_CLOSE, "eoj")\nprocess_events\n'),
+    (
+        'sysgui! = BBjAPI().openSysGui("X0")\nwindow! = sysgui!.addWindow(100, 100, 400, 300, "Kunden")\n'
+        'window!.setCallback(BBjAPI.ON_CLOSE, "eoj")\nprocess_events\n'
+    ),
     'OPEN (1)"orders.dat"\nREAD RECORD (1, KEY=key$, ERR=missing) order$\nIF LEN(order$) > 0 THEN msgbox("gefunden: " + key$)\n',
 ]
 CONVERSATION = [

@@ -89,9 +89,7 @@ class ProgressCallback(TrainerCallback):
             transient=False,
         )
         self.progress.start()
-        self.task = self.progress.add_task(
-            self.stage, total=state.max_steps, completed=state.global_step, stage=self.stage, loss=self._loss(), tps=0.0
-        )
+        self.task = self.progress.add_task(self.stage, total=state.max_steps, completed=state.global_step, stage=self.stage, loss=self._loss(), tps=0.0)
 
     def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
         if self.progress is not None and self.task is not None:

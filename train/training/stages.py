@@ -69,9 +69,7 @@ def cpt_data(config: RunConfig, tokenizer: Any) -> StageData:
     train, validation = split_held_out(blocks, config.cpt.validation_share, config.seed)
     stats = {"documents": len(texts), "general_code_documents": mixed, "train": pack_stats(train, config.max_seq_len).to_json(),
              "validation_blocks": len(validation)}  # fmt: skip
-    return StageData(
-        Dataset.from_dict(label_rows(train)), Dataset.from_dict(label_rows(validation)) if validation else None, stats
-    )
+    return StageData(Dataset.from_dict(label_rows(train)), Dataset.from_dict(label_rows(validation)) if validation else None, stats)
 
 
 def sft_data(config: RunConfig, tokenizer: Any) -> StageData:
@@ -201,8 +199,9 @@ def build_trainer(stage: StageName, config: RunConfig, model: Any, tokenizer: An
         collator = _FullRowCollator(DataCollatorForLanguageModeling(pad_token_id=tokenizer.pad_token_id))
     if grouped:
         pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
-        collator = GroupedBatchCollator(pad_id, position_ids=not own_loss, bucket=config.sft.length_bucket,
-                                        budget=settings.micro_batch_size * config.max_seq_len)
+        collator = GroupedBatchCollator(
+            pad_id, position_ids=not own_loss, bucket=config.sft.length_bucket, budget=settings.micro_batch_size * config.max_seq_len
+        )
     trainer = _counting_trainer(SFTTrainer, clock, own_loss)(
         model=model,
         args=args,
@@ -293,8 +292,7 @@ class GroupedBatchCollator:
                 start += length
             if start != len(example["input_ids"]):
                 total = len(example["input_ids"])
-                raise ValueError(f"{ROW_LENGTHS} add up to {start}, not to the row's {total} tokens "
-                                 "(something cut the grouped row)")
+                raise ValueError(f"{ROW_LENGTHS} add up to {start}, not to the row's {total} tokens (something cut the grouped row)")
         longest = max(len(row) for row in ids)
         if self.bucket > 1:
             longest = padded_length(longest, self.bucket, self.budget or longest)

@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from curate.tui.app import ReviewApp
 
 
-
 @dataclass(frozen=True)
 class ClusterView:
     """A cluster reduced to the members not yet rejected; the keeper always comes first."""

@@ -182,7 +182,11 @@ class NewExampleForm(MetaForm):
             return
         is_migration = values["type"] == "migration"
         request = NewExampleRequest(
-            values["title"], values["type"], values["generation"], str(topic), values["difficulty"] or "basic",
+            values["title"],
+            values["type"],
+            values["generation"],
+            str(topic),
+            values["difficulty"] or "basic",
             _chosen(self.query_one("#form-from", Select)) if is_migration else None,
             _chosen(self.query_one("#form-to", Select)) if is_migration else None,
         )
