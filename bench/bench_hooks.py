@@ -65,6 +65,9 @@ def main() -> None:
         repo = work / "repo"
         paths = generate(repo / "training-data", args.count)
         shutil.copy(ROOT / ".pre-commit-config.yaml", repo / ".pre-commit-config.yaml")
+        # this repository's hooks run `.venv/bin/bbj-*`: point the bench repository's .venv at ours
+        (repo / ".venv").symlink_to(Path(sys.prefix), target_is_directory=True)
+        (repo / ".gitignore").write_text(".venv\n.bbj-cache/\n", "utf-8")
         (repo / "pyproject.toml").write_text('[tool.bbj-curate]\nchecker = "builtin"\n', "utf-8")
         git(repo, "init", "-q", env=env)
         git(repo, "add", "-A", env=env)
