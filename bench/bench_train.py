@@ -37,7 +37,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
-import contextlib
 
 from benchlib import machine, table
 
@@ -193,6 +192,13 @@ def summarize(run: Path, warmup: int) -> dict[str, dict]:
     return result
 
 
+def installed_versions() -> dict[str, str]:
+    """Library versions of the run (the run folder's own list), so a docs row says what it measured."""
+    from train.training.rundir import library_versions
+
+    return {name: version for name, version in library_versions().items() if version}
+
+
 def bf16_peak_tflops() -> float | None:
     import torch
 
@@ -277,7 +283,7 @@ def main() -> int:
             entry = {"arch": arch, "backend": backend, "label": args.label, "seq": seq, "micro_batch": micro,
                      "release_config": str(args.release_config or ""), "sft_bucket": args.sft_bucket,
                      "parameters": parameters, "rc": done.returncode, "wall_s": round(wall, 1),
-                     "command": " ".join(command), "versions": versions()}  # fmt: skip
+                     "command": " ".join(command), "versions": installed_versions()}  # fmt: skip
             runs = list(out.glob("*/metrics.jsonl")) if out.exists() else []
             if done.returncode == 0 and runs:
                 entry["stages"] = summarize(runs[0].parent, args.warmup)
@@ -316,17 +322,6 @@ def report(results: list[dict], peak: float | None, args: argparse.Namespace) ->
     )
     print(table(rows, ("arch", "backend", "stage", "tokens/s", "vs raw", "peak GiB (alloc / reserved)", "non-padding", "row fill",
                        "loss finite", "MFU (4N)", "HFU (6N)")))  # fmt: skip
-
-
-def versions() -> dict[str, str]:
-    """Library versions of the run, so a row in docs/benchmarks.md says what it measured."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    found = {}
-    for name in ("torch", "transformers", "trl", "peft", "unsloth", "bitsandbytes"):
-        with contextlib.suppress(PackageNotFoundError):
-            found[name] = version(name)
-    return found
 
 
 if __name__ == "__main__":

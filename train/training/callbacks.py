@@ -28,7 +28,7 @@ def _synchronize() -> None:
         torch.cuda.synchronize()
 
 
-def _peak_gib() -> dict[str, float]:
+def _peak_memory() -> dict[str, float]:
     """Peak GPU memory so far: what tensors held (allocated) and what the caching allocator took from
     the card (reserved, what a smaller card must have free). Empty on CPU."""
     import torch
@@ -53,7 +53,7 @@ class MetricsCallback(TrainerCallback):
     def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
         _synchronize()
         self.last_step = {"stage": self.stage, "kind": "step", "step": state.global_step, **self.clock.stop()}
-        self.last_step.update(_peak_gib())  # the main worker's GPU (each worker holds a whole model copy)
+        self.last_step.update(_peak_memory())  # the main worker's GPU (each worker holds a whole model copy)
         if state.is_world_process_zero:
             self.log.append(self.last_step)
 
