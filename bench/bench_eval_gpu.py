@@ -41,8 +41,10 @@ def make_random(out: Path) -> None:
 
 def convert(model: Path, gguf: Path) -> None:
     from train.release import converter
+    from train.release.export import TINY_MODEL_CARD
 
-    converter.convert(converter.locate(None), model, gguf, "f16", None, gguf.with_suffix(".log"))
+    fallback_pre = "qwen2" if (model / TINY_MODEL_CARD).is_file() else None  # as `bbj-train export` does for the project's tokenizer
+    converter.convert(converter.locate(None), model, gguf, "f16", fallback_pre, gguf.with_suffix(".log"))
     print(f"GGUF (f16) -> {gguf}")
 
 
