@@ -112,6 +112,23 @@ def test_run_folder_is_complete(reference: dict, inputs: dict[str, Path]) -> Non
     assert "sft: starts from the adapter of cpt" in log
 
 
+def test_loss_plot_marks_the_kept_checkpoint(reference: dict) -> None:
+    """The star sits on the checkpoint the trainer kept (stage.json), which is the lowest validation loss."""
+    from train.training.metrics import kept_checkpoints
+
+    run: Path = reference["run"]
+    summaries = {stage: json.loads((run / stage / "stage.json").read_text("utf-8")) for stage in ("cpt", "sft")}
+    kept = kept_checkpoints(summaries)
+    for stage in ("cpt", "sft"):
+        evals = records(run, stage, "eval")
+        best = min(evals, key=lambda r: r["eval_loss"])
+        assert (kept[stage].step, kept[stage].eval_loss) == (best["step"], best["eval_loss"])
+        assert summaries[stage]["best_checkpoint"].endswith(f"checkpoint-{kept[stage].step}")
+        assert kept[stage].label.startswith(f"kept checkpoint (step {best['step']}, validation ")
+    assert kept_checkpoints({"cpt": {"best_checkpoint": None, "best_eval_loss": None}}) == {}  # no validation: no mark
+    assert (run / "loss.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 def test_progress_is_shown(reference: dict) -> None:
     stderr = reference["stderr"]
     assert "cpt step 6/6" in stderr and "sft step 6/6" in stderr and "tok/s" in stderr

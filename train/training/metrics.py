@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -73,8 +75,35 @@ class StepClock:
         }
 
 
-def plot_losses(records: list[dict[str, Any]], out: Path, title: str) -> None:
-    """PNG of train and validation loss per stage (matplotlib Agg: no display needed)."""
+@dataclass(frozen=True)
+class KeptCheckpoint:
+    """The checkpoint a stage kept as its adapter: the trainer's best by validation loss
+    (`load_best_model_at_end`), which the run folder keeps beside the last one."""
+
+    step: int
+    eval_loss: float
+
+    @property
+    def label(self) -> str:
+        return f"kept checkpoint (step {self.step}, validation {self.eval_loss:.4g})"
+
+
+def kept_checkpoints(summaries: Mapping[str, Mapping[str, Any]]) -> dict[str, KeptCheckpoint]:
+    """Each finished stage's kept checkpoint, read from its summary (stage.json: `best_checkpoint`,
+    the trainer's own choice, and `best_eval_loss`). A stage without validation keeps its last
+    step and gets no mark."""
+    kept = {}
+    for stage, summary in summaries.items():
+        folder, loss = summary.get("best_checkpoint"), summary.get("best_eval_loss")
+        step = Path(folder).name.removeprefix("checkpoint-") if isinstance(folder, str) else ""
+        if step.isdigit() and isinstance(loss, int | float):
+            kept[stage] = KeptCheckpoint(int(step), float(loss))
+    return kept
+
+
+def plot_losses(records: list[dict[str, Any]], out: Path, title: str, kept: Mapping[str, KeptCheckpoint] | None = None) -> None:
+    """PNG of train and validation loss per stage (matplotlib Agg: no display needed), with a star
+    on each stage's kept checkpoint (`kept_checkpoints`) and its own legend entry."""
     import io
 
     import matplotlib
@@ -82,6 +111,7 @@ def plot_losses(records: list[dict[str, Any]], out: Path, title: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    kept = kept or {}
     stages = [s for s in ("cpt", "sft") if any(r.get("stage") == s for r in records)] or ["cpt"]
     figure, axes = plt.subplots(1, len(stages), figsize=(6 * len(stages), 4), squeeze=False)
     for axis, stage in zip(axes[0], stages, strict=True):
@@ -91,6 +121,9 @@ def plot_losses(records: list[dict[str, Any]], out: Path, title: str) -> None:
             if points:
                 xs, ys = zip(*points, strict=True)
                 axis.plot(xs, ys, marker="o" if kind == "eval" else None, markersize=3, label=label)
+        if stage in kept:
+            mark = kept[stage]
+            axis.plot([mark.step], [mark.eval_loss], linestyle="none", marker="*", markersize=14, color="crimson", label=mark.label)
         axis.set_title({"cpt": "Stage 1: continued pretraining", "sft": "Stage 2: instruction tuning"}[stage])
         axis.set_xlabel("optimizer step")
         axis.set_ylabel("loss")

@@ -4,7 +4,7 @@ run.json        command, git commit, library versions, backend, input files with
 config.json     the resolved config (every default filled in); config.toml: the file as given
 run.log         what happened, in order (backend choice and why, data statistics, stages)
 metrics.jsonl   per-step tokens/s and memory, train and validation loss
-loss.png        train and validation loss per stage
+loss.png        train and validation loss per stage, the kept (best) checkpoint starred
 cpt/, sft/      checkpoint-N/ (best and last kept), adapter/ and stage.json once the stage is done
 adapter/        the final adapter with its tokenizer and chat template"""
 

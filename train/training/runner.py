@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
@@ -15,7 +15,7 @@ from curate.atomic import write_text_atomic
 from train.config import RunConfig
 from train.training.distributed import barrier, is_worker, launch, world
 from train.training.errors import fail
-from train.training.metrics import MetricsLog, plot_losses
+from train.training.metrics import MetricsLog, kept_checkpoints, plot_losses
 from train.training.records import stage_inputs
 from train.training.rundir import RunDir, check_resumable, create_run, find_resumable
 
@@ -49,7 +49,7 @@ def _train(run: RunDir, config: RunConfig, backend: Backend, resume: bool, conso
 
     model, tokenizer = load_model(config, backend)
     log = MetricsLog(run.metrics_path)
-    summaries = {}
+    summaries: dict[str, dict[str, Any]] = {}
     previous_adapter: Path | None = None
     for stage in config.stages:
         done = run.stage_done(stage)
@@ -72,13 +72,13 @@ def _train(run: RunDir, config: RunConfig, backend: Backend, resume: bool, conso
         summaries[stage] = run_stage(stage, config, model, tokenizer, data, run, backend, console, checkpoint)
         previous_adapter = run.stage_dir(stage) / "adapter"
         if run.writes:
-            plot_losses(log.records(), run.path / "loss.png", f"{config.name}: {config.base_model}")
+            plot_losses(log.records(), run.path / "loss.png", f"{config.name}: {config.base_model}", kept_checkpoints(summaries))
         barrier()  # the next stage (on every worker) starts from the adapter the main worker saved
 
     assert previous_adapter is not None  # config validation guarantees at least one stage
     if run.writes:
         _publish(previous_adapter, run.adapter_dir)
-        plot_losses(log.records(), run.path / "loss.png", f"{config.name}: {config.base_model}")
+        plot_losses(log.records(), run.path / "loss.png", f"{config.name}: {config.base_model}", kept_checkpoints(summaries))
     run.update_manifest(finished=time.strftime("%Y-%m-%dT%H:%M:%S%z"), stages=summaries)
     _say(run, console, f"done: adapter in {run.adapter_dir}")
     return run
