@@ -17,7 +17,7 @@ from textual.widgets import (
     SelectionList,
     TabbedContent,
 )
-from tui_helpers import FILES, REVIEWER, SIZE, TODAY, data_path, make_app, settle, sync
+from tui_helpers import FILES, REVIEWER, SIZE, TODAY, data_path, make_app, open_row, settle, sync
 
 from curate.tui.app import ReviewApp
 from curate.tui.checking import checked
@@ -57,14 +57,6 @@ def header_x(app: ReviewApp, key: str) -> int:
         x += width + 1
     raise KeyError(key)
 
-
-async def open_row(pilot, name: str) -> None:  # type: ignore[no-untyped-def]
-    """Put the browser cursor on `name` (by searching for its path) and focus the table."""
-    app = pilot.app
-    app.browser.query_one("#filter-text", Input).value = name
-    await settle(pilot)
-    table(app).focus()
-    assert table(app).current.display == f"training-data/{name}"
 
 
 @pytest.mark.parametrize("in_child", [True, False], ids=["checks-in-child", "checks-in-thread"])
@@ -138,9 +130,7 @@ async def test_reject_with_a_note_keeps_comments(review_data: Path) -> None:
     note = "wrong: no close on error"
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await open_row(pilot, "file-io/read-lines.md")
-        await pilot.press("r")
-        await pilot.pause()
+        await open_row(pilot, "file-io/read-lines.md", "r")
         assert isinstance(app.screen, NotePrompt)
         prompt = app.screen.query_one(Input)
         assert prompt.value == "explain err=, please"  # the old note, to edit
@@ -181,9 +171,7 @@ async def test_undo_restores_the_exact_bytes(review_data: Path) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await open_row(pilot, "file-io/read-lines.md")
-        await pilot.press("a")
-        await settle(pilot)
+        await open_row(pilot, "file-io/read-lines.md", "a")
         assert on_disk("file-io/read-lines.md") != original("file-io/read-lines.md")
         assert b"review_note" not in on_disk("file-io/read-lines.md")  # approving drops the old note
         await pilot.press("u")
@@ -264,9 +252,7 @@ async def test_selecting_a_finding_jumps_to_its_line(review_data: Path) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await open_row(pilot, "database/bad-type.md")
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_row(pilot, "database/bad-type.md", "enter")
         screen = app.screen
         assert isinstance(screen, ExampleScreen)
         await pilot.press("t")  # show the rendered Markdown first

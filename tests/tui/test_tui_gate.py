@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import Input, Label, Select, SelectionList
-from tui_helpers import FILES, SIZE, data_path, make_app, settle, sync
+from tui_helpers import FILES, SIZE, data_path, make_app, open_row, settle, sync
 
 from curate.config import load_config
 from curate.tui.app import ReviewApp
@@ -16,22 +16,13 @@ from curate.tui.screens.example import ExampleScreen
 from curate.tui.screens.forms import NewExampleForm
 
 
-async def open_row(pilot, name: str) -> None:  # type: ignore[no-untyped-def]
-    pilot.app.browser.query_one("#filter-text", Input).value = name
-    await settle(pilot)
-    pilot.app.browser.table.focus()
-    assert pilot.app.browser.table.current.display == f"training-data/{name}"
-
-
 @sync
 async def test_approving_an_example_with_errors_asks_first(review_data: Path) -> None:
     """Hole: the TUI approved an example with errors with one key and no warning."""
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await open_row(pilot, "database/bad-type.md")
-        await pilot.press("a")
-        await settle(pilot)
+        await open_row(pilot, "database/bad-type.md", "a")
         assert isinstance(app.screen, ConfirmApprove)
         assert "BBJ203" in str(app.screen.query_one("#confirm-reasons", Label).render())
         await pilot.press("n")
@@ -52,9 +43,7 @@ async def test_refuse_setting_never_approves_an_example_with_errors(review_data:
     app.config = config
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await open_row(pilot, "database/bad-type.md")
-        await pilot.press("a")
-        await settle(pilot)
+        await open_row(pilot, "database/bad-type.md", "a")
         assert not isinstance(app.screen, ConfirmApprove)
     assert data_path("database/bad-type.md").read_text("utf-8") == FILES["database/bad-type.md"]
 
@@ -99,8 +88,6 @@ async def test_an_unreadable_file_shows_as_unreadable(review_data: Path) -> None
         await settle(pilot)
         entry = app.entries["training-data/strings/broken.md"]
         assert entry.status == "unreadable" and not entry.unreviewed
-        await open_row(pilot, "strings/broken.md")
-        await pilot.press("a")
-        await settle(pilot)
+        await open_row(pilot, "strings/broken.md", "a")
         assert isinstance(app.screen, ConfirmApprove)
         assert "unreadable" in str(app.screen.query_one("#confirm-reasons", Label).render())

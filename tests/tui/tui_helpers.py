@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from curate.checks import CheckOptions
 from curate.config import load_config
@@ -126,3 +127,18 @@ async def settle(pilot: Pilot[None]) -> None:
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def open_row(pilot: Pilot[None], name: str, *keys: str) -> None:
+    """Put the browser cursor on `name` (a path under training-data, found by searching for it),
+    focus the table, then press `keys` on that example and let the app settle."""
+    app = pilot.app
+    assert isinstance(app, ReviewApp)
+    app.browser.query_one("#filter-text", Input).value = name
+    await settle(pilot)
+    app.browser.table.focus()
+    current = app.browser.table.current
+    assert current is not None and current.display == f"training-data/{name}"
+    if keys:
+        await pilot.press(*keys)
+        await settle(pilot)
