@@ -11,7 +11,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App
@@ -41,6 +41,7 @@ from curate.tui.screens.confirm import ConfirmApprove
 from curate.tui.screens.duplicates import DuplicatesScreen
 from curate.tui.screens.example import ExampleScreen
 from curate.tui.screens.forms import NewExampleForm, NewExampleRequest, QuickEditForm
+from curate.tui.screens.host import ReviewHost
 from curate.tui.screens.stats import StatsScreen
 from curate.tui.store import Entry, read_entry
 
@@ -334,3 +335,7 @@ class ReviewApp(App[None]):
     def action_duplicates(self) -> None:
         if not isinstance(self.screen, DuplicatesScreen):
             self.push_screen(DuplicatesScreen())
+
+
+if TYPE_CHECKING:
+    _IS_A_HOST: type[ReviewHost] = ReviewApp  # mypy: the app is what its screens expect of it

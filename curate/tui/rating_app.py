@@ -4,7 +4,7 @@ layout of each case; the screen only shows a case and hands the app what the rev
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -19,6 +19,7 @@ from curate.templates import new_example_path
 from curate.tui.checking import checked
 from curate.tui.decisions import FileWriter, StaleFileError
 from curate.tui.editor import open_in_editor
+from curate.tui.screens.host import RatingHost
 from curate.tui.screens.rating import RatingScreen
 
 
@@ -123,3 +124,7 @@ class RatingApp(App[None]):
         else:
             self.notify(f"{display}: draft written; it passes the checks")
         return path
+
+
+if TYPE_CHECKING:
+    _IS_A_HOST: type[RatingHost] = RatingApp  # mypy: the app is what its screen expects of it

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from curate.tui.decisions import APPROVED, NEEDS_WORK, REJECTED
+from curate.tui.screens.host import ReviewHost, review_host
 from curate.tui.screens.note_prompt import NotePrompt
 from curate.tui.store import Entry
-
-if TYPE_CHECKING:
-    from curate.tui.app import ReviewApp
 
 
 class EntryScreen(Screen[None]):
@@ -30,8 +28,8 @@ class EntryScreen(Screen[None]):
     ]
 
     @property
-    def review_app(self) -> ReviewApp:
-        return self.app  # type: ignore[return-value]
+    def review_app(self) -> ReviewHost:
+        return review_host(self.app)
 
     def current_entry(self) -> Entry | None:
         raise NotImplementedError

@@ -4,7 +4,7 @@ differences marked; keep one and the other is rejected with a note naming its tw
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,10 +16,8 @@ from textual.widgets.option_list import Option
 
 from curate.example import Example, load_example
 from curate.tui.decisions import REJECTED
+from curate.tui.screens.host import ReviewHost, review_host
 from curate.tui.widgets.diff_view import side_by_side, similarity
-
-if TYPE_CHECKING:
-    from curate.tui.app import ReviewApp
 
 
 @dataclass(frozen=True)
@@ -92,8 +90,8 @@ class DuplicatesScreen(Screen[None]):
         yield Footer()
 
     @property
-    def review_app(self) -> ReviewApp:
-        return self.app  # type: ignore[return-value]
+    def review_app(self) -> ReviewHost:
+        return review_host(self.app)
 
     def on_mount(self) -> None:
         self.sub_title = "Duplicates"

@@ -5,7 +5,7 @@ names appear only once the rating is saved."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from pygments.token import Comment, Keyword, Name, Number, Operator, String, is_token_subtype
 from rich.style import Style
@@ -20,11 +20,9 @@ from curate.rating.samples import Answer, Case
 from curate.rating.segments import segments
 from curate.rating.store import dimensions_for, now
 from curate.tui.bbj_lexer import BBjLexer
+from curate.tui.screens.host import RatingHost, rating_host
 from curate.tui.screens.note_prompt import NotePrompt
 from curate.tui.screens.rating_form import SIDE_LABELS, SIDES, RatingForm
-
-if TYPE_CHECKING:
-    from curate.tui.rating_app import RatingApp
 
 STATUS_STYLES = {"ok": "bold green", "syntax-error": "bold red", "no-code": "bold yellow", "timeout": "bold magenta", "error": "bold magenta"}
 MAX_FINDINGS = 8
@@ -119,8 +117,8 @@ class RatingScreen(Screen[None]):
         self.views: dict[tuple[str, str], Text] = {}  # (case id, "prompt" or model) -> coloured text
 
     @property
-    def rating_app(self) -> RatingApp:
-        return self.app  # type: ignore[return-value]
+    def rating_app(self) -> RatingHost:
+        return rating_host(self.app)
 
     @property
     def case(self) -> Case:

@@ -4,7 +4,7 @@ the review has come, and which finding codes are most common."""
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.console import Group, RenderableType
 from rich.progress_bar import ProgressBar as BarRenderable
@@ -20,10 +20,8 @@ from curate.commands.stats import collect
 from curate.diagnostics import Diagnostic, Severity
 from curate.schema import GENERATIONS, STATUSES, TYPES
 from curate.tui.screens.browser import SEVERITY_STYLES, STATUS_STYLES
+from curate.tui.screens.host import ReviewHost, review_host
 from curate.tui.store import UNREVIEWED, Entry
-
-if TYPE_CHECKING:
-    from curate.tui.app import ReviewApp
 
 BAR_WIDTH = 30
 
@@ -90,8 +88,8 @@ class StatsScreen(Screen[None]):
         super().__init__(id="stats")
 
     @property
-    def review_app(self) -> ReviewApp:
-        return self.app  # type: ignore[return-value]
+    def review_app(self) -> ReviewHost:
+        return review_host(self.app)
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
