@@ -144,17 +144,20 @@ class TypeTracker:
         self.vars: dict[str, tuple[str, bool]] = {}
         self.fields: dict[str, tuple[str, bool]] = {}
         self.user_classes: set[str] = set()
-        # declared class per name in the current scope; None once two declarations disagree
+        # declared class per variable of the current method, and per field of the current class;
+        # None once two declarations disagree
         self.declared: dict[str, str | None] = {}
+        self.declared_fields: dict[str, str | None] = {}
 
     def new_method(self) -> None:
         self.vars = {}
-        self.declared = {k: v for k, v in self.declared.items() if k.startswith("#")}
+        self.declared = {}
 
     def new_class(self, name: str) -> None:
         self.vars = {}
         self.fields = {}
         self.declared = {}
+        self.declared_fields = {}
         self.user_classes.add(name.lower())
 
     def declare(self, name: str, type_name: str, field: bool = False) -> None:
@@ -164,10 +167,11 @@ class TypeTracker:
         cls = type_name.rsplit(".", 1)[-1].lower()
         table = self.fields if field else self.vars
         key = ("#" if field else "") + name.lower()
-        seen = self.declared.get(key, cls)
+        declared = self.declared_fields if field else self.declared
+        seen = declared.get(key, cls)
         if seen != cls:
             seen = None
-        self.declared[key] = seen
+        declared[key] = seen
         if seen is None:
             table.pop(key, None)
             return

@@ -11,7 +11,7 @@ import re
 from .blocks import RawIssue, match_blocks
 from .fabricated import FOREIGN_OPS, FOREIGN_WORDS, scan_tokens
 from .issues import BRACKET, FABRICATED, LIMIT, STRING, UNEXPECTED, SyntaxIssue
-from .lexer import KIND, LOW, POS, TEXT, Tok, tokenize
+from .lexer import KIND, LOW, POS, TEXT, Tok, plain_text, tokenize
 from .statements import StatementParser
 
 MAX_CHARS = 8_000_000
@@ -108,16 +108,17 @@ def _trailing_semicolons(text: str, lines: list[list[Tok]]) -> list[RawIssue]:
 def _check(text: str) -> list[SyntaxIssue]:
     if len(text) > MAX_CHARS:
         return [SyntaxIssue(1, 1, LIMIT, f"input larger than {MAX_CHARS} characters; not checked")]
-    bad = _binary(text)
+    plain = plain_text(text)
+    bad = -1 if plain else _binary(text)
     if bad >= 0:
         line = text.count("\n", 0, bad) + 1
         col = bad - (text.rfind("\n", 0, bad) + 1) + 1
         return [SyntaxIssue(line, col, LIMIT, "input looks binary (control characters); not checked")]
     if _LIBRARY.match(text):
         return []  # a `library` declaration file of the language server, not a program
-    lexed = tokenize(text)
+    lexed = tokenize(text, plain)
     where = lexed.where
-    parser = StatementParser(lambda pos: where(pos)[1])
+    parser = StatementParser(lexed.col_of)
     raw: list[RawIssue] = []
     for toks, suspect in zip(lexed.lines, lexed.suspect):
         if suspect:
