@@ -46,4 +46,7 @@ class Diagnostic:
         return data
 
     def render(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}"
+        """`path:line:col: CODE message`; without a line (a whole file, or a command-line argument
+        such as `--set lora.r=8` as the origin) just `path: CODE message`, never a made-up `:0:0`."""
+        where = f"{self.path}:{self.line}:{self.col}" if self.line else self.path
+        return f"{where}: {self.code} {self.message}"

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -38,6 +39,15 @@ class ConfigError(CurateConfigError):
         super().__init__(diagnostics=diagnostics)
 
 
+class KeyProblem(ValueError):
+    """A check across keys that names the key at fault (dotted, relative to the table it runs on),
+    so the diagnostic points at that key's line instead of the whole table."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
 
@@ -61,7 +71,7 @@ class DataConfig(_Strict):
     @model_validator(mode="after")
     def _general_code_needs_a_file(self) -> DataConfig:
         if self.general_code_share > 0 and self.general_code is None:
-            raise ValueError("general_code_share > 0 needs data.general_code (a JSONL file)")
+            raise KeyProblem("general_code_share", "data.general_code_share > 0 needs data.general_code (a JSONL file)")
         return self
 
 
@@ -169,14 +179,15 @@ class RunConfig(_Strict):
             return self
         low, high = REAL_SEQ_LEN
         if not low <= self.max_seq_len <= high:
-            raise ValueError(f"max_seq_len: {self.max_seq_len} is outside {low}-{high} (small_scale = true allows it)")
+            raise KeyProblem("max_seq_len", f"max_seq_len: {self.max_seq_len} is outside {low}-{high} (small_scale = true allows it)")
         low, high = REAL_EFFECTIVE_BATCH
         for stage in self.stages:
             settings: StageConfig = getattr(self, stage)
             if not low <= settings.effective_batch <= high:
-                raise ValueError(
+                raise KeyProblem(
+                    f"{stage}.micro_batch_size",
                     f"{stage}.micro_batch_size x {stage}.gradient_accumulation = {settings.effective_batch}: "
-                    f"effective batch must be {low}-{high} (small_scale = true allows it)"
+                    f"effective batch must be {low}-{high} (small_scale = true allows it)",
                 )
         return self
 
@@ -184,54 +195,98 @@ class RunConfig(_Strict):
         return self.cpt if name == "cpt" else self.sft
 
 
-def load_config(path: Path) -> RunConfig:
-    """Read and validate a run config; raises ConfigError naming each bad key (and its line)."""
-    path = Path(path)
-    try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError([_diag(path, 0, "TRN001", f"cannot read config: {exc}")]) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = int(match.group(1)) if (match := re.search(r"line (\d+)", str(exc))) else 0
-        raise ConfigError([_diag(path, line, "TRN001", f"TOML syntax error: {exc}")]) from None
-    return config_from_mapping(data, path, text)
+@dataclass(frozen=True)
+class Override:
+    """One `--set KEY=VALUE` (or an option that stands for one, like `--stages`): the dotted key,
+    its value (TOML; a bare word is a string) and the argument a diagnostic names as its origin."""
 
+    key: str
+    value: Any
+    origin: str
 
-def apply_overrides(config: RunConfig, overrides: Iterable[str], path: Path) -> RunConfig:
-    """`--set key.sub=value` (a TOML value; a bare word is a string) on top of a loaded config,
-    validated like the file: an unknown or bad key is a TRN002 naming the `--set`."""
-    data = config.model_dump(mode="json")
-    for override in overrides:
-        key, sep, raw = override.partition("=")
+    @classmethod
+    def parse(cls, text: str, origin: str | None = None) -> Override:
+        origin = origin or f"--set {text}"
+        key, sep, raw = text.partition("=")
         if not sep or not key.strip():
-            raise ConfigError([_diag(path, 0, "TRN003", f"--set {override}: expected KEY=VALUE, e.g. sft.learning_rate=1e-4")])
+            raise ConfigError([_diag(origin, 0, "TRN003", f"--set {text}: expected KEY=VALUE, e.g. sft.learning_rate=1e-4")])
         try:
             value = tomllib.loads(f"v = {raw}")["v"]
         except tomllib.TOMLDecodeError:
             value = raw
-        *parents, leaf = key.strip().split(".")
-        target = data
+        return cls(key.strip(), value, origin)
+
+
+@dataclass(frozen=True)
+class ConfigSource:
+    """Where each key of a resolved run config was written: a line of the TOML file, or the
+    `--set` argument that overrode it. Every diagnostic about a key (validation, pre-flight,
+    backend choice) points there, never at a made-up place."""
+
+    path: Path
+    text: str = ""
+    overrides: Mapping[str, str] = field(default_factory=dict)  # dotted key -> the argument that set it
+
+    def locate(self, location: Sequence[str]) -> tuple[str, int]:
+        """(path or argument, line) of a key given as its dotted parts; line 0 when no line applies."""
+        for depth in range(len(location), 0, -1):
+            origin = self.overrides.get(".".join(location[:depth]))
+            if origin is not None:
+                return origin, 0
+        return str(self.path), _line_of(self.text, list(location))
+
+    def diagnostic(self, key: str, code: str, message: str) -> Diagnostic:
+        where, line = self.locate(key.split("."))
+        return _diag(where, line, code, message)
+
+
+def load_config(path: Path) -> RunConfig:
+    """Read and validate a run config; raises ConfigError naming each bad key (and its line)."""
+    return read_config(path)[0]
+
+
+def read_config(path: Path, overrides: Sequence[Override] = ()) -> tuple[RunConfig, ConfigSource]:
+    """The config file with `overrides` applied on top, validated as one, and where each key came from."""
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([_diag(str(path), 0, "TRN001", f"cannot read config: {exc}")]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = int(match.group(1)) if (match := re.search(r"line (\d+)", str(exc))) else 0
+        raise ConfigError([_diag(str(path), line, "TRN001", f"TOML syntax error: {exc}")]) from None
+    source = ConfigSource(path, text)
+    config = config_from_mapping(data, source)  # the file alone first: its own errors point at its lines
+    if not overrides:
+        return config, source
+    source = ConfigSource(path, text, {o.key: o.origin for o in overrides})
+    resolved = config.model_dump(mode="json")
+    for override in overrides:
+        *parents, leaf = override.key.split(".")
+        target = resolved
         for part in parents:
             child = target.get(part)
             if not isinstance(child, dict):
-                raise ConfigError([_diag(path, 0, "TRN002", f"--set {key}: {part} is not a table of the config")])
+                raise ConfigError([_diag(override.origin, 0, "TRN002", f"{override.key}: {part} is not a table of the config")])
             target = child
-        target[leaf] = value
-    return config_from_mapping(data, path)
+        target[leaf] = override.value
+    return config_from_mapping(resolved, source), source
 
 
-def config_from_mapping(data: dict[str, Any], path: Path, text: str = "") -> RunConfig:
+def config_from_mapping(data: dict[str, Any], source: ConfigSource) -> RunConfig:
     try:
         return RunConfig.model_validate(data)
     except ValidationError as exc:
-        diagnostics = [_error_diagnostic(path, text, error) for error in exc.errors()]
-        raise ConfigError(diagnostics) from None
+        raise ConfigError([_error_diagnostic(source, error) for error in exc.errors()]) from None
 
 
-def _error_diagnostic(path: Path, text: str, error: Any) -> Diagnostic:
+def _error_diagnostic(source: ConfigSource, error: Any) -> Diagnostic:
     location = [str(part) for part in error["loc"] if not isinstance(part, int)]
+    problem = error.get("ctx", {}).get("error")
+    if isinstance(problem, KeyProblem):
+        location += problem.key.split(".")
     dotted = ".".join(location)
     kind = error["type"]
     if kind == "extra_forbidden":
@@ -240,27 +295,42 @@ def _error_diagnostic(path: Path, text: str, error: Any) -> Diagnostic:
         message = "required key is missing"
     else:
         message = str(error["msg"]).removeprefix("Value error, ")
-    line = _line_of(text, location)
-    return _diag(path, line, "TRN002", f"{dotted}: {message}" if dotted else message)
+    if isinstance(problem, KeyProblem):
+        message = str(problem)
+    elif dotted:
+        message = f"{dotted}: {message}"
+    where, line = source.locate(location)
+    return _diag(where, line, "TRN002", message)
 
 
 def _line_of(text: str, location: list[str]) -> int:
-    """The line of `key` inside `[table]` (best effort: 0 when not found)."""
-    if not location:
-        return 0
-    *tables, key = location
-    wanted = ".".join(tables)
-    current = ""
+    """The line where the key at `location` (or, when it is not written, its nearest written
+    table) is set: `key = ...` inside `[table]`, a dotted `table.key = ...`, or the `[table]`
+    header itself. 0 when nothing of it is in the file (a default, a required key left out)."""
+    written: dict[str, int] = {}
+    table = ""
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if header := re.fullmatch(r"\[([^\[\]]+)\]\s*(#.*)?", line):
-            current = header.group(1).strip()
-            if current == ".".join(location):
-                return number
-        elif current == wanted and re.match(rf"{re.escape(key)}\s*=", line):
-            return number
+            table = _dotted(header.group(1))
+            written.setdefault(table, number)
+        elif assignment := re.match(r"([A-Za-z0-9_.\-\"' ]+?)\s*=", line):
+            key = _dotted(assignment.group(1))
+            full = f"{table}.{key}" if table else key
+            parts = full.split(".")
+            for depth in range(1, len(parts) + 1):
+                written.setdefault(".".join(parts[:depth]), number)
+    for depth in range(len(location), 0, -1):
+        found = written.get(".".join(location[:depth]))
+        if found is not None:
+            return found
     return 0
 
 
-def _diag(path: Path, line: int, code: str, message: str) -> Diagnostic:
-    return Diagnostic(str(path), line, 1 if line else 0, code, Severity.ERROR, message)
+def _dotted(key: str) -> str:
+    """A TOML key as written (`a . "b"`) in its plain dotted form (`a.b`)."""
+    return ".".join(part.strip().strip("\"'") for part in key.split("."))
+
+
+def _diag(path: str, line: int, code: str, message: str) -> Diagnostic:
+    return Diagnostic(path, line, 1 if line else 0, code, Severity.ERROR, message)

@@ -35,15 +35,23 @@ def test_dry_run_prints_the_resolved_config_with_overrides_and_creates_nothing(c
 
 
 @pytest.mark.parametrize(("override", "message"), [
-    ("sft.learnig_rate=1e-4", "TRN002 sft.learnig_rate: unknown key"),
-    ("lora.r=-1", "TRN002 lora.r:"),
-    ("report_to=['mlflow']", "TRN002 report_to"),
-    ("nope", "TRN003 --set nope: expected KEY=VALUE"),
+    ("sft.learnig_rate=1e-4", "--set sft.learnig_rate=1e-4: TRN002 sft.learnig_rate: unknown key"),
+    ("lora.r=-1", "--set lora.r=-1: TRN002 lora.r:"),
+    ("report_to=['mlflow']", "--set report_to=['mlflow']: TRN002 report_to"),
+    ("lora.r.x=1", "--set lora.r.x=1: TRN002 lora.r.x: r is not a table of the config"),
+    ("small_scale=false", "run.toml:4:1: TRN002 max_seq_len: 128 is outside"),  # a file key the override made invalid: its line
+    ("nope", "--set nope: TRN003 --set nope: expected KEY=VALUE"),
 ])  # fmt: skip
-def test_bad_overrides_name_the_key(config_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], override: str, message: str) -> None:
+def test_bad_overrides_name_the_argument(config_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], override: str, message: str) -> None:
     assert main(["run", "--config", str(config_file), "--set", override, "--dry-run"]) == 2
-    assert message in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert message in err and ":0:0" not in err, err
     assert not (tmp_path / "runs").exists()
+
+
+def test_bad_stages_name_the_option(config_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--config", str(config_file), "--stages", "sft,cpt", "--dry-run"]) == 2
+    assert capsys.readouterr().err.startswith("--stages sft,cpt: TRN002 stages: each stage once, cpt before sft")
 
 
 def test_a_config_that_needs_cuda_is_refused_before_a_run_folder_exists(config_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -53,5 +61,20 @@ def test_a_config_that_needs_cuda_is_refused_before_a_run_folder_exists(config_f
         pytest.skip("this machine has CUDA: the config can run here")
     assert main(["run", "--config", str(config_file), "--set", "quantization.load_in_4bit=true"]) == 2
     err = capsys.readouterr().err
-    assert "TRN022 this config needs a CUDA GPU (quantization.load_in_4bit = true" in err and "configs/tiny.toml" in err
+    assert err.startswith("--set quantization.load_in_4bit=true: TRN022 this config needs a CUDA GPU (quantization.load_in_4bit = true"), err
+    assert "configs/tiny.toml" in err
     assert not (tmp_path / "runs").exists()
+
+
+def test_the_refusal_points_at_the_key_that_needs_cuda(config_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA: the config can run here")
+    text = config_file.read_text("utf-8").replace("load_in_4bit = false", "load_in_4bit = true")
+    config_file.write_text(text, "utf-8")
+    line = text.splitlines().index("load_in_4bit = true") + 1
+    assert main(["run", "--config", str(config_file)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"{config_file}:{line}:1: TRN022 this config needs a CUDA GPU"), err
+    assert "config:" not in err and not (tmp_path / "runs").exists()

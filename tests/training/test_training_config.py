@@ -49,9 +49,11 @@ def test_defaults() -> None:
         ("[lora]\nr = 16\n", "lora.r: Input should be greater than or equal to 32", 10),
         ("[lora]\nr = 128\n", "lora.r: Input should be less than or equal to 64", 10),
         ("[quantization]\nquant_type = 'int8'\n", "quantization.quant_type: Input should be 'nf4' or 'fp4'", 10),
-        ("[data]\ngeneral_code_share = 0.2\n", "data: general_code_share > 0 needs data.general_code", 9),
+        ("[data]\ngeneral_code_share = 0.2\n", "data.general_code_share > 0 needs data.general_code", 10),
         ("[data]\ngeneral_code_share = 0.9\n", "data.general_code_share: Input should be less than or equal to 0.5", 10),
         ("[lora.extra]\nx = 1\n", "lora.extra: unknown key", 9),
+        ("lora.r = 8\n", "lora.r: Input should be greater than or equal to 32", 1),  # a dotted key
+        ("max_seq_len = 512\n", "max_seq_len: 512 is outside 2048-4096", 1),  # a check across keys, at the key it names
     ],
 )
 def test_bad_key_is_named(edit: str, expected: str, line: int) -> None:
@@ -96,6 +98,18 @@ def test_toml_syntax_error_has_its_line(tmp_path: Path) -> None:
     assert (diagnostic.code, diagnostic.line) == ("TRN001", 2)
 
 
+def test_a_key_left_at_its_default_points_at_its_table_and_a_missing_key_at_the_file() -> None:
+    with pytest.raises(ConfigError) as caught:  # sft.micro_batch_size is not written: its table's line
+        _load(GOOD.replace("[sft]\nmicro_batch_size = 4\ngradient_accumulation = 8\n", "[sft]\ngradient_accumulation = 1\n"))
+    assert [(d.path, d.line) for d in caught.value.diagnostics] == [("run.toml", 6)]
+    with pytest.raises(ConfigError) as caught:  # the effective batch check points at the written micro_batch_size
+        _load(GOOD.replace("[cpt]\nmicro_batch_size = 4", "[cpt]\nmicro_batch_size = 1"))
+    assert [(d.path, d.line) for d in caught.value.diagnostics] == [("run.toml", 4)]
+    with pytest.raises(ConfigError) as caught:
+        _load(GOOD.replace('name = "x"\n', ""))
+    assert [d.render() for d in caught.value.diagnostics] == ["run.toml: TRN002 name: required key is missing"]
+
+
 def test_cli_names_the_bad_key_without_traceback(tmp_path: Path) -> None:
     path = tmp_path / "bad.toml"
     path.write_text(GOOD + "[lora]\nrnak = 32\n", encoding="utf-8")
@@ -110,6 +124,6 @@ def test_cli_names_the_bad_key_without_traceback(tmp_path: Path) -> None:
 def _load(text: str):
     import tomllib
 
-    from train.config import config_from_mapping
+    from train.config import ConfigSource, config_from_mapping
 
-    return config_from_mapping(tomllib.loads(text), Path("run.toml"), text)
+    return config_from_mapping(tomllib.loads(text), ConfigSource(Path("run.toml"), text))

@@ -131,7 +131,7 @@ def test_more_gpus_than_the_machine_has_is_refused(tiny_model: Path, inputs: dic
     import torch
     from rich.console import Console
 
-    from train.config import load_config
+    from train.config import read_config
     from train.training.errors import TrainingError
     from train.training.runner import launch_workers
 
@@ -139,6 +139,6 @@ def test_more_gpus_than_the_machine_has_is_refused(tiny_model: Path, inputs: dic
     monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
     config_path = write_config(tmp_path, tiny_model, inputs, accumulation=1)
     with pytest.raises(TrainingError) as caught:
-        launch_workers(load_config(config_path), config_path.read_text(), ["bbj-train"], None, Console(), 2, [])
+        launch_workers(*read_config(config_path), ["bbj-train"], None, Console(), 2, [])
     assert caught.value.diagnostics[0].code == "TRN021" and "1 CUDA GPU" in caught.value.diagnostics[0].message
     assert not (tmp_path / "runs").exists(), "refused before a run folder is made"

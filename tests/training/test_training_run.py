@@ -184,13 +184,28 @@ def test_resume_refuses_a_changed_config(tmp_path: Path, tiny_model: Path, input
     path = write_config(tmp_path, tiny_model, inputs, top={"stages": ["cpt"]}, cpt={"max_steps": 2})
     assert main(["run", "--config", str(path)]) == 0
     assert main(["run", "--config", str(path), "--resume"]) == 2
-    assert "TRN030 --resume: no unfinished run named t-* here" in capsys.readouterr().err
+    assert f"--resume: TRN030 no unfinished run named t-* in {tmp_path / 'runs'}" in capsys.readouterr().err
     path.write_text(path.read_text("utf-8").replace("max_steps = 2", "max_steps = 3"), encoding="utf-8")
     json_path = only_run(tmp_path) / "run.json"
     manifest = json.loads(json_path.read_text("utf-8"))
     json_path.write_text(json.dumps({**manifest, "finished": None}), encoding="utf-8")
     assert main(["run", "--config", str(path), "--resume"]) == 2
     assert "TRN031 --resume: config differs from the run's in cpt.max_steps" in capsys.readouterr().err
+
+
+def test_a_failed_run_is_marked_and_resume_skips_it(tmp_path: Path, tiny_model: Path, inputs: dict[str, Path], capsys) -> None:
+    corpus = write_jsonl(tmp_path / "bad" / "corpus.jsonl", [{"text": "REM ok"}, {"text": ""}])  # fails once the folder exists
+    path = write_config(tmp_path, tiny_model, {"corpus": corpus, "split": inputs["split"]}, top={"stages": ["cpt"]})
+    assert main(["run", "--config", str(path)]) == 2
+    assert f"{corpus}:2:" in capsys.readouterr().err
+    run = only_run(tmp_path)
+    failed = json.loads((run / "run.json").read_text("utf-8"))["failed"]
+    assert failed["error"] and "TRN011" in failed["error"][0] and "failed: " in (run / "run.log").read_text("utf-8")
+    assert main(["run", "--config", str(path), "--resume"]) == 2
+    assert f"--resume: TRN030 no unfinished run named t-* in {tmp_path / 'runs'} (1 failed, resumed only by name: --resume {run})" in capsys.readouterr().err
+    write_jsonl(corpus, [{"text": "REM ok"}, {"text": "PRINT 1"}])  # fixed, but the input changed: resuming it is refused
+    assert main(["run", "--config", str(path), "--resume", str(run)]) == 2
+    assert "TRN031 --resume: data.corpus changed since the run started" in capsys.readouterr().err
 
 
 def test_unsloth_backend_needs_cuda(tmp_path: Path, tiny_model: Path, inputs: dict[str, Path], capsys) -> None:
@@ -220,12 +235,12 @@ def test_tiny_model_command(tmp_path: Path, inputs: dict[str, Path]) -> None:
 def test_live_progress_line_on_a_terminal(tmp_path: Path, tiny_model: Path, inputs: dict[str, Path]) -> None:
     from rich.console import Console
 
-    from train.config import load_config
+    from train.config import read_config
     from train.training.runner import run_training
 
     path = write_config(tmp_path, tiny_model, inputs, top={"stages": ["cpt"]}, cpt={"max_steps": 2, "logging_steps": 1})
     screen = io.StringIO()
-    run_training(load_config(path), path.read_text("utf-8"), ["test"], None,
+    run_training(*read_config(path), ["test"], None,
                  Console(file=screen, force_terminal=True, width=160))  # fmt: skip
     shown = screen.getvalue()
     assert "cpt" in shown and "2/2" in shown and "tok/s" in shown and "ETA" in shown

@@ -44,16 +44,16 @@ if TYPE_CHECKING:
 @click.option("--dry-run", is_flag=True, help="Print the resolved config and the data counts, then stop (nothing is created).")
 def run(config_path: Path, stages: str | None, resume: str | None, gpus: int, overrides: tuple[str, ...], dry_run: bool) -> int:  # fmt: skip
     """Train a QLoRA adapter: Stage 1 on the raw corpus, Stage 2 on the ChatML train split."""
-    from train.config import apply_overrides, load_config
+    from train.config import Override, read_config
     from train.training.distributed import is_worker
     from train.training.runner import run_training
 
     # ConfigError and TrainingError are CurateErrors: run_cli prints their diagnostics, exit 2.
-    config = load_config(config_path)
+    parsed = [Override.parse(o) for o in overrides]
     if stages is not None:
-        overrides = (f"stages={[s.strip() for s in stages.split(',') if s.strip()]!r}", *overrides)
-    if overrides:
-        config = apply_overrides(config, overrides, config_path)
+        chosen = [s.strip() for s in stages.split(",") if s.strip()]
+        parsed.insert(0, Override("stages", chosen, f"--stages {stages}"))
+    config, source = read_config(config_path, parsed)
     if dry_run:
         from train.training.records import data_counts
 
@@ -65,15 +65,10 @@ def run(config_path: Path, stages: str | None, resume: str | None, gpus: int, ov
     if gpus > 1 and not is_worker():
         from train.training.runner import launch_workers
 
-        worker_args = [
-            "--config",
-            str(config_path),
-            *(["--stages", stages] if stages is not None else []),
-            *(f"--set={o}" for o in overrides if not o.startswith("stages=")),
-        ]
-        launch_workers(config, config_path.read_text("utf-8"), argv, resume, Console(stderr=True), gpus, worker_args)
+        worker_args = ["--config", str(config_path), *(["--stages", stages] if stages is not None else []), *(f"--set={o}" for o in overrides)]
+        launch_workers(config, source, argv, resume, Console(stderr=True), gpus, worker_args)
         return 0
-    run_training(config, config_path.read_text("utf-8"), argv, resume, Console(stderr=True))
+    run_training(config, source, argv, resume, Console(stderr=True))
     return 0
 
 

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from train.config import RunConfig
+from train.config import ConfigSource, RunConfig
 from train.training.chat import install_chat_template
 from train.training.distributed import world
-from train.training.errors import fail
+from train.training.errors import TrainingError, fail
 
 
 @dataclass(frozen=True)
@@ -28,8 +28,9 @@ class Backend:
         return {"name": self.name, "device": self.device, "reason": self.reason}
 
 
-def choose_backend(requested: str) -> Backend:
-    """Pick the backend. Importing unsloth here (before transformers and trl) lets it patch them."""
+def choose_backend(requested: str, source: ConfigSource) -> Backend:
+    """Pick the backend. Importing unsloth here (before transformers and trl) lets it patch them.
+    A refusal points at the config's `backend` key (`source`)."""
     import torch
 
     cuda = torch.cuda.is_available()
@@ -40,13 +41,13 @@ def choose_backend(requested: str) -> Backend:
     if not cuda or not installed:
         missing = "no CUDA device" if not cuda else "the unsloth package is not installed"
         if requested == "unsloth":
-            raise fail("config", "TRN020", f"backend = 'unsloth' cannot run here: {missing} (use 'auto' or 'hf')")
+            raise TrainingError([source.diagnostic("backend", "TRN020", f"backend = 'unsloth' cannot run here: {missing} (use 'auto' or 'hf')")])
         return Backend("hf", device, f"auto: {missing}, so transformers + PEFT")
     try:
         importlib.import_module("unsloth")
     except Exception as exc:  # noqa: BLE001 - any import failure means: not usable here
         if requested == "unsloth":
-            raise fail("config", "TRN020", f"backend = 'unsloth': import failed: {exc}") from None
+            raise TrainingError([source.diagnostic("backend", "TRN020", f"backend = 'unsloth': import failed: {exc}")]) from None
         return Backend("hf", device, f"auto: unsloth failed to import ({exc.__class__.__name__}), so transformers + PEFT")
     why = "backend = 'unsloth' in the config" if requested == "unsloth" else "auto: CUDA and unsloth are available"
     return Backend("unsloth", device, why)
@@ -55,19 +56,23 @@ def choose_backend(requested: str) -> Backend:
 CPU_WEIGHT_LIMIT = 4 * 2**30  # local base weights above this would train for days on a CPU
 
 
-def preflight(config: RunConfig, backend: Backend) -> None:
+def preflight(config: RunConfig, backend: Backend, source: ConfigSource) -> None:
     """Refuse, before a run folder exists, a config this machine cannot train: 4-bit loading or
-    a large local base model without CUDA (it would silently run in fp32 for days)."""
+    a large local base model without CUDA (it would silently run in fp32 for days). One
+    diagnostic per reason, at the key that asks for it."""
     if backend.device == "cuda":
         return
-    reasons = []
+    advice = "on CPU use configs/tiny.toml"
+    problems = []
     if config.quantization.load_in_4bit:
-        reasons.append("quantization.load_in_4bit = true (bitsandbytes 4-bit)")
+        message = f"this config needs a CUDA GPU (quantization.load_in_4bit = true: bitsandbytes 4-bit); {advice}"
+        problems.append(source.diagnostic("quantization.load_in_4bit", "TRN022", message))
     weights = local_weight_bytes(config.base_model)
     if weights > CPU_WEIGHT_LIMIT:
-        reasons.append(f"base model weights of {weights / 2**30:.1f} GiB")
-    if reasons:
-        raise fail("config", "TRN022", f"this config needs a CUDA GPU ({'; '.join(reasons)}); on CPU use configs/tiny.toml")
+        message = f"this config needs a CUDA GPU (base model weights of {weights / 2**30:.1f} GiB); {advice}"
+        problems.append(source.diagnostic("base_model", "TRN022", message))
+    if problems:
+        raise TrainingError(problems)
 
 
 def local_weight_bytes(base_model: str) -> int:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from curate.atomic import write_text_atomic
+from curate.errors import CurateError
 from train.config import RunConfig
 from train.training.errors import fail
 
@@ -71,6 +72,13 @@ class RunDir:
         data = self.manifest()
         data.update(changes)
         write_text_atomic(self.manifest_path, json.dumps(data, indent=2) + "\n")
+
+    def mark_failed(self, error: BaseException) -> None:
+        """Record in run.json that this run stopped on an error, so `--resume` (latest) skips it;
+        `--resume <folder>` still continues it once the cause is fixed."""
+        lines = error.lines() if isinstance(error, CurateError) else [f"{error.__class__.__name__}: {error}"]
+        self.log(f"failed: {'; '.join(lines)}")
+        self.update_manifest(failed={"at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "error": lines})
 
     def log(self, message: str) -> None:
         if not self.writes:
@@ -158,19 +166,25 @@ def create_run(config: RunConfig, config_text: str, inputs: dict[str, Path], arg
 
 
 def find_resumable(config: RunConfig, where: str) -> RunDir:
-    """The run folder to resume: the one named, or the newest unfinished run of this config's name."""
+    """The run folder to resume: the one named, or the newest unfinished run of this config's name
+    that did not fail (a failed run is only resumed by name)."""
     if where != "latest":
         run = RunDir(Path(where))
         if not run.manifest_path.exists():
-            raise fail(where, "TRN030", "--resume: not a run folder (no run.json)")
+            raise fail(f"--resume {where}", "TRN030", "not a run folder (no run.json)")
         return run
-    unfinished = []
+    unfinished: list[RunDir] = []
+    failed: list[RunDir] = []
     for manifest in sorted(config.output_dir.glob(f"{config.name}-*/run.json"), key=lambda p: p.parent.name):
         data = json.loads(manifest.read_text("utf-8"))
-        if data.get("name") == config.name and not data.get("finished"):
-            unfinished.append(RunDir(manifest.parent))
+        if data.get("name") != config.name or data.get("finished"):
+            continue
+        (failed if data.get("failed") else unfinished).append(RunDir(manifest.parent))
     if not unfinished:
-        raise fail(str(config.output_dir), "TRN030", f"--resume: no unfinished run named {config.name}-* here")
+        message = f"no unfinished run named {config.name}-* in {config.output_dir}"
+        if failed:
+            message += f" ({len(failed)} failed, resumed only by name: --resume {failed[-1].path})"
+        raise fail("--resume", "TRN030", message)
     return unfinished[-1]
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 
 from curate.atomic import write_text_atomic
-from train.config import RunConfig
+from train.config import ConfigSource, RunConfig
 from train.training.distributed import barrier, is_worker, launch, world
 from train.training.errors import fail
 from train.training.metrics import MetricsLog, kept_checkpoints, plot_losses
@@ -23,16 +23,20 @@ if TYPE_CHECKING:
     from train.training.backends import Backend
 
 
-def run_training(config: RunConfig, config_text: str, argv: list[str], resume: str | None,
+def run_training(config: RunConfig, source: ConfigSource, argv: list[str], resume: str | None,
                  console: Console) -> RunDir:  # fmt: skip
-    """Train the configured stages; returns the run folder (its adapter/ holds the result)."""
+    """Train the configured stages; returns the run folder (its adapter/ holds the result).
+    `source` says where each key was written, for the diagnostics of a refused config."""
     from train.training.backends import choose_backend, preflight
 
-    backend = choose_backend(config.backend)  # before transformers/trl are imported: Unsloth patches them
-    preflight(config, backend)  # refused here, nothing was created
-    run = open_run(config, config_text, argv, resume, console)
+    backend = choose_backend(config.backend, source)  # before transformers/trl are imported: Unsloth patches them
+    preflight(config, backend, source)  # refused here, nothing was created
+    run = open_run(config, source.text, argv, resume, console)
     try:
         return _train(run, config, backend, resume is not None, console)
+    except Exception as exc:  # a Ctrl-C or a kill is an interruption (resumable), not a failure
+        run.mark_failed(exc)
+        raise
     finally:
         run.unlock()
 
@@ -106,6 +110,7 @@ def open_run(config: RunConfig, config_text: str, argv: list[str], resume: str |
         except BaseException:
             run.unlock()
             raise
+        run.update_manifest(failed=None)  # resumed by name: this attempt decides again
         if not is_worker():
             _say(run, console, f"resuming {run.path}")
         return run
@@ -116,7 +121,7 @@ def open_run(config: RunConfig, config_text: str, argv: list[str], resume: str |
     return run
 
 
-def launch_workers(config: RunConfig, config_text: str, argv: list[str], resume: str | None, console: Console,
+def launch_workers(config: RunConfig, source: ConfigSource, argv: list[str], resume: str | None, console: Console,
                    processes: int, worker_args: list[str]) -> RunDir:  # fmt: skip
     """`--gpus N`: open the run folder here, then train it with N data-parallel workers, each started
     as `bbj-train run <worker_args> --resume <folder>` (see train/training/distributed.py)."""
@@ -125,7 +130,7 @@ def launch_workers(config: RunConfig, config_text: str, argv: list[str], resume:
     cuda = torch.cuda.is_available()
     if cuda and torch.cuda.device_count() < processes:
         raise fail("--gpus", "TRN021", f"--gpus {processes}: this machine has {torch.cuda.device_count()} CUDA GPU(s)")
-    run = open_run(config, config_text, argv, resume, console)
+    run = open_run(config, source.text, argv, resume, console)
     where = f"{processes} GPUs (DDP through accelerate launch)" if cuda else f"{processes} CPU workers (gloo; no CUDA GPU here)"
     _say(run, console, f"training on {where}")
     try:
