@@ -10,7 +10,8 @@ from pathlib import Path
 from curate.config import CurateConfig
 from curate.diagnostics import Diagnostic
 from curate.example import Example
-from curate.lint import finalize, lint_paths
+from curate.lint import LINT_FAMILIES, finalize, lint_paths, unused_noqa
+from curate.trainable import DEDUPE_FAMILY
 
 
 @dataclass
@@ -31,6 +32,7 @@ class CheckRun:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: int = 0
     notes: list[str] = field(default_factory=list)  # e.g. "compile check: bbjcpl 23.04 (/opt/bbj/bin/bbjcpl)"
+    judged: list[str] = field(default_factory=list)  # code families the steps that ran could report (for unused noqa)
 
     def add(self, diags: list[Diagnostic]) -> None:
         by_path = {e.display_path: e for e in self.examples}
@@ -45,6 +47,7 @@ def lint_step(run: CheckRun) -> None:
     result = lint_paths(run.paths, run.config, run.options.jobs, run.options.file_budget)
     run.examples, run.files = result.examples, result.files
     run.diagnostics.extend(result.diagnostics)
+    run.judged.extend(LINT_FAMILIES)
 
 
 def compile_step(run: CheckRun) -> None:
@@ -53,7 +56,7 @@ def compile_step(run: CheckRun) -> None:
         return
     from curate.compile import check_examples
 
-    check_examples(run)
+    check_examples(run)  # adds COMPILE_FAMILY to run.judged when a checker ran
 
 
 def dedupe_step(run: CheckRun) -> None:
@@ -63,6 +66,7 @@ def dedupe_step(run: CheckRun) -> None:
     from curate.dedupe.check import check_examples
 
     check_examples(run)
+    run.judged.append(DEDUPE_FAMILY)
 
 
 STEPS: list[Step] = [lint_step, compile_step, dedupe_step]
@@ -72,5 +76,6 @@ def run_checks(paths: list[Path], config: CurateConfig, options: CheckOptions | 
     run = CheckRun(paths, config, options or CheckOptions())
     for step in steps or STEPS:
         step(run)
+    run.diagnostics.extend(unused_noqa(run.examples, config, run.judged))
     run.diagnostics.sort(key=Diagnostic.sort_key)
     return run

@@ -13,6 +13,7 @@ from typing import Any
 from curate.diagnostics import Diagnostic, Severity
 from curate.errors import InputError
 from curate.frontmatter_yaml import FrontMatterError, key_lines, load_front_matter
+from curate.noqa import Noqa, noqa_comments
 from curate.safeio import UnsafeFile, read_guarded
 
 # Every pattern here runs on every line of every file a hook is given: each must take time
@@ -151,6 +152,14 @@ class Example(MetaFields):
     sections: list[Section] = field(default_factory=list)
     code_blocks: list[CodeBlock] = field(default_factory=list)
     topic: str | None = None
+    # (line, code) of the `rem noqa:` entries that matched a finding (curate.lint.finalize
+    # records them, unused_noqa reports the rest); travels with the example out of a worker.
+    noqa_used: set[tuple[int, str]] = field(default_factory=set, compare=False, repr=False)
+
+    @cached_property
+    def noqa(self) -> list[Noqa]:
+        """The `rem noqa:` comments of every code block (curate.noqa)."""
+        return [comment for block in self.code_blocks for comment in noqa_comments(block.code, block.first_line)]
 
     @cached_property
     def content_hash(self) -> str:

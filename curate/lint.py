@@ -4,7 +4,7 @@ and severity overrides, then run the project-wide rules. Large sets fan out over
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -13,6 +13,7 @@ from curate.config import CurateConfig
 from curate.diagnostics import Diagnostic, Severity
 from curate.discover import Target, discover, display_path, topic_of
 from curate.example import Example, load_example
+from curate.noqa import UNUSED_NOQA, Noqa, by_line
 from curate.rules.base import ProjectRule, Rule, RuleContext, all_rules, is_enabled
 from curate.timebudget import OverBudget, file_budget, over_budget
 from curate.trainable import is_gate_code, is_record_only, not_gated, refused_ignore
@@ -31,32 +32,66 @@ def enabled_rules(config: CurateConfig) -> list[Rule]:
     return [cls() for cls in all_rules() if is_enabled(cls.code, config)]
 
 
-def finalize(diags: Iterable[Diagnostic], config: CurateConfig, example: Example | None = None) -> list[Diagnostic]:
-    """Drop what is disabled or ignored in the file's `lint_ignore`; apply severity overrides;
-    then the training gate (`curate.trainable`): `lint_ignore` cannot silence a gate code on
-    an example that trains, and compile/dedupe errors do not block a draft or rejected one."""
+def finalize(diags: Iterable[Diagnostic], config: CurateConfig, example: Example | None = None, noqa: Sequence[Noqa] = ()) -> list[Diagnostic]:
+    """Drop what is disabled, ignored in the file's `lint_ignore` or by a `rem noqa:` comment on
+    the finding's line (`curate.noqa`); apply severity overrides; then the training gate
+    (`curate.trainable`): neither can silence a gate code on an example that trains, and
+    compile/dedupe errors do not block a draft or rejected one. Code without an example (the
+    MCP check tool passes its `noqa`) is judged as if it trained: a compile error stays."""
     ignored: set[str] = set()
     status = example.status if example is not None else ""
     if example is not None and isinstance(example.meta.get("lint_ignore"), list):
         ignored = {str(c).upper() for c in example.meta["lint_ignore"]}
-    trains = status in config.trainable_statuses
+    lines = by_line(example.noqa if example is not None else noqa)
+    used = example.noqa_used if example is not None else set()
+    trains = status in config.trainable_statuses if example is not None else bool(noqa)
     out = []
     for diag in diags:
         if not is_enabled(diag.code, config):
             continue
-        refused = False
-        if diag.code in ignored:
-            refused = trains and is_gate_code(diag.code) and diag.severity is Severity.ERROR
-            if not refused:
+        by_noqa = diag.code in lines.get(diag.line, ())
+        if by_noqa:
+            used.add((diag.line, diag.code))
+        refused = ""
+        if by_noqa or diag.code in ignored:
+            if not (trains and is_gate_code(diag.code) and diag.severity is Severity.ERROR):
                 continue
+            refused = "lint_ignore" if diag.code in ignored else "noqa"
         override = config.severity.get(diag.code)
         diag = replace(diag, severity=Severity(override)) if override else diag
         if refused:
-            diag = refused_ignore(diag, status)
+            diag = refused_ignore(diag, status, refused)
         elif example is not None and not trains and is_record_only(example.meta.get("status")):
             diag = not_gated(diag, status)
         out.append(diag)
     return out
+
+
+LINT_FAMILIES = ("BBJ0", "BBJ1", "BBJ2", "BBJ3", "BBJ4", "BBJ7", "BBJ8", "BBJ9")  # what the lint step judges (BBJ5 compile, BBJ6 dedupe)
+
+
+def unused_noqa(examples: Iterable[Example], config: CurateConfig, families: Iterable[str]) -> list[Diagnostic]:
+    """BBJ306 for each `rem noqa:` code that silenced nothing, judged only where this run could
+    have reported it: an enabled code of a family whose check ran (`families`), so `bbj-curate
+    lint` does not call a compile-error suppression unused. An unknown code is reported where
+    the code block rules (BBJ3xx) run."""
+    from curate.rules.base import known_codes
+
+    judged_families = tuple(families)
+    known = known_codes()
+    found: list[Diagnostic] = []
+    for example in examples:
+        for comment in example.noqa:
+            for code in comment.codes:
+                if code not in known:
+                    judged, message = is_enabled("BBJ3", config), f"noqa names an unknown rule code {code}; `bbj-curate rules` lists them"
+                else:
+                    judged = code.startswith(judged_families) and is_enabled(code, config) and (comment.line, code) not in example.noqa_used
+                    message = f"unused noqa: no {code} finding on this line; remove the code from the comment"
+                if judged and code != UNUSED_NOQA:
+                    diag = Diagnostic(example.display_path, comment.line, comment.col, UNUSED_NOQA, Severity.WARNING, message)
+                    found.extend(finalize([diag], config, example))
+    return found
 
 
 def lint_example(example: Example, rules: list[Rule], ctx: RuleContext) -> list[Diagnostic]:

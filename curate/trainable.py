@@ -5,7 +5,7 @@ An example is trainable when its status is one of the configured `trainable-stat
 (default: approved) and no check (schema, lint, compile, dedupe) reports an error for it.
 Two consequences are applied where findings are finalized (`curate.lint.finalize`):
 
-- `lint_ignore` cannot silence a gate code on an example whose status trains: compile errors
+- `lint_ignore` (or a `rem noqa:` comment, curate.noqa) cannot silence a gate code on an example whose status trains: compile errors
   (BBJ5xx) and the structure a training record is built from (sections, code blocks, migration
   sides). The finding stays, saying that `lint_ignore` was refused; nothing is dropped silently.
 - An example whose `status:` records the decision not to train it (rejected) is not gated by
@@ -38,9 +38,11 @@ def is_record_only(status: object) -> bool:
     return status in RECORD_ONLY_STATUSES
 
 
-def refused_ignore(diag: Diagnostic, status: str) -> Diagnostic:
-    """The finding `lint_ignore` tried to silence, kept and saying so."""
-    return replace(diag, message=f"{diag.message} [lint_ignore cannot silence {diag.code} on a {status} example: it would be trained]")
+def refused_ignore(diag: Diagnostic, status: str, by: str = "lint_ignore") -> Diagnostic:
+    """The finding `lint_ignore` or a `rem noqa:` comment (`by`) tried to silence, kept and
+    saying so; `status` is empty for code checked without an example (the MCP tool)."""
+    where = f"on a {status} example: it would be trained" if status else "in checked code: it would not compile"
+    return replace(diag, message=f"{diag.message} [{by} cannot silence {diag.code} {where}]")
 
 
 def not_gated(diag: Diagnostic, status: str) -> Diagnostic:

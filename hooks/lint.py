@@ -11,7 +11,7 @@ from pathlib import Path
 from curate.config import CurateConfig
 from curate.diagnostics import Diagnostic
 from curate.example import Example
-from curate.lint import finalize, lint_paths, title_holders
+from curate.lint import LINT_FAMILIES, finalize, lint_paths, title_holders, unused_noqa
 from curate.rules.base import is_enabled
 from curate.rules.metadata import DuplicateTitle, title_key
 from hooks._common import LINT_CODES, SET_TITLE_CODE, owned_by, run_hook
@@ -35,7 +35,7 @@ def titles_against_set(staged: list[Example], config: CurateConfig) -> list[Diag
 def lint(files: list[Path], config: CurateConfig, budget: float) -> list[Diagnostic]:
     owned = owned_by(config, LINT_CODES)
     result = lint_paths(files, owned.replace(ignore=[*owned.ignore, SET_TITLE_CODE]), budget=budget)
-    return result.diagnostics + titles_against_set(result.examples, owned)
+    return result.diagnostics + titles_against_set(result.examples, owned) + unused_noqa(result.examples, owned, LINT_FAMILIES)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,6 +14,7 @@ from curate.compile.checkers import TRANSIENT_CODES, BuiltinChecker, Checker
 from curate.compile.program import Finding, Program, programs_of_example
 from curate.config import CurateConfig
 from curate.diagnostics import Diagnostic, Severity
+from curate.trainable import COMPILE_FAMILY
 
 if TYPE_CHECKING:
     from curate.checks import CheckRun
@@ -114,3 +115,4 @@ def check_examples(run: CheckRun) -> None:
     if cache.problem:
         run.notes.append(cache.problem)
     run.add(problems + diagnostics)
+    run.judged.append(COMPILE_FAMILY)

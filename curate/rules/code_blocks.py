@@ -7,9 +7,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
-from curate.diagnostics import Diagnostic
+from curate.diagnostics import Diagnostic, Severity
 from curate.example import FENCE_OPEN, CodeBlock, Example, filename_problem
-from curate.rules.base import Rule, RuleContext
+from curate.rules.base import CatalogueRule, Rule, RuleContext
 from curate.rules.sections import CODE, OUTPUT_SECTIONS
 from curate.vocabulary import BBJ_FENCE, OUTPUT_FENCE_LANGUAGES, is_bbj_fence
 
@@ -181,3 +181,22 @@ class DuplicateFilename(Rule):
                 yield self.diag(example, block.filename_line, f"filename {block.filename!r} is already used at line {seen[key]}")
             else:
                 seen[key] = block.filename_line
+
+
+class UnusedNoqa(CatalogueRule):
+    """A `rem noqa: CODE` comment (`curate.noqa`) whose code silenced nothing on its line, or
+    names no rule: it would hide a later, unrelated finding, or a typo silences nothing (as
+    ruff's RUF100). Judged only for codes the run checked: `bbj-curate lint` leaves compile
+    codes alone. Reported by `bbj-curate check`/`lint` and the hooks after the other checks.
+
+    Bad:
+        print "hello" ; rem noqa: BBJ510
+    Good:
+        print "hello"
+        x = 1 ; rem noqa: BBJ401 (a deliberate vpro5 call in a bbj-gui example)
+    """
+
+    code = "BBJ306"
+    name = "unused-noqa"
+    summary = "A `rem noqa:` code suppresses nothing on its line, or names no rule"
+    severity = Severity.WARNING

@@ -227,6 +227,9 @@ CASES: list[Case] = [
     ok("BBJ304", "relative-folder", doc(body=TWO_FILES.format(name="lib/util.bbj") + f"\n{EXPECTED}\n{EXPLAIN}")),
     Case("BBJ305", "same-name-other-case", doc(body=TWO_FILES.format(name="MAIN.bbj") + f"\n{EXPECTED}\n{EXPLAIN}"), at="filename: MAIN"),
     ok("BBJ305", "before-and-after-share-a-name", migration()),
+    Case("BBJ306", "unused-code", VALID.replace('print "hello"', 'print "hello" ; rem noqa: BBJ510'), at="print"),
+    Case("BBJ306", "unknown-code", VALID.replace('print "hello"', 'print "hello" ; REM NOQA: BBJ9999'), at="print"),
+    ok("BBJ306", "code-that-silences", VALID.replace('print "hello"', 'console.log("hello") ; rem noqa: BBJ510')),
     # BBJ4xx: generation consistency
     Case("BBJ401", "character-getsysgui", gen("character", 'print "x"\nsysgui! = BBjAPI().getSysGui()'), at="getSysGui"),
     Case("BBJ401", "dwc-vpro5-mnemonic", gen("dwc", "print (sysgui)'window'(10,10,200,100,\"Hi\",$00010003$)"), at="print (sysgui)"),
