@@ -164,7 +164,8 @@ def find_pyproject(start: Path) -> Path | None:
 
 
 def load_config(paths: list[Path] | None = None, config_file: Path | None = None) -> CurateConfig:
-    """Config from an explicit file or the nearest pyproject.toml with [tool.bbj-curate]."""
+    """Config from an explicit file (a pyproject.toml, or any TOML file with the settings under
+    `[tool.bbj-curate]` or at its top level) or the nearest pyproject.toml with [tool.bbj-curate]."""
     start = paths[0] if paths else Path.cwd()
     source = config_file or find_pyproject(start)
     if source is None:
@@ -173,10 +174,20 @@ def load_config(paths: list[Path] | None = None, config_file: Path | None = None
         data = tomllib.loads(source.read_text("utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{source}: cannot read configuration: {exc}") from None
-    section = data.get("tool", {}).get("bbj-curate", {}) if source.name == "pyproject.toml" else data
+    section = _settings_table(data, source)
     if not isinstance(section, dict):
         raise ConfigError(f"{source}: [tool.bbj-curate] must be a table")
     return from_mapping(section, source.parent.resolve(), str(source))
+
+
+def _settings_table(data: dict[str, Any], source: Path) -> Any:
+    """The settings of a config file: pyproject.toml's `[tool.bbj-curate]`; any other file's
+    `[tool.bbj-curate]` table when it has one (a copy of a pyproject.toml), else its top level."""
+    tool = data.get("tool")
+    nested = tool.get("bbj-curate") if isinstance(tool, dict) else None
+    if source.name == "pyproject.toml" or nested is not None:
+        return {} if nested is None else nested
+    return data
 
 
 def _repo_root(start: Path) -> Path:

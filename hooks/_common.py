@@ -39,7 +39,7 @@ SUPPRESS = "suppress with `lint_ignore: [{code}]` in the front matter, or skip t
 def parse_args(argv: Sequence[str] | None, description: str) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("filenames", nargs="*", type=Path, help="files pre-commit passes")
-    parser.add_argument("--config", type=Path, help="pyproject.toml or TOML file with [tool.bbj-curate]")
+    parser.add_argument("--config", type=Path, help="a pyproject.toml, or a TOML file with the settings under [tool.bbj-curate] or at its top level")
     parser.add_argument("--fail-on", choices=["error", "warning", "info"], help="lowest severity that blocks the commit")
     parser.add_argument(
         "--file-budget", type=float, default=DEFAULT_FILE_BUDGET_S, metavar="SECONDS",

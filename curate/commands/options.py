@@ -25,7 +25,10 @@ def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="Lowest severity that makes the exit code 1 (default: config, else error).",
         ),
         click.option(
-            "--config", "config_file", type=click.Path(path_type=Path, dir_okay=False, exists=True), help="A pyproject.toml or a TOML file with the settings."
+            "--config",
+            "config_file",
+            type=click.Path(path_type=Path, dir_okay=False, exists=True),
+            help="A pyproject.toml, or a TOML file with the settings under [tool.bbj-curate] or at its top level.",
         ),
         click.option("--select", multiple=True, help="Only these rule codes or prefixes (repeatable)."),
         click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes (repeatable)."),
