@@ -4,11 +4,14 @@ passes, and printing findings as `path:line:col: CODE message` plus one line on 
 from __future__ import annotations
 
 import argparse
+import os
+import re
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from curate.config import ConfigError, CurateConfig, load_config
+from curate.config import ConfigError, CurateConfig, load_config, path_under
 from curate.diagnostics import Diagnostic, Severity
 from curate.errors import CurateError, ExitCode
 from curate.report import exit_code
@@ -33,7 +36,38 @@ def owned_by(config: CurateConfig, codes: tuple[str, ...]) -> CurateConfig:
     return config.replace(select=[*config.select, *exact], ignore=[*config.ignore, *foreign])
 
 
-SUPPRESS = "suppress with `lint_ignore: [{code}]` in the front matter, or skip the hook once: SKIP={hook} git commit"
+SUPPRESS = "suppress with `lint_ignore: [{code}]` in the front matter{noqa}, or skip the hook once: SKIP={hook} git commit"
+CODE_LINE_CODES = ("BBJ302", "BBJ4", "BBJ5")  # findings reported on a line of BBj code, where `rem noqa:` can go
+
+
+def fix_command(path: str) -> str:
+    """How to apply the safe fixes to `path` with a command that exists in the repository the
+    hook runs in (pre-commit runs hooks at its root): the opt-in `bbj-fix` hook when its
+    `.pre-commit-config.yaml` has it, else `bbj-curate` from the user's PATH or from a virtual
+    environment inside the repository (this repository's `.venv`); never pre-commit's private
+    environment, which is not on the user's PATH, nor a make target of the toolkit."""
+    try:
+        configured = re.search(r"^\s*-?\s*id:\s*['\"]?bbj-fix\b", Path(".pre-commit-config.yaml").read_text("utf-8"), re.MULTILINE)
+    except (OSError, UnicodeDecodeError):
+        configured = None
+    if configured:
+        return f"run `pre-commit run bbj-fix --files {path}`"
+    private = _precommit_home()
+    user_path = [d for d in os.environ.get("PATH", "").split(os.pathsep) if d and path_under(Path(d), private) is None]
+    if shutil.which("bbj-curate", path=os.pathsep.join(user_path)):
+        return f"run `bbj-curate lint --fix {path}`"
+    venv = path_under(Path(sys.prefix), Path.cwd())
+    if venv is not None and path_under(Path(sys.prefix), private) is None and (Path(sys.prefix) / "bin" / "bbj-curate").is_file():
+        return f"run `{venv}/bin/bbj-curate lint --fix {path}`"
+    return f"add the opt-in `- id: bbj-fix` hook to .pre-commit-config.yaml and run `pre-commit run bbj-fix --files {path}`"
+
+
+def _precommit_home() -> Path:
+    """Where pre-commit keeps hook environments (its documented cache location)."""
+    home = os.environ.get("PRE_COMMIT_HOME")
+    if home:
+        return Path(home)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pre-commit"
 
 
 def parse_args(argv: Sequence[str] | None, description: str) -> argparse.Namespace:
@@ -66,8 +100,9 @@ def report(diags: list[Diagnostic], config: CurateConfig, hook: str) -> int:
     """Print findings (nothing on success) and return the exit status."""
     for diag in sorted(diags, key=Diagnostic.sort_key):
         print(diag.render())
-        how = diag.hint or ("run `bbj-curate check --fix` on the file" if diag.fixable else "")
-        suppress = SUPPRESS.format(code=diag.code, hook=hook)
+        how = diag.hint or (fix_command(diag.path) if diag.fixable else "")
+        noqa = f" or `; rem noqa: {diag.code}` after the code on that line" if diag.code.startswith(CODE_LINE_CODES) else ""
+        suppress = SUPPRESS.format(code=diag.code, hook=hook, noqa=noqa)
         print(f"    {how + '; or ' if how else ''}{suppress}")
     blocking = exit_code(diags, config.fail_on)
     if diags and not blocking:
