@@ -10,7 +10,8 @@ from pathlib import Path
 from curate.config import CurateConfig
 from curate.diagnostics import Diagnostic
 from curate.example import Example
-from curate.lint import LINT_FAMILIES, finalize, lint_paths, unused_noqa
+from curate.lint import LINT_FAMILIES, finalize, lint_document, lint_paths, unused_noqa
+from curate.stdin import Document
 from curate.trainable import DEDUPE_FAMILY
 
 
@@ -21,6 +22,8 @@ class CheckOptions:
     dedupe: bool = True
     compile: bool = True
     file_budget: float | None = None  # seconds of lint work per file (the hooks set it)
+    document: Document | None = None  # check this document from stdin instead of the paths
+    cache: bool = True  # read and write the compile verdict cache (off for a stdin document)
 
 
 @dataclass
@@ -44,7 +47,11 @@ Step = Callable[[CheckRun], None]
 
 
 def lint_step(run: CheckRun) -> None:
-    result = lint_paths(run.paths, run.config, run.options.jobs, run.options.file_budget)
+    document = run.options.document
+    if document is not None:
+        result = lint_document(document, run.config, run.options.file_budget)
+    else:
+        result = lint_paths(run.paths, run.config, run.options.jobs, run.options.file_budget)
     run.examples, run.files = result.examples, result.files
     run.diagnostics.extend(result.diagnostics)
     run.judged.extend(LINT_FAMILIES)

@@ -4,17 +4,20 @@ and severity overrides, then run the project-wide rules. Large sets fan out over
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from curate.config import CurateConfig
 from curate.diagnostics import Diagnostic, Severity
 from curate.discover import Target, discover, display_path, topic_of
-from curate.example import Example, load_example
+from curate.example import MAX_FILE_BYTES, Example, ExampleLoadError, decode_example, load_example, parse_example
 from curate.noqa import UNUSED_NOQA, Noqa, by_line
 from curate.rules.base import ProjectRule, Rule, RuleContext, all_rules, is_enabled
+from curate.safeio import UnsafeFile
+from curate.stdin import Document
 from curate.timebudget import OverBudget, file_budget, over_budget
 from curate.trainable import is_gate_code, is_record_only, not_gated, refused_ignore
 
@@ -110,20 +113,24 @@ def lint_target(target: Target, config: CurateConfig) -> tuple[Example | None, l
     return example, finalize(diags, config, example)
 
 
+def _lint_one(
+    load: Callable[[], tuple[Example | None, list[Diagnostic]]], display: str, rules: list[Rule], ctx: RuleContext, budget: float | None
+) -> tuple[Example | None, list[Diagnostic]]:
+    """Load one example (`load`) and run the per-file rules on it within the time budget."""
+    try:
+        with file_budget(budget):
+            example, notes = load()
+            diags = notes if example is None else notes + lint_example(example, rules, ctx)
+    except OverBudget:
+        example, diags = None, [over_budget(display, budget or 0)]
+    return example, finalize(diags, ctx.config, example)
+
+
 def _lint_chunk(args: tuple[list[Target], CurateConfig, float | None]) -> list[tuple[Example | None, list[Diagnostic]]]:
     targets, config, budget = args
     rules = enabled_rules(config)
     ctx = RuleContext(config)
-    results: list[tuple[Example | None, list[Diagnostic]]] = []
-    for target in targets:
-        try:
-            with file_budget(budget):
-                example, notes = load_example(target.path, target.display, target.topic)
-                diags = notes if example is None else notes + lint_example(example, rules, ctx)
-        except OverBudget:
-            example, diags = None, [over_budget(target.display, budget or 0)]
-        results.append((example, finalize(diags, config, example)))
-    return results
+    return [_lint_one(partial(load_example, t.path, t.display, t.topic), t.display, rules, ctx, budget) for t in targets]
 
 
 def lint_paths(paths: list[Path], config: CurateConfig, jobs: int | None = None, budget: float | None = None) -> LintResult:
@@ -138,6 +145,31 @@ def lint_paths(paths: list[Path], config: CurateConfig, jobs: int | None = None,
             outputs = [item for chunk in pool.map(_lint_chunk, chunks) for item in chunk]
     else:
         outputs = _lint_chunk(chunks[0])
+    return _collect(result, outputs, config)
+
+
+def lint_document(document: Document, config: CurateConfig, budget: float | None = None) -> LintResult:
+    """Lint one example read from stdin (`bbj-curate lint -`), as if it were the file at
+    `document.path` (its topic folder and file name rules included)."""
+
+    def load() -> tuple[Example | None, list[Diagnostic]]:
+        try:
+            text, notes = decode_example(document.checked_bytes(MAX_FILE_BYTES), document.display)
+        except UnsafeFile as exc:
+            return None, [Diagnostic(document.display, exc.line, 1, exc.code, Severity.ERROR, exc.message)]
+        except ExampleLoadError as exc:
+            return None, exc.diagnostics
+        try:
+            return parse_example(text, document.path, document.display, topic_of(document.path, config)), notes
+        except ExampleLoadError as exc:
+            return None, notes + exc.diagnostics
+
+    outputs = [_lint_one(load, document.display, enabled_rules(config), RuleContext(config), budget)]
+    return _collect(LintResult(files=1), outputs, config)
+
+
+def _collect(result: LintResult, outputs: list[tuple[Example | None, list[Diagnostic]]], config: CurateConfig) -> LintResult:
+    """The per-file findings and examples into `result`, then the project-wide rules."""
     for example, diags in outputs:
         result.diagnostics.extend(diags)
         if example is not None:

@@ -13,14 +13,18 @@ from curate.errors import ExitCode
 FORMATS = ("text", "json", "github", "sarif")
 
 
-def render(diags: list[Diagnostic], fmt: str, files: int, tool: str = "bbj-curate", header: str = "", color: bool = False) -> str:
+def render(
+    diags: list[Diagnostic], fmt: str, files: int, tool: str = "bbj-curate", header: str = "", color: bool = False, texts: dict[str, str] | None = None
+) -> str:
+    """The report in `fmt`; `texts` holds the text of documents that are not files (stdin) by
+    display path, for the excerpts."""
     if fmt == "json":
         return json.dumps([d.to_json() for d in diags], indent=2)
     if fmt == "github":
         return "\n".join(_github(d) for d in diags)
     if fmt == "sarif":
         return json.dumps(sarif(diags, tool), indent=2)
-    return text(diags, files, header, color)
+    return text(diags, files, header, color, texts)
 
 
 ANSI = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m", Severity.INFO: "\x1b[1;34m"}
@@ -28,11 +32,11 @@ DIM, RESET = "\x1b[2m", "\x1b[0m"
 MAX_EXCERPT_BYTES = 1 << 20  # a file larger than this is not read again for excerpts
 
 
-def text(diags: list[Diagnostic], files: int, header: str = "", color: bool = False) -> str:
+def text(diags: list[Diagnostic], files: int, header: str = "", color: bool = False, texts: dict[str, str] | None = None) -> str:
     """ruff's full format: `path:line:col: CODE message`, the source line with a caret under the
     column, then the hint; the code and caret coloured by severity when `color` is on."""
     lines = [header] if header else []
-    sources: dict[str, list[str] | None] = {}
+    sources: dict[str, list[str] | None] = {path: body.lstrip("\ufeff").splitlines() for path, body in (texts or {}).items()}
     for diag in diags:
         paint = (lambda s, style=ANSI[diag.severity]: f"{style}{s}{RESET}") if color else (lambda s, style="": s)
         dim = (lambda s: f"{DIM}{s}{RESET}") if color else (lambda s: s)

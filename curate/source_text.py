@@ -22,7 +22,11 @@ def decode_source(raw: bytes) -> tuple[str, str]:
 def read_source_file(path: Path, limit: int) -> tuple[str, str]:
     """(text, encoding) of one BBj source file through the guarded reader; UnsafeFile (BBJ001
     unreadable, BBJ002 binary, BBJ003 too large) when it cannot be read as source."""
-    raw = read_guarded(path, limit)
+    return source_text(read_guarded(path, limit))
+
+
+def source_text(raw: bytes) -> tuple[str, str]:
+    """(text, encoding) of BBj source bytes; UnsafeFile (BBJ002) for binary content."""
     if b"\x00" in raw:
         line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
         raise UnsafeFile(BINARY, "binary content (NUL bytes): not a BBj source file", line)

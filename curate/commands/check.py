@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from curate.checks import CheckOptions, lint_step, run_checks
-from curate.commands.options import report_guard, report_options, resolve_config
+from curate.commands.options import report_guard, report_options, resolve_config, stdin_document
 from curate.config import CurateConfig
 from curate.errors import ExitCode
+from curate.example import MAX_FILE_BYTES
 from curate.report import exit_code, render, use_color
 
 
-def _run(command, paths, fmt, fail_on, config_file, select, ignore, output, force, fix, diff, options, steps=None) -> None:  # type: ignore[no-untyped-def]
-    paths = paths or (Path("training-data"),)
-    config = resolve_config(paths, config_file, select, ignore, fail_on)
+def _run(command, paths, fmt, fail_on, config_file, select, ignore, output, force, fix, diff, stdin_filename, options, steps=None) -> None:  # type: ignore[no-untyped-def]
+    document = stdin_document(paths, stdin_filename, MAX_FILE_BYTES)
+    if document is not None:  # one example from stdin: nothing to write back, nothing cached for it
+        if fix or diff:
+            raise click.UsageError("--fix and --diff work on files, not on stdin")
+        paths, options = (), replace(options, document=document, dedupe=False, cache=False)
+    else:
+        paths = paths or (Path("training-data"),)
+    config = resolve_config(paths, config_file, select, ignore, fail_on, document)
     if diff:  # ruff's --diff: show what --fix would change, write nothing, exit 1 when it would
         from curate.fix import fix_paths
 
@@ -27,7 +35,7 @@ def _run(command, paths, fmt, fail_on, config_file, select, ignore, output, forc
             err=True,
         )
         raise click.exceptions.Exit(ExitCode.FINDINGS if preview.changes else ExitCode.OK)
-    guard = report_guard(command, output, _example_files(paths, config) if output else [], force)
+    guard = report_guard(command, output, _example_files(paths, config) + ([document.path] if document else []) if output else [], force)
     fixed = None
     if fix:
         from curate.fix import fix_paths
@@ -42,7 +50,8 @@ def _run(command, paths, fmt, fail_on, config_file, select, ignore, output, forc
     if fmt != "text" or output:  # machine formats stay parseable: which checker ran goes to stderr
         for note in run.notes:
             click.echo(note, err=True)
-    report = render(run.diagnostics, fmt, run.files, header=header, color=output is None and use_color(sys.stdout))
+    texts = {document.display: document.raw.decode("utf-8", "replace")} if document is not None else None
+    report = render(run.diagnostics, fmt, run.files, header=header, color=output is None and use_color(sys.stdout), texts=texts)
     if guard is not None and output is not None:
         guard.write_text(output, report + "\n")
     else:
@@ -64,9 +73,23 @@ def _example_files(paths: tuple[Path, ...], config: CurateConfig) -> list[Path]:
 @click.option("--checker", type=click.Choice(["auto", "bbjcpl", "builtin", "none"]), default=None, help="Compile checker (default: config, else auto).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="Parallel workers.")
 @click.option("--no-dedupe", is_flag=True, help="Skip near-duplicate detection.")
-def check(paths, fmt, fail_on, config_file, select, ignore, output, force, fix, diff, checker, jobs, no_dedupe) -> None:  # type: ignore[no-untyped-def]
+def check(paths, fmt, fail_on, config_file, select, ignore, output, force, stdin_filename, fix, diff, checker, jobs, no_dedupe) -> None:  # type: ignore[no-untyped-def]
     """Run every check: lint rules, the compile check and near-duplicate detection."""
-    _run("check", paths, fmt, fail_on, config_file, select, ignore, output, force, fix, diff, CheckOptions(checker=checker, jobs=jobs, dedupe=not no_dedupe))
+    _run(
+        "check",
+        paths,
+        fmt,
+        fail_on,
+        config_file,
+        select,
+        ignore,
+        output,
+        force,
+        fix,
+        diff,
+        stdin_filename,
+        CheckOptions(checker=checker, jobs=jobs, dedupe=not no_dedupe),
+    )
 
 
 @click.command()
@@ -74,6 +97,21 @@ def check(paths, fmt, fail_on, config_file, select, ignore, output, force, fix, 
 @click.option("--fix", is_flag=True, help="Apply safe fixes (never changes code content); says how many were fixed and remain.")
 @click.option("--diff", is_flag=True, help="Print the changes --fix would make as a unified diff; write nothing (exit 1 when there are any).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="Parallel workers.")
-def lint(paths, fmt, fail_on, config_file, select, ignore, output, force, fix, diff, jobs) -> None:  # type: ignore[no-untyped-def]
+def lint(paths, fmt, fail_on, config_file, select, ignore, output, force, stdin_filename, fix, diff, jobs) -> None:  # type: ignore[no-untyped-def]
     """Run the lint rules only."""
-    _run("lint", paths, fmt, fail_on, config_file, select, ignore, output, force, fix, diff, CheckOptions(jobs=jobs, dedupe=False, compile=False), [lint_step])
+    _run(
+        "lint",
+        paths,
+        fmt,
+        fail_on,
+        config_file,
+        select,
+        ignore,
+        output,
+        force,
+        fix,
+        diff,
+        stdin_filename,
+        CheckOptions(jobs=jobs, dedupe=False, compile=False),
+        [lint_step],
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from curate.config import CurateConfig, check_rule_codes, load_config
 from curate.errors import require_existing
 from curate.report import FORMATS
 from curate.safeio import OutputGuard
+from curate.stdin import STDIN, Document, wants_stdin
 
 
 def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -34,6 +36,11 @@ def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes (repeatable)."),
         click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to this file."),
         click.option("--force", is_flag=True, help="Let --output replace an existing file this command did not write (never an input)."),
+        click.option(
+            "--stdin-filename",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Read the document from stdin (PATHS `-` or none) and report it as this file, which need not exist (editor integration).",
+        ),
     ]
     for decorator in reversed(decorators):
         func = decorator(func)
@@ -50,11 +57,13 @@ def report_guard(command: str, output: Path | None, inputs: Iterable[Path], forc
     return guard
 
 
-def resolve_config(paths: tuple[Path, ...], config_file: Path | None, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None) -> CurateConfig:
-    """The config for `paths` with the command line's overrides; a missing path or a bad config
-    raises a CurateError (exit 2)."""
+def resolve_config(
+    paths: tuple[Path, ...], config_file: Path | None, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None, document: Document | None = None
+) -> CurateConfig:
+    """The config for `paths` (or for where a stdin `document` would live) with the command
+    line's overrides; a missing path or a bad config raises a CurateError (exit 2)."""
     require_existing(paths)
-    config = load_config(list(paths) or None, config_file)
+    config = load_config([document.path] if document is not None and document.named else list(paths) or None, config_file)
     updates: dict[str, Any] = {}
     if select:
         updates["select"] = [s.upper() for s in select]
@@ -64,4 +73,22 @@ def resolve_config(paths: tuple[Path, ...], config_file: Path | None, select: tu
         updates["fail_on"] = fail_on
     config = config.replace(**updates) if updates else config
     check_rule_codes(config, "command line")
+    if document is not None and not document.named:  # no file: its name and folder are not judged
+        config = config.replace(ignore=[*config.ignore, *LOCATION_CODES])
     return config
+
+
+LOCATION_CODES = ("BBJ112", "BBJ113")  # file name and topic folder
+
+
+def stdin_document(paths: tuple[Path, ...], filename: Path | None, limit: int) -> Document | None:
+    """The document on stdin when the command line asks for it (`-`, or no path with
+    --stdin-filename), else None; `-` among other paths, or --stdin-filename with paths, is a
+    usage error."""
+    if wants_stdin(paths, filename):
+        return Document.from_stream(sys.stdin.buffer, filename, limit)
+    if STDIN in (str(p) for p in paths):
+        raise click.UsageError("`-` (read stdin) must be the only path")
+    if filename is not None:
+        raise click.UsageError("--stdin-filename reads stdin: give `-` or no path")
+    return None

@@ -107,12 +107,13 @@ def check_examples(run: CheckRun) -> None:
         found, unusable = programs_of_example(example)
         programs.extend(found)
         problems.extend(unusable)
-    cache = open_cache(run.config)
+    cache = open_cache(run.config) if run.options.cache else None
     try:
         diagnostics = check_programs(programs, checker, cache, run.options.jobs)
     finally:
-        cache.close()
-    if cache.problem:
+        if cache is not None:
+            cache.close()
+    if cache is not None and cache.problem:
         run.notes.append(cache.problem)
     run.add(problems + diagnostics)
     run.judged.append(COMPILE_FAMILY)

@@ -11,7 +11,8 @@ from curate.compile.program import Program, SourceFile, name_problem
 from curate.diagnostics import Diagnostic, Severity
 from curate.discover import display_path
 from curate.safeio import UnsafeFile, check_file
-from curate.source_text import read_source_file
+from curate.source_text import read_source_file, source_text
+from curate.stdin import Document
 
 SOURCE_SUFFIXES = (".bbj", ".src", ".bbl", ".aon")
 MAX_SOURCE_BYTES = 8_000_000  # the built-in checker's own limit (8,000,000 characters)
@@ -62,9 +63,23 @@ def read_source(path: Path) -> tuple[Program | None, Diagnostic | None]:
         text, _ = read_source_file(path, MAX_SOURCE_BYTES)
     except UnsafeFile as exc:
         return None, _problem(path, exc.code, exc.message, exc.line)
+    return _program(text, path, display_path(path)), None
+
+
+def read_document(document: Document) -> tuple[Program | None, Diagnostic | None]:
+    """Source read from stdin (`bbj-curate syntax -`) as a one-file program named like its
+    --stdin-filename, or the reason it cannot be checked."""
+    try:
+        text, _ = source_text(document.checked_bytes(MAX_SOURCE_BYTES))
+    except UnsafeFile as exc:
+        return None, Diagnostic(document.display, exc.line, 1, exc.code, Severity.ERROR, exc.message)
+    return _program(text, document.path, document.display), None
+
+
+def _program(text: str, path: Path, display: str) -> Program:
     lines = text.count("\n") + 1
     name = path.name if name_problem(path.name) is None else "source.bbj"
-    return Program(display_path(path), (SourceFile(name, text, range(1, lines + 1)),)), None
+    return Program(display, (SourceFile(name, text, range(1, lines + 1)),))
 
 
 def _problem(path: Path, code: str, message: str, line: int = 1) -> Diagnostic:
