@@ -139,12 +139,13 @@ def step(work: Path, name: str, arch: str, shard_gb: float, rank: int, gpu_layer
 def verify(merged: Path, f16: Path, q4: Path) -> dict[str, object]:
     from transformers import AutoTokenizer
 
-    from train.release.verify import merged_logits, reference_inputs, verify_gguf
+    from train.release.reference import reference_logits
+    from train.release.verify import reference_inputs, verify_gguf
 
     tokenizer = AutoTokenizer.from_pretrained(merged)
     template = (merged / "chat_template.jinja").read_text("utf-8")
     inputs = reference_inputs(tokenizer)
-    reference = merged_logits(merged, inputs)
+    reference = reference_logits(merged, inputs)
     report, own = verify_gguf(f16, "BF16", tokenizer, template, "qwen2", inputs, reference, "merged")
     quant, _ = verify_gguf(q4, "Q4_K_M", tokenizer, template, "qwen2", inputs, own, "BF16")
     return {"bf16": report.logits, "q4_k_m": quant.logits, "failures": report.failures + quant.failures}

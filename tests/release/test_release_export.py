@@ -76,16 +76,17 @@ def test_verification_fails_against_the_wrong_model(release: Path, base: Path, t
     """The logit check can fail: the F16 file compared with the UNmerged base."""
     from transformers import AutoTokenizer
 
-    from train.release.verify import merged_logits, reference_inputs, verify_gguf
+    from train.release.reference import reference_logits
+    from train.release.verify import reference_inputs, verify_gguf
 
     tokenizer = AutoTokenizer.from_pretrained(trained_run / "adapter")
     template = (trained_run / "adapter" / "chat_template.jinja").read_text("utf-8")
     inputs = reference_inputs(tokenizer)
     report, _ = verify_gguf(release / f"{NAME}-F16.gguf", "F16", tokenizer, template, "qwen2", inputs,
-                            merged_logits(base, inputs), "base")  # fmt: skip
+                            reference_logits(base, inputs), "base")  # fmt: skip
     assert any("NMSE" in failure for failure in report.failures)
     wrong_kind, _ = verify_gguf(release / f"{NAME}-Q8_0.gguf", "Q4_K_M", tokenizer, "other", "qwen2", inputs,
-                                merged_logits(base, inputs), "base")  # fmt: skip
+                                reference_logits(base, inputs), "base")  # fmt: skip
     assert any("file_type" in f for f in wrong_kind.failures) and any("chat_template" in f for f in wrong_kind.failures)
 
 
@@ -145,6 +146,15 @@ def test_refuses_an_unmergeable_adapter(trained_run: Path, tmp_path: Path, capsy
     config.write_text(json.dumps({**json.loads(config.read_text("utf-8")), "use_dora": True}), "utf-8")
     err = export_fails(capsys, tmp_path / "dist", "--run", str(run))
     assert "REL021" in err and "DoRA" in err
+
+
+def test_refuses_an_architecture_whose_reference_cannot_be_streamed(trained_run: Path, base: Path, tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    other = Path(shutil.copytree(base, tmp_path / "base"))
+    config = other / "config.json"
+    config.write_text(json.dumps({**json.loads(config.read_text("utf-8")), "model_type": "gpt_neox"}), "utf-8")
+    err = export_fails(capsys, tmp_path / "dist", "--run", str(trained_run), "--base", str(other))
+    assert "REL016" in err and "gpt_neox" in err
 
 
 def test_refuses_when_the_disk_is_too_small(trained_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],

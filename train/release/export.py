@@ -36,6 +36,7 @@ from train.release.merge import (
 )
 from train.release.modelfile import check_release_modelfile, render_modelfile
 from train.release.quantize import QUANTS, quantize
+from train.release.reference import check_streamable
 from train.training.chat import END_OF_TEXT, IM_END
 from train.training.errors import fail
 from train.training.rundir import RunDir, sha256
@@ -94,6 +95,7 @@ def plan_export(options: ExportOptions) -> Plan:
         raise fail(str(base_path), "REL013", "this base is not the one the adapter was trained on (fingerprint "
                    "differs from run.json's): adapter for another base")  # fmt: skip
     check_fits(adapter, weight_index(base_path))
+    check_streamable(base_path)
     for quant in options.quants:
         if quant not in QUANTS:
             raise fail("--quant", "REL002", f"unknown quantization {quant}; choose from {', '.join(QUANTS)}")
@@ -127,7 +129,8 @@ def _build(plan: Plan, options: ExportOptions, staging: Path, say: Callable[[str
            progress: Callable[[str, int], Callable[[int], None]]) -> None:  # fmt: skip
     from transformers import AutoTokenizer
 
-    from train.release.verify import merged_logits, reference_inputs, verify_gguf
+    from train.release.reference import reference_logits
+    from train.release.verify import reference_inputs, verify_gguf
 
     work = staging / ".work"
     merged = work / "merged"
@@ -157,7 +160,7 @@ def _build(plan: Plan, options: ExportOptions, staging: Path, say: Callable[[str
     template = (merged / "chat_template.jinja").read_text("utf-8")
     architecture = _gguf_architecture(merged)
     inputs = reference_inputs(tokenizer)
-    reference = merged_logits(merged, inputs)
+    reference = reference_logits(merged, inputs)
     kind = outtype.upper()
     report, own = verify_gguf(sixteen, kind, tokenizer, template, architecture, inputs, reference, "merged model (float32)")
     reports = [report]

@@ -91,6 +91,28 @@ def iter_tensors(path: Path, digest: Any | None = None) -> Iterator[tuple[Tensor
                 digest.update(rest)
 
 
+def read_tensors(path: Path, entries: list[TensorInfo]) -> dict[str, Any]:
+    """The given tensors of one file (entries from `read_header`), one seek + read each: the
+    caller holds exactly what it asked for (a mapped file would keep every touched page resident)."""
+    import torch
+
+    out = {}
+    with path.open("rb") as handle:
+        prefix = handle.read(8)
+        if len(prefix) != 8:
+            raise SafetensorsError(f"{path}: too short for a safetensors file")
+        data_start = 8 + struct.unpack("<Q", prefix)[0]
+        for entry in entries:
+            handle.seek(data_start + entry.start)
+            data = bytearray(handle.read(entry.end - entry.start))
+            if len(data) != entry.end - entry.start:
+                raise SafetensorsError(f"{path}: truncated inside tensor {entry.name}")
+            dtype = getattr(torch, DTYPES[entry.dtype])
+            tensor = torch.frombuffer(data, dtype=dtype) if data else torch.empty(0, dtype=dtype)
+            out[entry.name] = tensor.reshape(entry.shape)
+    return out
+
+
 class StreamWriter:
     """Writes a safetensors file whose tensor list is known before any data: header first, then
     each tensor in the declared order (checked), so nothing is held back in memory."""

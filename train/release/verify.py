@@ -3,7 +3,8 @@
 Per file: llama.cpp loads it; metadata (architecture, file type, pre-tokenizer, end-of-sequence
 id, both ChatML stop tokens as end-of-generation, the embedded chat template == the trained one);
 token ids == the Hugging Face tokenizer's on fixed BBj snippets and a rendered ChatML prompt;
-logits. The 16-bit file is compared with the merged model (top-1 agreement on the positions whose
+logits. The 16-bit file is compared with the merged model (float32 reference logits streamed one
+block at a time, `reference.py`; top-1 agreement on the positions whose
 reference top-2 gap is at least TIE_GAP: 1.0 for F16, 0.99 for BF16; an NMSE bound);
 a quantized file with the 16-bit file by KL divergence (top-1 agreement means nothing on a random
 test model, whose logits are near-ties; KL does)."""
@@ -64,19 +65,6 @@ def reference_inputs(tokenizer: Any) -> list[list[int]]:
     """Token ids of the logit prompts: the rendered ChatML prompt + each snippet."""
     prompt = tokenizer.apply_chat_template(CONVERSATION, tokenize=False, add_generation_prompt=True)
     return [tokenizer(text, add_special_tokens=False)["input_ids"] for text in [prompt + SNIPPETS[0], *SNIPPETS[1:]]]
-
-
-def merged_logits(merged: Path, inputs: list[list[int]]) -> list[Any]:
-    """Logits of the merged Hugging Face model in float32 on the CPU (the reference)."""
-    import torch
-    from transformers import AutoModelForCausalLM
-
-    model = AutoModelForCausalLM.from_pretrained(merged, dtype=torch.float32)
-    model.eval()
-    with torch.inference_mode():
-        out = [model(torch.tensor([ids])).logits[0].numpy().copy() for ids in inputs]
-    del model
-    return out
 
 
 def verify_gguf(path: Path, kind: str, tokenizer: Any, chat_template: str, architecture: str, inputs: list[list[int]],
