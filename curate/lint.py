@@ -15,6 +15,7 @@ from curate.diagnostics import Diagnostic, Severity
 from curate.discover import Target, discover, display_path, topic_of
 from curate.example import MAX_FILE_BYTES, Example, ExampleLoadError, decode_example, load_example, parse_example
 from curate.noqa import UNUSED_NOQA, Noqa, by_line
+from curate.progress import task
 from curate.rules.base import ProjectRule, Rule, RuleContext, all_rules, is_enabled
 from curate.safeio import UnsafeFile
 from curate.stdin import Document
@@ -22,6 +23,7 @@ from curate.timebudget import OverBudget, file_budget, over_budget
 from curate.trainable import is_gate_code, is_record_only, not_gated, refused_ignore
 
 PARALLEL_THRESHOLD = 400
+CHUNKS_PER_WORKER = 8
 
 
 @dataclass
@@ -139,12 +141,20 @@ def lint_paths(paths: list[Path], config: CurateConfig, jobs: int | None = None,
     targets, problems = discover(paths, config)
     result = LintResult(diagnostics=finalize(problems, config), files=len(targets) + len(problems))
     jobs = jobs or os.cpu_count() or 1
-    chunks = [(targets[i::jobs], config, budget) for i in range(jobs)] if jobs > 1 and len(targets) >= PARALLEL_THRESHOLD else [(targets, config, budget)]
-    if len(chunks) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            outputs = [item for chunk in pool.map(_lint_chunk, chunks) for item in chunk]
-    else:
-        outputs = _lint_chunk(chunks[0])
+    outputs: list[tuple[Example | None, list[Diagnostic]]] = []
+    with task("lint", len(targets)) as advance:
+        if jobs > 1 and len(targets) >= PARALLEL_THRESHOLD:
+            size = max(1, -(-len(targets) // (jobs * CHUNKS_PER_WORKER)))  # several chunks a worker: the bar moves
+            chunks = [(targets[i : i + size], config, budget) for i in range(0, len(targets), size)]
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                for chunk in pool.map(_lint_chunk, chunks):
+                    outputs.extend(chunk)
+                    advance(len(chunk))
+        else:
+            rules, ctx = enabled_rules(config), RuleContext(config)
+            for t in targets:
+                outputs.append(_lint_one(partial(load_example, t.path, t.display, t.topic), t.display, rules, ctx, budget))
+                advance(1)
     return _collect(result, outputs, config)
 
 

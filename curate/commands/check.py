@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from curate import progress
 from curate.checks import CheckOptions, lint_step, run_checks
 from curate.commands.options import report_guard, report_options, resolve_config, stdin_document
 from curate.config import CurateConfig
@@ -17,6 +18,7 @@ from curate.report import exit_code, render, use_color
 
 
 def _run(command, paths, fmt, fail_on, config_file, select, ignore, output, force, fix, diff, stdin_filename, options, steps=None) -> None:  # type: ignore[no-untyped-def]
+    progress.enable(sys.stderr)
     document = stdin_document(paths, stdin_filename, MAX_FILE_BYTES)
     if document is not None:  # one example from stdin: nothing to write back, nothing cached for it
         if fix or diff:

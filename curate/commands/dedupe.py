@@ -4,6 +4,7 @@ Exit 1 when there are clusters, 0 when none, 2 on usage errors."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,7 +13,7 @@ import click
 if TYPE_CHECKING:
     from curate.dedupe import Cluster
 
-from curate.commands.options import resolve_config
+from curate.commands.options import CONFIG_HELP, resolve_config
 
 
 @click.command()
@@ -21,11 +22,10 @@ from curate.commands.options import resolve_config
     "--threshold", type=click.FloatRange(0, 1, min_open=True), default=None, help="Jaccard threshold (default: dedupe-threshold from the config, 0.7)."
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
-@click.option(
-    "--config", "config_file", type=click.Path(path_type=Path, dir_okay=False, exists=True), help="A pyproject.toml or a TOML file with the settings."
-)
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False, exists=True), help=CONFIG_HELP)
 def dedupe(paths: tuple[Path, ...], threshold: float | None, fmt: str, config_file: Path | None) -> None:
     """Find near-duplicate examples and suggest which to keep."""
+    from curate import progress
     from curate.dedupe import DedupeConfig, find_clusters, items_from_examples
     from curate.discover import discover
     from curate.example import load_example
@@ -34,12 +34,15 @@ def dedupe(paths: tuple[Path, ...], threshold: float | None, fmt: str, config_fi
     config = resolve_config(paths, config_file, (), (), None)
     targets, problems = discover(list(paths), config)
     examples = []
-    for target in targets:
-        example, notes = load_example(target.path, target.display, target.topic)
-        if example is None:
-            problems.extend(notes)
-        else:
-            examples.append(example)
+    progress.enable(sys.stderr)
+    with progress.task("load", len(targets)) as advance:
+        for target in targets:
+            example, notes = load_example(target.path, target.display, target.topic)
+            if example is None:
+                problems.extend(notes)
+            else:
+                examples.append(example)
+            advance(1)
     for problem in problems:  # unreadable files are skipped, and said so
         click.echo(f"skipped {problem.render()}", err=True)
     clusters = find_clusters(items_from_examples(examples), DedupeConfig(threshold=threshold or config.dedupe_threshold))

@@ -15,6 +15,8 @@ from curate.report import FORMATS
 from curate.safeio import OutputGuard
 from curate.stdin import STDIN, Document, wants_stdin
 
+CONFIG_HELP = "A pyproject.toml, or a TOML file with the settings under [tool.bbj-curate] or at its top level."
+
 
 def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
     decorators = [
@@ -30,7 +32,7 @@ def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "--config",
             "config_file",
             type=click.Path(path_type=Path, dir_okay=False, exists=True),
-            help="A pyproject.toml, or a TOML file with the settings under [tool.bbj-curate] or at its top level.",
+            help=CONFIG_HELP,
         ),
         click.option("--select", multiple=True, help="Only these rule codes or prefixes (repeatable)."),
         click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes (repeatable)."),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -32,6 +33,7 @@ def collect(examples: list[Example]) -> dict[str, object]:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def stats(paths: tuple[Path, ...], fmt: str) -> None:
     """Count examples by generation x type, difficulty, topic and status."""
+    from curate import progress
     from curate.config import load_config
     from curate.discover import discover
     from curate.errors import require_existing
@@ -41,7 +43,14 @@ def stats(paths: tuple[Path, ...], fmt: str) -> None:
     require_existing(paths)
     config = load_config(list(paths))
     targets, _ = discover(list(paths), config)
-    examples = [ex for t in targets if (ex := load_example(t.path, t.display, t.topic)[0]) is not None]
+    examples = []
+    progress.enable(sys.stderr)
+    with progress.task("load", len(targets)) as advance:
+        for t in targets:
+            example, _ = load_example(t.path, t.display, t.topic)
+            if example is not None:
+                examples.append(example)
+            advance(1)
     data = collect(examples)
     if fmt == "json":
         click.echo(json.dumps(data, indent=2, sort_keys=True))

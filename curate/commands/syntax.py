@@ -17,11 +17,13 @@ def syntax(paths, fmt, fail_on, config_file, select, ignore, output, force, stdi
     """Check BBj source files and folders (searched for .bbj, .src, .bbl, .aon) with bbjcpl or
     the built-in checker; the report names the checker that ran. `-` reads the source from
     stdin (nothing is cached for it)."""
+    from curate import progress
     from curate.compile import check_programs, open_cache, select_checker
     from curate.compile.sources import MAX_SOURCE_BYTES, collect_sources, read_document, read_source
     from curate.lint import finalize
     from curate.report import exit_code, render, use_color
 
+    progress.enable(sys.stderr)
     document = stdin_document(paths, stdin_filename, MAX_SOURCE_BYTES)
     if document is not None:
         paths = ()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from curate.bbjsyntax.issues import WARNING_CODES
 from curate.compile.cache import VerdictCache, verdict_key
@@ -14,6 +14,7 @@ from curate.compile.checkers import TRANSIENT_CODES, BuiltinChecker, Checker
 from curate.compile.program import Finding, Program, programs_of_example
 from curate.config import CurateConfig
 from curate.diagnostics import Diagnostic, Severity
+from curate.progress import Advance, task
 from curate.trainable import COMPILE_FAMILY
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 # more than it saves on 2 cores (measured with bench/bench_compile.py).
 PROCESS_THRESHOLD = 500
 CHUNKS_PER_WORKER = 4
+T = TypeVar("T")
 
 
 def select_checker(config: CurateConfig, requested: str | None = None, environ: Mapping[str, str] | None = None) -> Checker | None:
@@ -63,17 +65,21 @@ def check_programs(programs: list[Program], checker: Checker, cache: VerdictCach
 
 
 def _run(checker: Checker, programs: list[Program], jobs: int) -> list[list[Finding]]:
-    if jobs <= 1 or len(programs) <= 1:
-        return checker.check_many(programs)
-    if checker.parallelism == "threads":
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            return list(pool.map(checker.check, programs))
-    if len(programs) < PROCESS_THRESHOLD:
-        return checker.check_many(programs)
-    size = max(1, -(-len(programs) // (jobs * CHUNKS_PER_WORKER)))
-    chunks = [programs[i : i + size] for i in range(0, len(programs), size)]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return [verdict for chunk in pool.map(checker.check_many, chunks) for verdict in chunk]
+    with task("compile", len(programs)) as advance:
+        if jobs > 1 and len(programs) > 1 and checker.parallelism == "threads":
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                return [_advanced(verdict, advance) for verdict in pool.map(checker.check, programs)]
+        if jobs > 1 and len(programs) >= PROCESS_THRESHOLD:
+            size = max(1, -(-len(programs) // (jobs * CHUNKS_PER_WORKER)))
+            chunks = [programs[i : i + size] for i in range(0, len(programs), size)]
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                return [verdict for chunk in pool.map(checker.check_many, chunks) for verdict in _advanced(chunk, advance, len(chunk))]
+        return [_advanced(checker.check(program), advance) for program in programs]
+
+
+def _advanced(value: T, advance: Advance, steps: int = 1) -> T:
+    advance(steps)
+    return value
 
 
 def to_diagnostics(program: Program, findings: list[Finding]) -> list[Diagnostic]:
