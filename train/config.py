@@ -24,6 +24,7 @@ from pydantic import (
 
 from curate.diagnostics import Diagnostic, Severity
 from curate.errors import ConfigError as CurateConfigError
+from train.config_lines import key_line, toml_error_line
 
 ALL_LINEAR = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 REAL_EFFECTIVE_BATCH = (32, 64)
@@ -233,7 +234,7 @@ class ConfigSource:
             origin = self.overrides.get(".".join(location[:depth]))
             if origin is not None:
                 return origin, 0
-        return str(self.path), _line_of(self.text, list(location))
+        return str(self.path), key_line(self.text, list(location))
 
     def diagnostic(self, key: str, code: str, message: str) -> Diagnostic:
         where, line = self.locate(key.split("."))
@@ -255,8 +256,7 @@ def read_config(path: Path, overrides: Sequence[Override] = ()) -> tuple[RunConf
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = int(match.group(1)) if (match := re.search(r"line (\d+)", str(exc))) else 0
-        raise ConfigError([_diag(str(path), line, "TRN001", f"TOML syntax error: {exc}")]) from None
+        raise ConfigError([_diag(str(path), toml_error_line(exc), "TRN001", f"TOML syntax error: {exc}")]) from None
     source = ConfigSource(path, text)
     config = config_from_mapping(data, source)  # the file alone first: its own errors point at its lines
     if not overrides:
@@ -301,35 +301,6 @@ def _error_diagnostic(source: ConfigSource, error: Any) -> Diagnostic:
         message = f"{dotted}: {message}"
     where, line = source.locate(location)
     return _diag(where, line, "TRN002", message)
-
-
-def _line_of(text: str, location: list[str]) -> int:
-    """The line where the key at `location` (or, when it is not written, its nearest written
-    table) is set: `key = ...` inside `[table]`, a dotted `table.key = ...`, or the `[table]`
-    header itself. 0 when nothing of it is in the file (a default, a required key left out)."""
-    written: dict[str, int] = {}
-    table = ""
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if header := re.fullmatch(r"\[([^\[\]]+)\]\s*(#.*)?", line):
-            table = _dotted(header.group(1))
-            written.setdefault(table, number)
-        elif assignment := re.match(r"([A-Za-z0-9_.\-\"' ]+?)\s*=", line):
-            key = _dotted(assignment.group(1))
-            full = f"{table}.{key}" if table else key
-            parts = full.split(".")
-            for depth in range(1, len(parts) + 1):
-                written.setdefault(".".join(parts[:depth]), number)
-    for depth in range(len(location), 0, -1):
-        found = written.get(".".join(location[:depth]))
-        if found is not None:
-            return found
-    return 0
-
-
-def _dotted(key: str) -> str:
-    """A TOML key as written (`a . "b"`) in its plain dotted form (`a.b`)."""
-    return ".".join(part.strip().strip("\"'") for part in key.split("."))
 
 
 def _diag(path: str, line: int, code: str, message: str) -> Diagnostic:

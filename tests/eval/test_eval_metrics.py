@@ -109,7 +109,29 @@ def test_config_rejects_unknown_keys_and_k_above_samples(tmp_path: Path, case_fi
         load_eval_config(path)
     text = str(info.value)
     assert "temprature: unknown key" in text and "EVL011" in text
+    lines = path.read_text("utf-8").splitlines()
+    (typo,) = [d for d in info.value.diagnostics if "temprature" in d.message]
+    assert lines[typo.line - 1].startswith("temprature"), "the diagnostic points at the key's line"
     assert EvalConfig.model_fields["k"].description
+
+
+@pytest.mark.parametrize(("entry", "key", "expected"), [
+    ('name = "q"\nbackend = "llamacpp"\ngguf = "q.gguf"\nbatch_size = 0\n', "batch_size", "batch_size = 0"),  # the key in its entry
+    ('name = "q"\nbackend = "llamacpp"\n', "", "[[models]]"),  # a check over the entry (needs gguf): its header
+])  # fmt: skip
+def test_config_errors_point_into_the_models_entry(tmp_path: Path, case_file: Path, entry: str, key: str, expected: str) -> None:
+    from train.eval.config import EvalConfigError
+
+    path = tmp_path / "bad.toml"
+    text = eval_toml(case_file, "http://127.0.0.1:9/v1", tmp_path) + "\n[[models]]\n" + entry
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(EvalConfigError) as info:
+        load_eval_config(path)
+    (problem,) = info.value.diagnostics
+    index = text.count("[[models]]") - 1
+    assert problem.message.startswith(f"models.{index}{'.' + key if key else ''}:"), problem
+    lines = text.splitlines()
+    assert lines[problem.line - 1] == expected and problem.line > len(lines) - entry.count("\n") - 1
 
 
 def test_shipped_eval_configs_load() -> None:

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from curate.diagnostics import Diagnostic, Severity
+from train.config_lines import key_line, toml_error_line
 
 
 class EvalConfigError(Exception):
@@ -99,7 +100,7 @@ class EvalConfig(_Strict):
 
 
 def load_eval_config(path: Path) -> tuple[EvalConfig, str]:
-    """(config, its text); EvalConfigError with file:line-less diagnostics naming each bad key."""
+    """(config, its text); EvalConfigError with a diagnostic per bad key, at the key's line."""
     where = path.as_posix()
     try:
         text = path.read_text("utf-8")
@@ -107,7 +108,8 @@ def load_eval_config(path: Path) -> tuple[EvalConfig, str]:
     except (OSError, UnicodeDecodeError) as exc:
         raise EvalConfigError([Diagnostic(where, 1, 1, "EVL010", Severity.ERROR, f"cannot read the config: {exc}")]) from None
     except tomllib.TOMLDecodeError as exc:
-        raise EvalConfigError([Diagnostic(where, getattr(exc, "lineno", 1) or 1, 1, "EVL010", Severity.ERROR, f"not valid TOML: {exc}")]) from None
+        line = toml_error_line(exc)
+        raise EvalConfigError([Diagnostic(where, line, 1 if line else 0, "EVL010", Severity.ERROR, f"not valid TOML: {exc}")]) from None
     try:
         return EvalConfig.model_validate(data), text
     except ValidationError as exc:
@@ -115,5 +117,6 @@ def load_eval_config(path: Path) -> tuple[EvalConfig, str]:
         for error in exc.errors():
             key = ".".join(str(p) for p in error["loc"]) or "(config)"
             message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
-            problems.append(Diagnostic(where, 1, 1, "EVL011", Severity.ERROR, f"{key}: {message}"))
+            line = key_line(text, error["loc"])
+            problems.append(Diagnostic(where, line, 1 if line else 0, "EVL011", Severity.ERROR, f"{key}: {message}"))
         raise EvalConfigError(problems) from None
