@@ -166,4 +166,4 @@ def _adapter_card(source: Path) -> str:
 def _say(run: RunDir, console: Console, message: str) -> None:
     run.log(message)
     if world().main:
-        console.print(f"[dim]bbj-train:[/dim] {message}", highlight=False)
+        console.print(f"[dim]bbj-train:[/dim] {message}", highlight=False, soft_wrap=True)  # one line per event, also in a log file
