@@ -72,6 +72,9 @@ def _describe(error: Any) -> str:
     if error.validator == "enum":
         allowed = ", ".join(str(v) for v in error.validator_value)
         return f"'{key}' must be one of: {allowed} (got {error.instance!r})"
+    if error.validator in ("pattern", "format") and "errorMessage" in error.schema:
+        # the schema's plain words ("must be kebab-case, e.g. read-file"), never the regex
+        return f"{error.absolute_path[0]} {error.schema['errorMessage']} (got {error.instance!r})"
     if error.validator == "oneOf" and key == "generation":
         return f"'generation' must be 'all', one of {', '.join(GENERATIONS)}, or a unique non-empty list of those (got {error.instance!r})"
     return f"'{key}': {error.message}" if key else error.message

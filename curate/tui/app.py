@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from curate.checks import CheckOptions
 from curate.config import CurateConfig
@@ -41,6 +42,7 @@ from curate.tui.screens.confirm import ConfirmApprove
 from curate.tui.screens.duplicates import DuplicatesScreen
 from curate.tui.screens.example import ExampleScreen
 from curate.tui.screens.forms import NewExampleForm, NewExampleRequest, QuickEditForm
+from curate.tui.screens.help import HelpScreen, key_sections
 from curate.tui.screens.host import ReviewHost
 from curate.tui.screens.stats import StatsScreen
 from curate.tui.store import Entry, read_entry
@@ -60,6 +62,8 @@ class ReviewApp(App[None]):
         Binding("d", "duplicates", "Dups", tooltip="Near-duplicate clusters side by side"),
         Binding("c", "new_example", "New", tooltip="Create a new example from the template"),
         Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Keys", key_display="?", show=False, tooltip="Every key of this screen and the global ones"),
+        Binding("f1", "help", "Keys", show=False, tooltip="Every key of this screen and the global ones"),
     ]
 
     def __init__(
@@ -137,7 +141,7 @@ class ReviewApp(App[None]):
         if generation != self._check_generation:
             return
         if failure:
-            self.notify(f"checks failed ({failure}); showing lint findings only", severity="error", timeout=10)
+            self.notify(f"checks failed ({failure}); showing lint findings only", severity="error", timeout=10, markup=False)
         by_path: dict[str, list[Diagnostic]] = defaultdict(list)
         for diag in diagnostics:
             by_path[diag.path].append(diag)
@@ -222,16 +226,16 @@ class ReviewApp(App[None]):
             self.writer.update(entry.path, display, entry.digest, updates, label)
         except StaleFileError as exc:
             self.reload_entry(display)
-            self.notify(f"{exc}: reloaded it, nothing written. Check it and decide again.", severity="warning", timeout=8)
+            self.notify(f"{exc}: reloaded it, nothing written. Check it and decide again.", severity="warning", timeout=8, markup=False)
             return False
         except FrontMatterEditError as exc:
-            self.notify(f"{display}: {exc}", severity="error", timeout=8)
+            self.notify(f"{display}: {exc}", severity="error", timeout=8, markup=False)
             return False
         except OSError as exc:
-            self.notify(f"{display}: cannot write: {exc.strerror or exc}", severity="error", timeout=8)
+            self.notify(f"{display}: cannot write: {exc.strerror or exc}", severity="error", timeout=8, markup=False)
             return False
         self.reload_entry(display)
-        self.notify(label)
+        self.notify(label, markup=False)
         self.recheck(display)
         return True
 
@@ -243,7 +247,12 @@ class ReviewApp(App[None]):
         if not reasons:
             self.decide(display, APPROVED, note)
         elif self.config.approve_untrainable == "refuse":
-            self.notify(f"{display}: not approved: {reasons[0]}" + (f" (+{len(reasons) - 1} more)" if len(reasons) > 1 else ""), severity="error", timeout=10)
+            self.notify(
+                f"{display}: not approved: {reasons[0]}" + (f" (+{len(reasons) - 1} more)" if len(reasons) > 1 else ""),
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
         else:
 
             def answered(approve: bool | None) -> None:
@@ -260,17 +269,17 @@ class ReviewApp(App[None]):
         try:
             change = self.writer.undo()
         except StaleFileError as exc:
-            self.notify(str(exc), severity="warning")
+            self.notify(str(exc), severity="warning", markup=False)
             return
         except OSError as exc:
-            self.notify(f"cannot undo: {exc.strerror or exc}", severity="error")
+            self.notify(f"cannot undo: {exc.strerror or exc}", severity="error", markup=False)
             return
         if change is None:
             self.notify("Nothing to undo.")
             return
         self.reload_entry(change.display)
         self.recheck(change.display)
-        self.notify(f"Undone: {change.label}")
+        self.notify(f"Undone: {change.label}", markup=False)
 
     def edit_in_editor(self, display: str) -> None:
         """Open the file in $VISUAL/$EDITOR (argv list, no shell), then re-read and re-check it."""
@@ -279,7 +288,7 @@ class ReviewApp(App[None]):
             return
         problem = open_in_editor(self, entry.path, self.editor)
         if problem:
-            self.notify(problem, severity="error")
+            self.notify(problem, severity="error", markup=False)
             return
         self.reload_entry(display)
         self.recheck(display)
@@ -307,34 +316,53 @@ class ReviewApp(App[None]):
         data_root = self.config.root / self.config.data_root
         path = new_example_path(data_root, request.topic, request.title)
         if not path.resolve().is_relative_to(data_root.resolve()):
-            self.notify(f"refusing to write outside the data root: {path}", severity="error")
+            self.notify(f"refusing to write outside the data root: {path}", severity="error", markup=False)
             return
         display = display_path(path)
         try:
             self.writer.create(path, display, request.render().encode("utf-8"))
         except (StaleFileError, OSError) as exc:
-            self.notify(f"cannot create {display}: {exc}", severity="error")
+            self.notify(f"cannot create {display}: {exc}", severity="error", markup=False)
             return
         entry = read_entry(Target(path, display, topic_of(path, self.config)))
         self.entries[display] = entry
         self.refresh_views(None)
         self.recheck(display)
-        self.notify(f"created {display}")
+        self.notify(f"created {display}", markup=False)
         self.open_example(display)
 
     # -- navigation -----------------------------------------------------------------------------
 
+    # The browser is the root; the example, stats and duplicates screens are top-level screens
+    # opened from it (or from each other): at most one is on the stack above the browser, so Esc
+    # on any of them returns to the browser. Modal screens (forms, prompts, help) stack on top
+    # and Esc closes just them.
+
+    def to_browser(self) -> None:
+        """Close every screen above the browser."""
+        while len(self.screen_stack) > 1 and self.screen is not self.browser:
+            self.pop_screen()
+
+    def open_top_level(self, screen: Screen[None]) -> None:
+        """Show a top-level screen in place of the one shown (the browser stays below)."""
+        self.to_browser()
+        self.push_screen(screen)
+
     def open_example(self, display: str) -> None:
         if display in self.entries:
-            self.push_screen(ExampleScreen(display))
+            self.open_top_level(ExampleScreen(display))
 
     def action_stats(self) -> None:
         if not isinstance(self.screen, StatsScreen):
-            self.push_screen(StatsScreen())
+            self.open_top_level(StatsScreen())
 
     def action_duplicates(self) -> None:
         if not isinstance(self.screen, DuplicatesScreen):
-            self.push_screen(DuplicatesScreen())
+            self.open_top_level(DuplicatesScreen())
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(key_sections(self.screen)))
 
 
 if TYPE_CHECKING:

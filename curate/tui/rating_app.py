@@ -59,7 +59,7 @@ class RatingApp(App[None]):
         self.push_screen(self.screen_view)
         notes = self.eval_run.dropped + self.ratings.dropped
         if notes:
-            self.notify(f"{len(notes)} line(s) skipped: " + "; ".join(notes[:3]), severity="warning", timeout=10)
+            self.notify(f"{len(notes)} line(s) skipped: " + "; ".join(notes[:3]), severity="warning", timeout=10, markup=False)
 
     def layout(self, case_id: str) -> tuple[str, str]:
         return sides(case_id, self.reviewer, self.models, self.seed)
@@ -82,7 +82,7 @@ class RatingApp(App[None]):
         try:
             append_rating(self.eval_run.path, rating)
         except OSError as exc:
-            self.notify(f"cannot save the rating: {exc.strerror or exc}", severity="error", timeout=10)
+            self.notify(f"cannot save the rating: {exc.strerror or exc}", severity="error", timeout=10, markup=False)
             return False
         self.ratings.by_key.pop((rating.case_id, rating.reviewer), None)
         self.ratings.by_key[(rating.case_id, rating.reviewer)] = rating
@@ -96,23 +96,23 @@ class RatingApp(App[None]):
         try:
             written = draft(case, answer, self.eval_run.name)
         except PromoteError as exc:
-            self.notify(f"cannot promote {case.id}: {exc}", severity="error", timeout=10)
+            self.notify(f"cannot promote {case.id}: {exc}", severity="error", timeout=10, markup=False)
             return None
         data_root = self.config.root / self.config.data_root
         topic = case.topic if case.topic in self.config.topics else self.config.topics[0]
         path = new_example_path(data_root, topic, written.title)
         if not path.resolve().is_relative_to(data_root.resolve()):
-            self.notify(f"refusing to write outside the data root: {path}", severity="error")
+            self.notify(f"refusing to write outside the data root: {path}", severity="error", markup=False)
             return None
         display = display_path(path)
         try:
             self.writer.create(path, display, written.text.encode("utf-8"))
         except (StaleFileError, OSError) as exc:
-            self.notify(f"cannot create {display}: {exc}", severity="error")
+            self.notify(f"cannot create {display}: {exc}", severity="error", markup=False)
             return None
         problem = open_in_editor(self, path, self.editor)
         if problem:
-            self.notify(problem, severity="error")
+            self.notify(problem, severity="error", markup=False)
         diagnostics, _ = checked([path], self.config, self.check_options)
         errors = [d for d in diagnostics if d.severity == "error"]
         if errors:
@@ -120,9 +120,10 @@ class RatingApp(App[None]):
                 f"{display}: draft written, {len(errors)} error(s) to fix before it can be approved, e.g. {errors[0].code} {errors[0].message}",
                 severity="warning",
                 timeout=10,
+                markup=False,
             )
         else:
-            self.notify(f"{display}: draft written; it passes the checks")
+            self.notify(f"{display}: draft written; it passes the checks", markup=False)
         return path
 
 

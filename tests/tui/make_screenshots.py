@@ -47,6 +47,11 @@ async def session() -> None:
         await shot("new-example")
         await pilot.press("escape", "ctrl+p", *"dup")
         await shot("palette")
+        await pilot.press("escape", "question_mark")
+        await shot("keys")
+        await pilot.press("escape")
+        await pilot.resize_terminal(80, 24)
+        await shot("browser-80x24")
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from rich.console import Console
 from rich.text import Text
 
 from curate.tui.widgets.diff_view import (
@@ -10,8 +11,15 @@ from curate.tui.widgets.diff_view import (
     ADDED_LINE,
     REMOVED_CHARS,
     REMOVED_LINE,
-    side_by_side,
+    diff_rows,
+    diff_table,
 )
+
+
+def side_by_side(left: str, right: str) -> tuple[Text, Text]:
+    """Each side's rows joined into one text, to check which characters are marked."""
+    rows = diff_rows(left, right)
+    return Text("\n").join(r.left for r in rows), Text("\n").join(r.right for r in rows)
 
 
 def marked(text: Text, style: str) -> set[int]:
@@ -53,9 +61,16 @@ def test_lines_only_one_side_has(left: str, right: str, removed: str, added: str
 
 
 def test_sides_stay_aligned_with_file_line_numbers() -> None:
-    a, b = side_by_side("x\ny\nz", "x\nz", left_start=10, right_start=20)
-    left_lines, right_lines = a.plain.split("\n"), b.plain.split("\n")
-    assert len(left_lines) == len(right_lines) == 3
-    assert [line.split()[0] for line in left_lines] == ["10", "11", "12"]
-    assert right_lines[1].strip() == ""
-    assert right_lines[2].split()[0] == "21"
+    rows = diff_rows("x\ny\nz", "x\nz")
+    assert [(r.left_number, r.left.plain, r.right_number, r.right.plain) for r in rows] == [(1, "x", 1, "x"), (2, "y", None, ""), (3, "z", 2, "z")]
+
+
+def test_a_long_line_wraps_inside_its_column_instead_of_being_cut() -> None:
+    long_line = "print " + " ".join(f"word{i}" for i in range(40))
+    console = Console(width=80, record=True, color_system=None)
+    console.print(diff_table(diff_rows(long_line, long_line + " extra"), "keeper", "member"))
+    shown = console.export_text()
+    assert all(len(line) <= 80 for line in shown.splitlines())
+    for i in range(40):
+        assert shown.count(f"word{i} ") + shown.count(f"word{i}\n") >= 2, i  # every word on both sides
+    assert "extra" in shown

@@ -51,12 +51,11 @@ def shown(app: ReviewApp) -> list[str]:
 def header_x(app: ReviewApp, key: str) -> int:
     """The x of a column's header label (columns are separated by one space)."""
     x = 0
-    for column, width in zip(table(app).columns, table(app)._widths()):
-        if column.key == key:
+    for index, width in table(app).column_layout():
+        if table(app).columns[index].key == key:
             return x + 1
         x += width + 1
     raise KeyError(key)
-
 
 
 @pytest.mark.parametrize("in_child", [True, False], ids=["checks-in-child", "checks-in-thread"])

@@ -33,7 +33,7 @@ def module_name(path: Path) -> str:
 
 
 def test_the_screens_are_all_found() -> None:
-    assert {"browser", "example", "duplicates", "stats", "forms", "host"} <= {p.stem for p in SCREENS}
+    assert {"browser", "example", "duplicates", "stats", "forms", "host", "help"} <= {p.stem for p in SCREENS}
 
 
 def test_importing_a_screen_does_not_import_an_app() -> None:

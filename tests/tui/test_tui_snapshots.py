@@ -46,3 +46,20 @@ def test_stats(review_data: Path, snap_compare) -> None:  # type: ignore[no-unty
 
 def test_duplicates(review_data: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=on_duplicates)
+
+
+# 80x24, the smallest terminal the app is made for: columns hidden, labels cut with an ellipsis,
+# the footer cut at the right with `? Keys` first; nothing wraps letter by letter.
+SMALL = (80, 24)
+
+
+def test_browser_at_80x24(review_data: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(), terminal_size=SMALL, run_before=settle)
+
+
+def test_example_view_at_80x24(review_data: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(), terminal_size=SMALL, run_before=on_example)
+
+
+def test_duplicates_at_80x24(review_data: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(), terminal_size=SMALL, run_before=on_duplicates)

@@ -9,20 +9,21 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Input, Select
+from textual.widgets import Header, Input, Select
 
 from curate.diagnostics import Severity
 from curate.schema import DIFFICULTIES, GENERATIONS, STATUSES, TYPES
 from curate.tui.screens.base import EntryScreen
 from curate.tui.store import Entry, Filter, select
+from curate.tui.widgets.footer import KeyFooter
 from curate.tui.widgets.table import Column, VirtualTable
 
-COLUMNS = [
+COLUMNS = [  # `drop`: hidden on narrow terminals, highest first (80 columns: title, type, generation, status, findings)
     Column("title", "Title"),
-    Column("topic", "Topic", 12),
+    Column("topic", "Topic", 12, drop=2),
     Column("type", "Type", 13),
-    Column("generation", "Generation", 18),
-    Column("difficulty", "Difficulty", 12),
+    Column("generation", "Generation", 18, drop=1),
+    Column("difficulty", "Difficulty", 12, drop=3),
     Column("status", "Status", 10),
     Column("findings", "Findings", 8),
 ]
@@ -58,8 +59,9 @@ class BrowserScreen(EntryScreen):
         Binding("escape", "focus_table", "Table", show=False),
     ]
     DEFAULT_CSS = """
-    BrowserScreen #filters { height: auto; padding: 0 1; }
+    BrowserScreen #filters { height: 1; padding: 0 1; margin-bottom: 1; }
     BrowserScreen #filters Select { width: 1fr; margin-right: 1; }
+    BrowserScreen #filters SelectCurrent Static#label { text-wrap: nowrap; text-overflow: ellipsis; }
     BrowserScreen #filters #filter-text { width: 2fr; }
     """
 
@@ -74,10 +76,10 @@ class BrowserScreen(EntryScreen):
         yield Header(show_clock=False)
         with Horizontal(id="filters"):
             for name in FILTERS:
-                yield Select[str]([], prompt=name.capitalize(), id=f"filter-{name}")
-            yield Input(placeholder="/ search title, tags, path", id="filter-text")
+                yield Select[str]([], prompt=name.capitalize(), id=f"filter-{name}", compact=True)
+            yield Input(placeholder="/ search", id="filter-text", compact=True)
         yield VirtualTable(COLUMNS, entry_cells, id="examples")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(VirtualTable).focus()
@@ -105,7 +107,7 @@ class BrowserScreen(EntryScreen):
             for name, values in self._options().items():
                 if self.option_values.get(name) != values:
                     self.option_values[name] = values
-                    self.query_one(f"#filter-{name}", Select).set_options([(v, v) for v in values])
+                    self.query_one(f"#filter-{name}", Select).set_options([(Text(v), v) for v in values])
         self.refresh_rows()
 
     def refresh_rows(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -22,7 +23,7 @@ class ConfirmApprove(ModalScreen[bool]):
     ]
     DEFAULT_CSS = """
     ConfirmApprove { align: center middle; }
-    ConfirmApprove > Vertical { width: 90; height: auto; border: thick $warning; background: $surface; padding: 1 2; }
+    ConfirmApprove > Vertical { width: 90; max-width: 100%; height: auto; border: thick $warning; background: $surface; padding: 1 2; }
     ConfirmApprove #confirm-reasons { color: $warning; height: auto; }
     ConfirmApprove #confirm-hint { color: $text-muted; }
     """
@@ -34,8 +35,8 @@ class ConfirmApprove(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"Approve {self.example_display}? It would not be trained as it is:", id="confirm-title")
-            yield Label("\n".join(f"- {reason}" for reason in self.reasons), id="confirm-reasons")
+            yield Label(Text(f"Approve {self.example_display}? It would not be trained as it is:"), id="confirm-title")
+            yield Label(Text("\n".join(f"- {reason}" for reason in self.reasons)), id="confirm-reasons")
             yield Label("y approve anyway · n / Esc keep the current status", id="confirm-hint")
 
     def action_answer(self, approve: bool) -> None:

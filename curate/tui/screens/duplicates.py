@@ -1,23 +1,26 @@
 """Near-duplicate clusters from `curate.dedupe`: the keeper and another member side by side,
-differences marked; keep one and the other is rejected with a note naming its twin."""
+whole files (front matter included) with the differences marked, and the front matter keys
+that differ named; keep one and the other is rejected with a note naming its twin."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from curate.example import Example, load_example
 from curate.tui.decisions import REJECTED
 from curate.tui.screens.host import ReviewHost, review_host
-from curate.tui.widgets.diff_view import side_by_side, similarity
+from curate.tui.widgets.diff_view import diff_rows, diff_table, similarity
+from curate.tui.widgets.footer import KeyFooter
 
 
 @dataclass(frozen=True)
@@ -44,10 +47,17 @@ def find_cluster_views(examples: list[Example], threshold: float) -> list[Cluste
     return views
 
 
-def body_of(example: Example) -> tuple[str, int]:
-    """The text after the front matter, and its first file line."""
-    lines = example.text.split("\n")
-    return "\n".join(lines[example.body_line - 1 :]), example.body_line
+def front_matter_differences(left: dict[str, Any], right: dict[str, Any]) -> list[str]:
+    """The front matter keys whose values differ (or that only one side has), in file order."""
+    keys = [*left, *(k for k in right if k not in left)]
+    return [k for k in keys if left.get(k) != right.get(k)]
+
+
+def pair_summary(left: Example, right: Example) -> Text:
+    differing = front_matter_differences(left.meta, right.meta)
+    if not differing:
+        return Text("front matter: the same", style="dim")
+    return Text.assemble(("front matter differs: ", "bold"), ", ".join(differing))
 
 
 class DuplicatesScreen(Screen[None]):
@@ -60,12 +70,9 @@ class DuplicatesScreen(Screen[None]):
         Binding("m", "next_member", "Next member", tooltip="Compare the keeper with the next member"),
     ]
     DEFAULT_CSS = """
-    DuplicatesScreen #clusters { width: 36; height: 1fr; border-right: solid $panel; }
+    DuplicatesScreen #clusters { width: 30%; max-width: 36; height: 1fr; border-right: solid $panel; }
     DuplicatesScreen #pair-head { height: auto; padding: 0 1; background: $panel; }
-    DuplicatesScreen #pair { height: 1fr; }
-    DuplicatesScreen #pair VerticalScroll { width: 1fr; border-right: solid $panel; overflow-x: auto; }
-    DuplicatesScreen #pair Static { width: auto; }
-    DuplicatesScreen .side-title { text-style: bold; padding: 0 1; }
+    DuplicatesScreen #pair-scroll { height: 1fr; }
     """
 
     def __init__(self) -> None:
@@ -80,14 +87,9 @@ class DuplicatesScreen(Screen[None]):
             yield OptionList(id="clusters")
             with Vertical():
                 yield Static("Finding near-duplicates…", id="pair-head")
-                with Horizontal(id="pair"):
-                    with VerticalScroll(id="left-scroll"):
-                        yield Label("", id="left-title", classes="side-title")
-                        yield Static("", id="left")
-                    with VerticalScroll(id="right-scroll"):
-                        yield Label("", id="right-title", classes="side-title")
-                        yield Static("", id="right")
-        yield Footer()
+                with VerticalScroll(id="pair-scroll"):
+                    yield Static("", id="pair")
+        yield KeyFooter()
 
     @property
     def review_app(self) -> ReviewHost:
@@ -118,7 +120,7 @@ class DuplicatesScreen(Screen[None]):
         self.clusters = [c for c in map(self._active, self.clusters) if len(c.members) > 1]
         option_list = self.query_one("#clusters", OptionList)
         option_list.clear_options()
-        option_list.add_options([Option(f"{len(c.members)} × {self.review_app.twin_name(c.members[0])}") for c in self.clusters])
+        option_list.add_options([Option(Text(f"{len(c.members)} × {self.review_app.twin_name(c.members[0])}")) for c in self.clusters])
         self.cluster_index = min(self.cluster_index, max(len(self.clusters) - 1, 0))
         if self.clusters:
             self.other_index = max(1, min(self.other_index, len(self.clusters[self.cluster_index].members) - 1))
@@ -143,27 +145,24 @@ class DuplicatesScreen(Screen[None]):
         pair = self.pair()
         if pair is None:
             head.update("No near-duplicate clusters left to resolve.")
-            for name in ("left", "right", "left-title", "right-title"):
-                self.query_one(f"#{name}", Static).update("")
+            self.query_one("#pair", Static).update("")
             return
         entries = self.review_app.entries
         loaded = [load_example(entries[d].path, d, entries[d].topic)[0] for d in pair]
         if any(ex is None for ex in loaded):
             head.update("One of the pair cannot be read; fix it in $EDITOR from the browser.")
             return
-        (left_body, left_line), (right_body, right_line) = (body_of(ex) for ex in loaded if ex)
-        left, right = side_by_side(left_body, right_body, left_line, right_line)
+        left, right = (ex for ex in loaded if ex)
+        left_text, right_text = left.text.removesuffix("\n"), right.text.removesuffix("\n")
         view = self.clusters[self.cluster_index]
         score = view.score(*pair)
-        shown = f"Jaccard {score[0]:.2f} · fuzzy {score[1]:.2f}" if score else f"line similarity {similarity(left_body, right_body):.2f}"
+        shown = f"Jaccard {score[0]:.2f} · fuzzy {score[1]:.2f}" if score else f"line similarity {similarity(left_text, right_text):.2f}"
+        keeper = f" · keeper: {view.reason}" if view.reason else ""
         head.update(
-            f"Cluster {self.cluster_index + 1} of {len(self.clusters)} · {len(view.members)} members · {shown}"
-            + (f" · keeper: {view.reason}" if view.reason else "")
+            Text(f"Cluster {self.cluster_index + 1} of {len(self.clusters)} · {len(view.members)} members · {shown}{keeper}\n") + pair_summary(left, right)
         )
-        self.query_one("#left-title", Label).update(f"keeper  {pair[0]}")
-        self.query_one("#right-title", Label).update(f"member {self.other_index} of {len(view.members) - 1}  {pair[1]}")
-        self.query_one("#left", Static).update(left)
-        self.query_one("#right", Static).update(right)
+        titles = (f"keeper  {pair[0]}", f"member {self.other_index} of {len(view.members) - 1}  {pair[1]}")
+        self.query_one("#pair", Static).update(diff_table(diff_rows(left_text, right_text), *titles))
 
     def action_next_member(self) -> None:
         if self.clusters:
@@ -180,4 +179,4 @@ class DuplicatesScreen(Screen[None]):
         self.review_app.decide(dropped, REJECTED, f"duplicate of {self.review_app.twin_name(kept)}")
 
     def action_back(self) -> None:
-        self.dismiss()
+        self.review_app.to_browser()

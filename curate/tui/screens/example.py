@@ -13,7 +13,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import (
-    Footer,
     Header,
     Label,
     Markdown,
@@ -29,6 +28,7 @@ from curate.example import Example, load_example
 from curate.tui.screens.base import EntryScreen
 from curate.tui.screens.browser import SEVERITY_STYLES, STATUS_STYLES
 from curate.tui.store import Entry
+from curate.tui.widgets.footer import KeyFooter
 from curate.tui.widgets.source_view import SourceView
 
 META_ORDER = ("title", "type", "generation", "difficulty", "tags", "status", "reviewer", "reviewed", "review_note")
@@ -63,7 +63,7 @@ class ExampleScreen(EntryScreen):
     ]
     DEFAULT_CSS = """
     ExampleScreen #example-body { height: 1fr; }
-    ExampleScreen #side { width: 46; border-right: solid $panel; }
+    ExampleScreen #side { width: 40%; max-width: 46; min-width: 30; border-right: solid $panel; }
     ExampleScreen #meta { height: auto; max-height: 50%; padding: 0 1; }
     ExampleScreen #findings-title { padding: 0 1; margin-top: 1; text-style: bold; }
     ExampleScreen #findings { height: 1fr; border: none; }
@@ -97,7 +97,7 @@ class ExampleScreen(EntryScreen):
                     yield Vertical(id="source-pane")
                 with TabPane("Rendered", id="tab-rendered"):
                     yield Markdown(id="rendered")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         await self.load()
@@ -125,7 +125,7 @@ class ExampleScreen(EntryScreen):
         pane = self.query_one("#source-pane", Vertical)
         await pane.remove_children()
         if self.example is None:
-            await pane.mount(Static("\n".join(d.render() for d in notes) + "\n\nPress e to fix the file in $EDITOR.", id="load-problem"))
+            await pane.mount(Static(Text("\n".join(d.render() for d in notes) + "\n\nPress e to fix the file in $EDITOR."), id="load-problem"))
             await self.query_one("#rendered", Markdown).update("")
         else:
             view = SourceView(self.example, id="source")
@@ -171,7 +171,7 @@ class ExampleScreen(EntryScreen):
         self.call_later(self.load)
 
     def action_back(self) -> None:
-        self.dismiss()
+        self.review_app.to_browser()
 
     def action_toggle_tab(self) -> None:
         tabs = self.query_one("#tabs", TabbedContent)

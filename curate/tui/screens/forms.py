@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -16,11 +17,12 @@ from curate.frontmatter_yaml import load_front_matter
 from curate.rules.metadata import title_key
 from curate.schema import DIFFICULTIES, GENERATIONS, TYPES, schema_errors
 from curate.templates import render_skeleton
+from curate.tui.widgets.tick_list import TickList
 
 GENERATION_CHOICES = ("all", *GENERATIONS)
 FORM_CSS = """
 {name} {{ align: center middle; }}
-{name} > VerticalScroll {{ width: 90; height: auto; max-height: 95%; border: thick $accent; background: $surface; padding: 0 2; }}
+{name} > VerticalScroll {{ width: 90; max-width: 100%; height: auto; max-height: 95%; border: thick $accent; background: $surface; padding: 0 2; }}
 {name} Label.field {{ color: $text-muted; }}
 {name} SelectionList {{ height: auto; max-height: 7; }}
 {name} #form-errors {{ color: $error; height: auto; margin-top: 1; }}
@@ -96,7 +98,7 @@ class MetaForm(ModalScreen[Any]):
                 yield Select([(d, d) for d in DIFFICULTIES], value=difficulty, id="form-difficulty")
             yield from self.extra_columns()
         yield Label("Generation (space to tick; 'all' alone)", classes="field")
-        yield SelectionList[str](*[(g, g, g in generations) for g in GENERATION_CHOICES], id="form-generation")
+        yield TickList[str](*[(g, g, g in generations) for g in GENERATION_CHOICES], id="form-generation")
 
     def extra_columns(self) -> ComposeResult:
         """More selects beside type and difficulty."""
@@ -108,7 +110,7 @@ class MetaForm(ModalScreen[Any]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Label(self.heading, id="form-heading")
+            yield Label(Text(self.heading), id="form-heading")
             yield from self.fields()
             yield from self.extra_fields()
             yield Label("", id="form-errors")
@@ -131,7 +133,7 @@ class MetaForm(ModalScreen[Any]):
         return {"title": title, "type": type_, "generation": generation, "difficulty": difficulty}, errors
 
     def show_errors(self, errors: list[str]) -> None:
-        self.query_one("#form-errors", Label).update("\n".join(errors))
+        self.query_one("#form-errors", Label).update(Text("\n".join(errors)))  # plain: a message may hold [brackets]
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "form-save":

@@ -40,6 +40,8 @@ class ReviewHost(Protocol):
 
     def twin_name(self, display: str) -> str: ...
 
+    def to_browser(self) -> None: ...
+
 
 @runtime_checkable
 class RatingHost(Protocol):

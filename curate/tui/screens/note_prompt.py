@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -17,7 +18,7 @@ class NotePrompt(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CSS = """
     NotePrompt { align: center middle; }
-    NotePrompt > Vertical { width: 80; height: auto; border: thick $accent; background: $surface; padding: 1 2; }
+    NotePrompt > Vertical { width: 80; max-width: 100%; height: auto; border: thick $accent; background: $surface; padding: 1 2; }
     NotePrompt #note-error { color: $error; height: auto; }
     NotePrompt #note-hint { color: $text-muted; }
     """
@@ -30,7 +31,7 @@ class NotePrompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.prompt_title, id="note-title")
+            yield Label(Text(self.prompt_title), id="note-title")
             yield Input(value=self.initial, placeholder="review note", id="note-input")
             yield Label("", id="note-error")
             yield Label("Enter to save · Esc to cancel", id="note-hint")

@@ -197,7 +197,7 @@ class RatingScreen(Screen[None]):
         left, right = self.rating_app.layout(self.case.id)
         names = {"left": left, "right": right} if self.revealed else None
         for side in SIDES:
-            title = f"Answer {SIDE_LABELS[side]}" + (f": {names[side]}" if names else "")
+            title = Text(f"Answer {SIDE_LABELS[side]}" + (f": {names[side]}" if names else ""))
             self.query_one(f"#title-{side}", Static).update(title)
         self.query_one("#form", Static).update(self.form.render(names))
 
@@ -228,7 +228,7 @@ class RatingScreen(Screen[None]):
         app = self.rating_app
         missing = self.form.missing()
         if missing:
-            self.notify("Still to rate: " + ", ".join(missing), severity="warning")
+            self.notify("Still to rate: " + ", ".join(missing), severity="warning", markup=False)
             return
         left, right = app.layout(self.case.id)
         rating = self.form.to_rating(self.case.id, app.reviewer, left, right, now())
@@ -239,7 +239,7 @@ class RatingScreen(Screen[None]):
         if app.save_rating(rating):
             self.revealed = True
             self.show_case(self.index)
-            self.notify(f"Saved. A = {left}, B = {right}. Enter: next unrated case.")
+            self.notify(f"Saved. A = {left}, B = {right}. Enter: next unrated case.", markup=False)
 
     def action_step(self, direction: int) -> None:
         target = self.rating_app.next_unrated(self.index, direction)

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, ProgressBar, Static
+from textual.widgets import Header, Label, ProgressBar, Static
 
 from curate.commands.stats import collect
 from curate.diagnostics import Diagnostic, Severity
@@ -22,6 +22,7 @@ from curate.schema import GENERATIONS, STATUSES, TYPES
 from curate.tui.screens.browser import SEVERITY_STYLES, STATUS_STYLES
 from curate.tui.screens.host import ReviewHost, review_host
 from curate.tui.store import UNREVIEWED, Entry
+from curate.tui.widgets.footer import KeyFooter
 
 BAR_WIDTH = 30
 
@@ -33,7 +34,7 @@ def generation_table(entries: list[Entry]) -> Table:
     table = Table("generation", *TYPES, "total", title=f"{len(entries):,} examples: generation × type", title_justify="left")
     for generation in ["all", *GENERATIONS, *extra]:
         row = [grid.get(f"{generation}|{t}", 0) for t in TYPES]
-        table.add_row(generation, *(f"{n:,}" for n in row), f"{sum(row):,}")
+        table.add_row(Text(generation), *(f"{n:,}" for n in row), f"{sum(row):,}")
     return table
 
 
@@ -60,7 +61,7 @@ def findings_table(entries: list[Entry]) -> Table | Text:
             files[code] += 1
     table = Table("code", "severity", "findings", "files", title="findings by code", title_justify="left")
     for (code, severity), count in sorted(codes.items(), key=lambda item: (-item[1], item[0][0])):
-        table.add_row(code, Text(severity.value, style=SEVERITY_STYLES.get(severity, "")), f"{count:,}", f"{files[code]:,}")
+        table.add_row(Text(code), Text(severity.value, style=SEVERITY_STYLES.get(severity, "")), f"{count:,}", f"{files[code]:,}")
     if not codes:
         table.add_row("—", "", "0", "0")
     return table
@@ -70,7 +71,7 @@ def problems_table(problems: list[Diagnostic]) -> Table:
     """Paths that are not in the browser because they could not be listed or read."""
     table = Table("path", "code", "message", title="not listed", title_justify="left")
     for diag in problems:
-        table.add_row(diag.path, Text(diag.code, style=SEVERITY_STYLES.get(diag.severity, "")), diag.message)
+        table.add_row(Text(diag.path), Text(diag.code, style=SEVERITY_STYLES.get(diag.severity, "")), Text(diag.message))
     return table
 
 
@@ -98,7 +99,7 @@ class StatsScreen(Screen[None]):
             yield ProgressBar(show_eta=False, id="progress")
         with VerticalScroll():
             yield Static(id="tables")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Stats"
@@ -116,4 +117,4 @@ class StatsScreen(Screen[None]):
         self.query_one("#tables", Static).update(tables)
 
     def action_back(self) -> None:
-        self.dismiss()
+        self.review_app.to_browser()

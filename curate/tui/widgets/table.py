@@ -29,6 +29,10 @@ class Column:
     key: str
     label: str
     width: int | None = None  # None: takes the width the other columns leave
+    drop: int = 0  # on a narrow terminal columns with drop > 0 are hidden, highest first; 0: always shown
+
+
+MIN_FLEX_WIDTH = 24  # a narrower flexible column (the title) hides droppable columns instead
 
 
 class VirtualTable(ScrollView, can_focus=True):
@@ -135,23 +139,34 @@ class VirtualTable(ScrollView, can_focus=True):
 
     # -- rendering ----------------------------------------------------------------------------
 
-    def _widths(self) -> list[int]:
+    def column_layout(self) -> list[tuple[int, int]]:
+        """(column index, width) of the columns shown: the flexible column gets what the fixed
+        ones leave; while that is under MIN_FLEX_WIDTH, droppable columns are hidden (the highest
+        `drop` first), so a narrow terminal shows fewer columns instead of squeezed ones."""
         width = self.scrollable_content_region.width
-        fixed = sum(c.width or 0 for c in self.columns) + len(self.columns)
-        flex = max(width - fixed, 10)
-        return [c.width if c.width is not None else flex for c in self.columns]
+        shown = list(range(len(self.columns)))
+        droppable = sorted((i for i, c in enumerate(self.columns) if c.drop > 0), key=lambda i: -self.columns[i].drop)
+
+        def flex_width() -> int:
+            return width - sum((self.columns[i].width or 0) + 1 for i in shown)
+
+        while droppable and flex_width() < MIN_FLEX_WIDTH:
+            shown.remove(droppable.pop(0))
+        flex = max(flex_width(), 10)
+        return [(i, self.columns[i].width or flex) for i in shown]
 
     def _column_at(self, x: int) -> Column | None:
         start = 0
-        for column, width in zip(self.columns, self._widths()):
+        for index, width in self.column_layout():
             if start <= x < start + width + 1:
-                return column
+                return self.columns[index]
             start += width + 1
         return None
 
     def _line(self, cells: Sequence[str | Text], style: Style) -> Strip:
         text = Text(no_wrap=True, end="")
-        for cell, width in zip(cells, self._widths()):
+        for index, width in self.column_layout():
+            cell = cells[index]
             piece = cell.copy() if isinstance(cell, Text) else Text(str(cell))
             piece.truncate(width, overflow="ellipsis", pad=True)
             text.append_text(piece)
