@@ -28,13 +28,14 @@ import tempfile
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from curate.atomic import write_bytes_atomic
 from curate.errors import UsageError
 
 UNREADABLE = "BBJ001"
 TOO_LARGE = "BBJ003"
+CONFIG_LIMIT = 1 << 20  # a TOML config is a page of settings: a bigger one is not a config
 LEDGER = ".bbj-outputs.json"
 REPOSITORY_MARKERS = (".git", "pyproject.toml")
 
@@ -134,6 +135,22 @@ def read_guarded(path: Path, limit: int, root: Path | None = None) -> bytes:
     if len(data) > limit:
         raise UnsafeFile(TOO_LARGE, f"file is over {limit:,} bytes, the limit")
     return data
+
+
+def read_text_guarded(path: Path, limit: int, root: Path | None = None) -> str:
+    """The UTF-8 text of a checked regular file (`read_guarded`); UnicodeDecodeError (a
+    ValueError) when it is not UTF-8."""
+    return read_guarded(path, limit, root).decode("utf-8")
+
+
+def read_json_guarded(path: Path, limit: int, root: Path | None = None) -> Any:
+    """The JSON value of a checked regular file; ValueError when it is not UTF-8 JSON (deep
+    nesting included: the parser's RecursionError becomes a ValueError)."""
+    text = read_text_guarded(path, limit, root)
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
 
 
 def _os_reason(exc: OSError) -> str:

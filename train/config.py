@@ -24,6 +24,7 @@ from pydantic import (
 
 from curate.diagnostics import Diagnostic, Severity
 from curate.errors import ConfigError as CurateConfigError
+from curate.safeio import CONFIG_LIMIT, UnsafeFile, read_text_guarded
 from train.config_lines import key_line, toml_error_line
 
 ALL_LINEAR = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
@@ -250,9 +251,11 @@ def read_config(path: Path, overrides: Sequence[Override] = ()) -> tuple[RunConf
     """The config file with `overrides` applied on top, validated as one, and where each key came from."""
     path = Path(path)
     try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError([_diag(str(path), 0, "TRN001", f"cannot read config: {exc}")]) from None
+        text = read_text_guarded(path, CONFIG_LIMIT)  # a FIFO or a /dev/zero link is refused, never read
+    except UnsafeFile as exc:
+        raise ConfigError([_diag(str(path), 0, "TRN001", f"cannot read config: {exc.message}")]) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError([_diag(str(path), 0, "TRN001", f"cannot read config: not UTF-8 ({exc.reason} at byte {exc.start})")]) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -6,13 +6,13 @@ dropped with its line number and the reason (bad JSON, missing field, duplicate)
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from curate.errors import InputError
-from curate.safeio import UnsafeFile, read_guarded
+from curate.jsonl import JsonLines
+from curate.safeio import UnsafeFile, read_json_guarded
 
 SAMPLES_FILE = "samples.jsonl"
 REPORT_FILE = "report.json"
@@ -105,7 +105,7 @@ def _answer(record: dict[str, Any]) -> Answer:
 def _report_models(run_dir: Path) -> list[str]:
     """Model names in the report's order (the order the release engineer configured)."""
     try:
-        report = json.loads(read_guarded(run_dir / REPORT_FILE, REPORT_LIMIT))
+        report = read_json_guarded(run_dir / REPORT_FILE, REPORT_LIMIT)
         return [str(m["name"]) for m in report.get("models", []) if isinstance(m, dict) and "name" in m]
     except (UnsafeFile, ValueError, TypeError, AttributeError):
         return []
@@ -121,22 +121,14 @@ def load_run(run_dir: Path) -> EvalRun:
     dropped: list[str] = []
     skipped = 0
     seen_models: list[str] = []
+    reader = JsonLines(path, limit=SAMPLES_LIMIT, max_line_bytes=SAMPLES_LIMIT)
     try:
-        text = read_guarded(path, SAMPLES_LIMIT).decode("utf-8", errors="replace")
+        lines = list(reader)
     except UnsafeFile as exc:
         raise RunError(f"{path}: {exc.message}") from None
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
+    dropped.extend(f"{SAMPLES_FILE}:{d.line}: {d.message}" for d in reader.dropped)
+    for number, record in ((item.line, item.value) for item in lines):
         where = f"{SAMPLES_FILE}:{number}"
-        try:
-            record = json.loads(line)
-        except ValueError as exc:
-            dropped.append(f"{where}: not JSON ({exc})")
-            continue
-        if not isinstance(record, dict):
-            dropped.append(f"{where}: not a JSON object")
-            continue
         missing = [key for key in REQUIRED if not isinstance(record.get(key), str)]
         if missing:
             dropped.append(f"{where}: missing or not text: {', '.join(missing)}")

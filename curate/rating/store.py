@@ -20,7 +20,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from curate.errors import InputError
-from curate.safeio import UnsafeFile, read_guarded
+from curate.jsonl import JsonLines
+from curate.safeio import UnsafeFile
 
 RATINGS_FILE = "ratings.jsonl"
 DIMENSIONS = ("code_quality", "idiomatic", "explanation")
@@ -163,21 +164,24 @@ def load_ratings(run_dir: Path) -> Ratings:
     """Every reviewer's ratings, last line wins; bad lines are dropped with a reason."""
     path = run_dir / RATINGS_FILE
     result = Ratings({}, [])
-    if not path.exists():
+    if not os.path.lexists(path):
         return result
+    reader = JsonLines(path, limit=RATINGS_LIMIT, objects=False)
     try:
-        text = read_guarded(path, RATINGS_LIMIT).decode("utf-8", errors="replace")
+        for item in reader:
+            try:
+                rating = parse_rating(item.value)
+            except RatingError as exc:
+                result.dropped.append(f"{RATINGS_FILE}:{item.line}: {exc}")
+                continue
+            result.by_key.pop((rating.case_id, rating.reviewer), None)  # re-rated: moves to the end
+            result.by_key[(rating.case_id, rating.reviewer)] = rating
     except UnsafeFile as exc:
         raise InputError(f"{path}: {exc.message}") from None
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        result.lines = number
-        try:
-            rating = parse_rating(json.loads(line))
-        except ValueError as exc:  # JSONDecodeError and RatingError
-            result.dropped.append(f"{RATINGS_FILE}:{number}: {exc}")
-            continue
-        result.by_key.pop((rating.case_id, rating.reviewer), None)  # re-rated: moves to the end
-        result.by_key[(rating.case_id, rating.reviewer)] = rating
+    result.lines = reader.lines
+    result.dropped = sorted(result.dropped + [f"{RATINGS_FILE}:{d.line}: {d.message}" for d in reader.dropped], key=_line_of)
     return result
+
+
+def _line_of(reason: str) -> int:
+    return int(reason.split(":")[1])

@@ -128,7 +128,7 @@ OK_LINE = '{"messages": [{"role": "user", "content": "q"}, {"role": "assistant",
     ("lines", "message"),
     [
         (['{"messages": []}'], "meta.id"),
-        (["not json"], "not valid JSON"),
+        (["not json"], "not JSON"),
         ([OK_LINE, OK_LINE], "repeats"),
         (['{"messages": ["hi", "there"], "meta": {"id": "a"}}'], "role must be one of"),
         (['{"messages": [{"role": "user", "content": 3}], "meta": {"id": "a"}}'], "content must be a string"),

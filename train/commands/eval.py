@@ -85,7 +85,7 @@ def run(config_path: Path, extra_cases: tuple[Path, ...], repair: int | None, hu
     progress, tracker = _tracker()
     try:
         with progress:
-            folder, report = run_eval(config, text, command, list(extra_cases), cache, tracker)
+            folder, report = run_eval(config, text, command, list(extra_cases), cache, tracker, log=progress.console.print)
     except CaseError as exc:
         return _report_problems(exc.diagnostics)
     click.echo((folder / REPORT_MD).read_text("utf-8").split("\n## Details")[0])
@@ -122,7 +122,10 @@ def compare(a: Path, b: Path, model: str | None) -> int:
     for folder in (a, b):
         if not (folder / SAMPLES).is_file():
             raise click.UsageError(f"{folder} has no {SAMPLES}: not an eval report folder")
-    rows_a, rows_b = read_samples(a), read_samples(b)
+    (rows_a, dropped_a), (rows_b, dropped_b) = read_samples(a), read_samples(b)
+    for folder, dropped in ((a, dropped_a), (b, dropped_b)):
+        for reason in dropped:
+            click.echo(f"warning: {folder}/{reason}: line dropped", err=True)
     pairs = pick_models(rows_a, rows_b, model)
     if not pairs:
         raise click.UsageError("the reports share no model name; name one with --model")

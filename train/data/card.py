@@ -13,6 +13,7 @@ from typing import Any
 
 from curate import tool_version
 from curate.errors import InputError
+from curate.jsonl import JsonLines
 from curate.safeio import OutputGuard, UnsafeFile, open_guarded
 
 TOOL = "bbj-train"
@@ -63,9 +64,13 @@ def write_jsonl(path: Path, records: Iterable[dict[str, Any]], guard: OutputGuar
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    """Records of a JSONL file this pipeline wrote (trusted shape; blank lines skipped)."""
-    with open(path, encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+    """Records of a JSONL file this pipeline wrote (trusted shape; blank lines skipped), read
+    through the guarded JSONL reader (a dropped line would be a bug: ValueError names it)."""
+    reader = JsonLines(path, max_line_bytes=1 << 30)
+    records = [item.value for item in reader]
+    if reader.dropped:
+        raise ValueError(f"{path}: {reader.dropped[0]}")
+    return records
 
 
 def command_line(command_path: str, params: list[tuple[str, bool, Any]]) -> str:

@@ -10,14 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from curate.config import DEFAULT_TOPICS
 from curate.errors import CurateError
-from curate.safeio import open_guarded, printable, unencodable
+from curate.jsonl import MAX_LINE_BYTES, JsonLine, JsonLines
+from curate.safeio import printable
 from train.data.card import reason_key
 from train.data.chatml import (
     DEFAULT_SYSTEM_PROMPT,
@@ -29,8 +29,7 @@ from train.data.chatml import (
 )
 from train.data.guess import guess
 
-MAX_LINE_BYTES = 1 << 20
-BOM = b"\xef\xbb\xbf"
+LEGACY_ENCODINGS = ("utf-8", "cp1252", "latin-1")
 LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
 
 
@@ -84,35 +83,12 @@ class ImportResult:
         return {"input_lines": self.input_lines, **counts, "reasons": dict(sorted(reasons.items())), "lines": lines}
 
 
-def read_lines(path: Path) -> Iterator[tuple[int, bytes]]:
-    """(1-based line number, raw bytes without the line ending); split on LF only, so a
-    U+2028 inside a JSON string never splits a record."""
-    with open_guarded(path, None) as handle:
-        for number, raw in enumerate(handle, start=1):
-            yield number, raw.rstrip(b"\n").rstrip(b"\r")
-
-
-def decode_line(raw: bytes, options: ImportOptions) -> tuple[Any, list[str]]:
-    """The JSON value of one line and the fixes made to read it, or Dropped with the reason it
-    cannot be read. Bytes that are not UTF-8 are read as Windows-1252 (what legacy exports on
-    Windows wrote; it covers Latin-1's letters), falling back to Latin-1, which reads any byte."""
-    if len(raw) > options.max_line_bytes:
-        raise Dropped(f"line-too-long:{len(raw)}-bytes")
-    raw = raw.removeprefix(BOM)
-    fixes: list[str] = []
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            text, fixes = raw.decode("cp1252"), ["decoded-cp1252"]
-        except UnicodeDecodeError:
-            text, fixes = raw.decode("latin-1"), ["decoded-latin1"]
-    if not text.strip():
-        raise Dropped("blank-line")
-    try:
-        return json.loads(text), fixes
-    except (ValueError, RecursionError):
-        raise Dropped("malformed-json") from None
+def legacy_lines(path: Path, options: ImportOptions) -> JsonLines:
+    """The guarded JSONL reader set for legacy exports: bytes that are not UTF-8 are read as
+    Windows-1252 (what legacy exports on Windows wrote; it covers Latin-1's letters), falling
+    back to Latin-1, which reads any byte; a blank line is dropped (every line has an outcome);
+    a line over `max_line_bytes` is streamed past, never held, and dropped as line-too-long."""
+    return JsonLines(path, max_line_bytes=options.max_line_bytes, encodings=LEGACY_ENCODINGS, objects=False, blank=True)
 
 
 def raw_turns(value: Any) -> tuple[list[tuple[str, str]], list[str]]:
@@ -276,14 +252,12 @@ def _check_dialogue(dialogue: list[tuple[str, str]]) -> None:
         raise Dropped(*problems)
 
 
-def parse_line(number: int, raw: bytes, options: ImportOptions) -> Candidate:
-    """One input line to a repaired candidate, or Dropped."""
-    value, decoding = decode_line(raw, options)
-    if unencodable(value) is not None:  # a lone surrogate anywhere (role, content, id, key): never writable as UTF-8
-        raise Dropped("invalid-unicode")
-    turns, fixes = raw_turns(value)
+def parse_line(line: JsonLine, options: ImportOptions) -> Candidate:
+    """One decoded input line to a repaired candidate, or Dropped."""
+    decoding = [] if line.encoding == "utf-8" else [f"decoded-{line.encoding.replace('-', '')}"]
+    turns, fixes = raw_turns(line.value)
     messages, more = normalize_turns(turns, options)
-    return Candidate(number, messages, list(dict.fromkeys(decoding + fixes + more)))
+    return Candidate(line.line, messages, list(dict.fromkeys(decoding + fixes + more)))
 
 
 def exact_key(messages: list[dict[str, str]]) -> str:
@@ -298,10 +272,11 @@ def import_legacy(path: Path, options: ImportOptions | None = None) -> ImportRes
     result = ImportResult()
     candidates: list[Candidate] = []
     first_of: dict[str, int] = {}
-    for number, raw in read_lines(path):
-        result.input_lines = number
+    reader = legacy_lines(path, options)
+    for line in reader:
+        number = line.line
         try:
-            candidate = parse_line(number, raw, options)
+            candidate = parse_line(line, options)
         except Dropped as exc:
             result.outcomes[number] = ("dropped", exc.reasons)
             continue
@@ -314,6 +289,9 @@ def import_legacy(path: Path, options: ImportOptions | None = None) -> ImportRes
             continue
         first_of[key] = number
         candidates.append(candidate)
+    result.input_lines = reader.lines
+    for dropped in reader.dropped:
+        result.outcomes[dropped.line] = ("dropped", [dropped.reason])
     if options.near_dedupe and len(candidates) > 1:
         candidates = _drop_near_duplicates(candidates, options, result)
     for candidate in candidates:

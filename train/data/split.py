@@ -7,7 +7,6 @@ fails when a test record still has a near duplicate in train."""
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from collections import Counter
@@ -17,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from curate.errors import InputError
-from curate.safeio import UnsafeFile, open_guarded, printable_path, unencodable
+from curate.jsonl import JsonLines
+from curate.safeio import UnsafeFile, printable_path
 from train.data.chatml import conversation_problem
 from train.data.templates import stable_fraction
 
@@ -68,8 +68,6 @@ def read_records(paths: list[Path]) -> tuple[list[dict[str, Any]], list[Path]]:
                 raise SplitInputError(f"{where}: a record needs 'messages' and a string 'meta.id'")
             if problem := conversation_problem(record["messages"]):
                 raise SplitInputError(f"{where}: {problem}")
-            if (bad := unencodable(record)) is not None:
-                raise SplitInputError(f"{where}: {bad} is not valid Unicode (a lone surrogate); fix or drop the record")
             if record_id in seen:
                 raise SplitInputError(f"{where}: id {record_id!r} repeats {seen[record_id]} (use --id-prefix on import)")
             seen[record_id] = where
@@ -78,25 +76,24 @@ def read_records(paths: list[Path]) -> tuple[list[dict[str, Any]], list[Path]]:
 
 
 def _json_records(file: Path) -> Iterator[tuple[str, Any]]:
-    """(file:line, value) of each non-blank line, read through the guarded reader; a line
-    that is not UTF-8 or not JSON raises SplitInputError naming it."""
+    """(file:line, value) of each non-blank line, read through the guarded JSONL reader; the
+    first line it drops (too long, not UTF-8, not JSON, a lone surrogate) raises
+    SplitInputError naming it: a split never silently loses a record."""
+    name = printable_path(file)
+    reader = JsonLines(file, objects=False)
     try:
-        handle = open_guarded(file, None)
+        for item in reader:
+            _refuse_dropped(name, reader)
+            yield f"{name}:{item.line}", item.value
     except UnsafeFile as exc:
-        raise SplitInputError(f"{printable_path(file)}: {exc.message}") from None
-    with handle:
-        for number, raw in enumerate(handle, start=1):
-            where = f"{printable_path(file)}:{number}"
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise SplitInputError(f"{where}: not UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})") from None
-            if not line.strip():
-                continue
-            try:
-                yield where, json.loads(line)
-            except (ValueError, RecursionError) as exc:
-                raise SplitInputError(f"{where}: not valid JSON ({getattr(exc, 'msg', exc.__class__.__name__)})") from None
+        raise SplitInputError(f"{name}: {exc.message}") from None
+    _refuse_dropped(name, reader)
+
+
+def _refuse_dropped(name: str, reader: JsonLines) -> None:
+    if reader.dropped:
+        first = reader.dropped[0]
+        raise SplitInputError(f"{name}:{first.line}: {first.message}")
 
 
 def record_id(record: dict[str, Any]) -> str:

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 from pathlib import Path
 from typing import Any
 
+from curate.jsonl import JsonLines
+from curate.safeio import UnsafeFile, printable_path
 from train.eval.client import Completion
+
+CACHE_LIMIT = 1 << 30
 
 
 def cache_key(model: dict[str, Any], messages: list[dict[str, str]], sample: int, seed: int, params: dict[str, Any]) -> str:
@@ -28,18 +33,25 @@ class CompletionCache:
         self.entries: dict[str, Completion] = {}
         self.hits = 0
         self._lock = threading.Lock()
-        if path is not None and path.is_file():
-            with open(path, encoding="utf-8", errors="replace") as handle:
-                for line in handle:
-                    try:
-                        data = json.loads(line)
-                        self.entries[str(data["key"])] = Completion.from_json(data["completion"])
-                    except (ValueError, KeyError, TypeError):
-                        continue  # a line torn by a kill
+        self.warning: str | None = None
         self._handle = None
+        if path is not None and os.path.lexists(path):
+            try:
+                self._load(path)
+            except UnsafeFile as exc:  # a planted FIFO or device link: run without the cache, as the compile cache does
+                self.warning = f"completion cache {printable_path(path)} not used: {exc.message}"
+                return
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._handle = open(path, "a", encoding="utf-8")  # noqa: SIM115 - kept open for appends, closed in close()
+
+    def _load(self, path: Path) -> None:
+        """Entries of the cache file; lines torn by a kill (or otherwise unreadable) are skipped."""
+        for item in JsonLines(path, limit=CACHE_LIMIT, max_line_bytes=CACHE_LIMIT):
+            try:
+                self.entries[str(item.value["key"])] = Completion.from_json(item.value["completion"])
+            except (ValueError, KeyError, TypeError):
+                continue
 
     def get(self, key: str) -> Completion | None:
         found = self.entries.get(key)

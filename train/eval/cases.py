@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from curate.diagnostics import Diagnostic, Severity
+from curate.jsonl import JsonLines
+from curate.safeio import UnsafeFile, printable_path
 from curate.schema import DIFFICULTIES, GENERATIONS, TYPES
 from train.eval.prompts import task_messages
 
@@ -103,27 +105,17 @@ def _check_fields(data: dict[str, Any]) -> list[str]:
 
 def load_case_file(path: Path, source: str = "benchmark") -> list[EvalCase]:
     """Cases of one JSONL file (benchmark format, docs/evaluation.md); CaseError lists every bad line."""
-    where = path.as_posix()
-    try:
-        if path.stat().st_size > MAX_CASE_FILE_BYTES:
-            raise CaseError([case_problem(where, 1, UNREADABLE, f"larger than {MAX_CASE_FILE_BYTES >> 20} MB")])
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CaseError([case_problem(where, 1, UNREADABLE, f"cannot read the case file: {exc}")]) from None
+    where = printable_path(path)
     cases: list[EvalCase] = []
     problems: list[Diagnostic] = []
     seen: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except (ValueError, RecursionError) as exc:
-            problems.append(case_problem(where, number, BAD_JSON, f"not valid JSON ({getattr(exc, 'msg', exc.__class__.__name__)})"))
-            continue
-        if not isinstance(data, dict):
-            problems.append(case_problem(where, number, BAD_JSON, "a case must be a JSON object"))
-            continue
+    reader = JsonLines(path, limit=MAX_CASE_FILE_BYTES)
+    try:
+        lines = list(reader)
+    except UnsafeFile as exc:
+        raise CaseError([case_problem(where, 1, UNREADABLE, f"cannot read the case file: {exc.message}")]) from None
+    problems.extend(case_problem(where, dropped.line, BAD_JSON, dropped.message) for dropped in reader.dropped)
+    for number, data in ((item.line, item.value) for item in lines):
         bad = _check_fields(data)
         if bad:
             problems.extend(case_problem(where, number, BAD_FIELD, message) for message in bad)
@@ -140,7 +132,7 @@ def load_case_file(path: Path, source: str = "benchmark") -> list[EvalCase]:
             list(data.get("must_call") or []), source, f"{where}:{number}",
         ))  # fmt: skip
     if problems:
-        raise CaseError(problems)
+        raise CaseError(sorted(problems, key=lambda problem: problem.line))
     return cases
 
 

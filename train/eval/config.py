@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from curate.diagnostics import Diagnostic, Severity
+from curate.safeio import CONFIG_LIMIT, UnsafeFile, read_text_guarded
 from train.config_lines import key_line, toml_error_line
 
 
@@ -103,10 +104,12 @@ def load_eval_config(path: Path) -> tuple[EvalConfig, str]:
     """(config, its text); EvalConfigError with a diagnostic per bad key, at the key's line."""
     where = path.as_posix()
     try:
-        text = path.read_text("utf-8")
+        text = read_text_guarded(path, CONFIG_LIMIT)
         data = tomllib.loads(text)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EvalConfigError([Diagnostic(where, 1, 1, "EVL010", Severity.ERROR, f"cannot read the config: {exc}")]) from None
+    except UnsafeFile as exc:
+        raise EvalConfigError([Diagnostic(where, 1, 1, "EVL010", Severity.ERROR, f"cannot read the config: {exc.message}")]) from None
+    except UnicodeDecodeError as exc:
+        raise EvalConfigError([Diagnostic(where, 1, 1, "EVL010", Severity.ERROR, f"cannot read the config: not UTF-8 ({exc.reason})")]) from None
     except tomllib.TOMLDecodeError as exc:
         line = toml_error_line(exc)
         raise EvalConfigError([Diagnostic(where, line, 1 if line else 0, "EVL010", Severity.ERROR, f"not valid TOML: {exc}")]) from None

@@ -13,11 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from curate.atomic import write_text_atomic
+from curate.errors import UsageError
+from curate.jsonl import JsonLines
 from curate.rating.aggregate import (
     qualitative_cell,
     qualitative_markdown,
     qualitative_report,
 )
+from curate.rating.samples import REPORT_LIMIT, SAMPLES_LIMIT
+from curate.safeio import UnsafeFile, printable_path, read_json_guarded
 
 SAMPLES = "samples.jsonl"
 REPORT_JSON = "report.json"
@@ -155,7 +159,7 @@ def rerender(folder: Path) -> str:
     """report.md (and the chart) again from report.json, with the human ratings when they exist:
     their full summary (per model, per category, agreement) is stored in report.json under
     `qualitative` and rendered as the Qualitative column and the human-ratings sections."""
-    report = json.loads((folder / REPORT_JSON).read_text("utf-8"))
+    report = read_report(folder)
     ratings = qualitative_report(folder)
     if ratings["ratings"]:
         report["qualitative"] = ratings
@@ -168,16 +172,48 @@ def rerender(folder: Path) -> str:
     return text
 
 
-def read_samples(folder: Path) -> list[dict[str, Any]]:
-    with open(folder / SAMPLES, encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+class ReportUnreadable(UsageError):
+    """An eval report folder whose report.json or samples.jsonl cannot be read (exit 2)."""
+
+
+def read_report(folder: Path) -> dict[str, Any]:
+    """report.json through the guarded reader."""
+    path = folder / REPORT_JSON
+    try:
+        report = read_json_guarded(path, REPORT_LIMIT)
+    except UnsafeFile as exc:
+        raise ReportUnreadable(f"{printable_path(path)}: {exc.message}") from None
+    except ValueError as exc:
+        raise ReportUnreadable(f"{printable_path(path)}: not valid JSON ({exc})") from None
+    if not isinstance(report, dict):
+        raise ReportUnreadable(f"{printable_path(path)}: not a JSON object")
+    return report
+
+
+def read_samples(folder: Path) -> tuple[list[dict[str, Any]], list[str]]:
+    """The rows of samples.jsonl (guarded reader) and a reason for each line dropped: not JSON,
+    or without the fields a comparison reads."""
+    path = folder / SAMPLES
+    reader = JsonLines(path, limit=SAMPLES_LIMIT, max_line_bytes=SAMPLES_LIMIT)
+    rows: list[dict[str, Any]] = []
+    dropped = []
+    try:
+        for item in reader:
+            if all(isinstance(item.value.get(key), str) for key in ("case_id", "model", "status")):
+                rows.append(item.value)
+            else:
+                dropped.append(f"{SAMPLES}:{item.line}: missing or not text: case_id, model or status")
+    except UnsafeFile as exc:
+        raise ReportUnreadable(f"{printable_path(path)}: {exc.message}") from None
+    dropped = [f"{SAMPLES}:{d.line}: {d.message}" for d in reader.dropped] + dropped
+    return rows, dropped
 
 
 def flips(a: Sequence[dict[str, Any]], b: Sequence[dict[str, Any]], model_a: str, model_b: str) -> list[dict[str, Any]]:
     """Code cases whose greedy first draft passed in one report and failed in the other."""
 
     def verdicts(rows: Sequence[dict[str, Any]], model: str) -> dict[str, str]:
-        return {r["case_id"]: r["status"] for r in rows if r["model"] == model and r["sample"] == 0 and r["round"] == 0 and r["expects"] == "code"}
+        return {r["case_id"]: r["status"] for r in rows if r["model"] == model and r.get("sample") == 0 and r.get("round") == 0 and r.get("expects") == "code"}
 
     first, second = verdicts(a, model_a), verdicts(b, model_b)
     out = []

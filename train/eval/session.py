@@ -130,6 +130,8 @@ def run_eval(
     folder = make_folder(config)
     write_text_atomic(folder / "config.toml", config_text)
     cache = CompletionCache(cache_path)
+    if cache.warning:
+        log(cache.warning)
     runs: list[ModelRun] = []
     try:
         for spec in config.models:

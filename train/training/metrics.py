@@ -6,6 +6,7 @@ records past the checkpoint's step, so the file reads like one uninterrupted run
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -13,6 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from curate.atomic import write_bytes_atomic, write_text_atomic
+from curate.jsonl import JsonLines
+from curate.safeio import UnsafeFile
+from train.training.rundir import RUN_FILE_LIMIT, refused
 
 
 class MetricsLog:
@@ -26,15 +30,14 @@ class MetricsLog:
             handle.write(json.dumps(record, sort_keys=True) + "\n")
 
     def records(self) -> list[dict[str, Any]]:
-        if not self.path.exists():
+        """Every readable record; a line cut short by a kill is dropped. A metrics file that is
+        not a regular file (a planted FIFO or device link) is TRN030, never read."""
+        if not os.path.lexists(self.path):
             return []
-        rows = []
-        for raw in self.path.read_text("utf-8").splitlines():
-            try:
-                rows.append(json.loads(raw))
-            except json.JSONDecodeError:
-                continue  # a line cut short by a kill
-        return rows
+        try:
+            return [item.value for item in JsonLines(self.path, limit=RUN_FILE_LIMIT)]
+        except UnsafeFile as exc:
+            raise refused(self.path, exc) from None
 
     def rewind(self, stage: str, step: int) -> None:
         """Forget `stage`'s records after `step` (the checkpoint a resume starts from)."""

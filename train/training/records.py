@@ -5,7 +5,7 @@ or folder names the config key that points at it."""
 
 from __future__ import annotations
 
-import json
+import os
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,11 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from curate.diagnostics import Diagnostic, Severity
+from curate.jsonl import JsonLines, capped_lines
+from curate.safeio import UnsafeFile, check_file, open_guarded, printable_path
 from train.config import RunConfig
 from train.data.chatml import conversation_problem
 from train.training.errors import TrainingError, fail
 
 MAX_REPORTED = 20
+MAX_INPUT_BYTES = 4 << 30  # every record is held in memory for a run: a bigger file is a mistake
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,8 @@ class StageInputs:
 
 
 def stage_inputs(config: RunConfig) -> StageInputs:
-    """The input files of the configured stages; raises TRN010 naming the key of the first missing one."""
+    """The input files of the configured stages; raises TRN010 naming the key of the first
+    missing or refused one (a FIFO, a device, a link out of the repository, a file over the cap)."""
     data = config.data
     files: dict[str, Path] = {}
     if "cpt" in config.stages:
@@ -38,30 +42,42 @@ def stage_inputs(config: RunConfig) -> StageInputs:
             raise fail(str(data.split_dir), "TRN010", f"data.split_dir: folder not found: {data.split_dir}")
         for split in ("train", "validation"):
             path = data.split_dir / f"{split}.jsonl"
-            if not path.is_file():
+            if not os.path.lexists(path):
                 raise fail(str(path), "TRN010", f"data.split_dir: {data.split_dir} has no {split}.jsonl")
-            files[f"data.split_dir/{split}.jsonl"] = path
+            files[f"data.split_dir/{split}.jsonl"] = _existing_file("data.split_dir", path)
     if data.general_code_share > 0 and data.general_code is not None:
         files["data.general_code"] = _existing_file("data.general_code", data.general_code)
     return StageInputs(files)
 
 
 def data_counts(config: RunConfig) -> dict[str, int]:
-    """Records in each input file of the configured stages (non-blank lines), for `--dry-run`;
-    missing inputs raise TRN010 as a real run would."""
+    """Records in each input file of the configured stages (non-blank lines; an over-long line
+    counts, the run drops it), for `--dry-run`; missing or refused inputs raise TRN010 as a
+    real run would."""
     counts = {}
     for key, path in stage_inputs(config).files.items():
-        with path.open("rb") as handle:
-            counts[f"{key} ({path})"] = sum(1 for line in handle if line.strip())
+        try:
+            with open_guarded(path, MAX_INPUT_BYTES) as handle:
+                counts[f"{key} ({path})"] = sum(1 for _, raw, _ in capped_lines(handle) if raw is None or raw.strip())
+        except UnsafeFile as exc:
+            raise _refused(key, path, exc) from None
     return counts
 
 
 def _existing_file(key: str, path: Path) -> Path:
     if not path.parent.is_dir():
         raise fail(str(path), "TRN010", f"{key}: folder not found: {path.parent}")
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise fail(str(path), "TRN010", f"{key}: file not found: {path}")
+    try:
+        check_file(path, MAX_INPUT_BYTES)
+    except UnsafeFile as exc:
+        raise _refused(key, path, exc) from None
     return path
+
+
+def _refused(key: str, path: Path, exc: UnsafeFile) -> TrainingError:
+    return fail(printable_path(path), "TRN010", f"{key}: {exc.message}")
 
 
 def read_texts(path: Path) -> list[str]:
@@ -94,30 +110,18 @@ def read_conversations(path: Path, *, texts_allowed: bool = False) -> list[list[
 
 
 def _json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any], list[Diagnostic]]]:
-    """Yields (line, record, problems) and raises TRN011 with every problem once the file is read."""
+    """Yields (line, record, problems) through the guarded JSONL reader and raises TRN011 with
+    every problem (the reader's dropped lines first, in line order) once the file is read."""
     problems: list[Diagnostic] = []
+    reader = JsonLines(path, limit=MAX_INPUT_BYTES)
     try:
-        handle = path.open(encoding="utf-8")
-    except OSError as exc:
-        raise fail(str(path), "TRN010", f"cannot read: {exc}") from None
-    with handle:
-        try:
-            for number, raw in enumerate(handle, start=1):
-                if not raw.strip():
-                    continue
-                try:
-                    record = json.loads(raw)
-                except json.JSONDecodeError as exc:
-                    problems.append(_bad(path, number, f"not JSON: {exc.msg}"))
-                    continue
-                if not isinstance(record, dict):
-                    problems.append(_bad(path, number, "expected a JSON object"))
-                    continue
-                yield number, record, problems
-        except UnicodeDecodeError as exc:
-            problems.append(_bad(path, 0, f"not UTF-8: {exc.reason}"))
+        for item in reader:
+            yield item.line, item.value, problems
+    except UnsafeFile as exc:
+        raise fail(printable_path(path), "TRN010", f"cannot read: {exc.message}") from None
+    problems[:0] = [_bad(path, dropped.line, dropped.message) for dropped in reader.dropped]
     if problems:
-        raise TrainingError(problems[:MAX_REPORTED])
+        raise TrainingError(sorted(problems, key=lambda d: d.line)[:MAX_REPORTED])
 
 
 def _bad(path: Path, line: int, message: str) -> Diagnostic:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -23,10 +24,12 @@ from typing import Any, BinaryIO
 
 from curate.atomic import write_text_atomic
 from curate.errors import CurateError
+from curate.safeio import UnsafeFile, open_guarded, printable_path, read_json_guarded
 from train.config import RunConfig
-from train.training.errors import fail
+from train.training.errors import TrainingError, fail
 
 LOCK_FILE = ".lock"
+RUN_FILE_LIMIT = 256 << 20  # trainer_state.json grows with log_history: generous, but never /dev/zero
 LIBRARIES = ("torch", "transformers", "peft", "trl", "accelerate", "datasets", "tokenizers", "bitsandbytes", "unsloth")
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,14 +60,20 @@ class RunDir:
 
     def stage_done(self, stage: str) -> dict[str, Any] | None:
         marker = self.stage_dir(stage) / "stage.json"
-        return json.loads(marker.read_text("utf-8")) if marker.exists() else None
+        return self.read_json(marker) if os.path.lexists(marker) else None
 
     def mark_stage_done(self, stage: str, summary: dict[str, Any]) -> None:
         if self.writes:
             write_text_atomic(self.stage_dir(stage) / "stage.json", json.dumps(summary, indent=2) + "\n")
 
     def manifest(self) -> dict[str, Any]:
-        return json.loads(self.manifest_path.read_text("utf-8"))
+        return self.read_json(self.manifest_path)
+
+    def read_json(self, path: Path) -> dict[str, Any]:
+        """A JSON object file of the run folder, through the guarded reader (a FIFO or a link to
+        /dev/zero planted in a shared run folder must not block or exhaust a resume): TRN030
+        naming the file when it is refused, not JSON or not an object."""
+        return read_run_json(path)
 
     def update_manifest(self, **changes: Any) -> None:
         if not self.writes:
@@ -127,12 +136,29 @@ class RunDir:
         return newest, newest_step
 
 
-def _saved_step(checkpoint: Path) -> int | None:
-    """The global step of a complete checkpoint, else None."""
+def read_run_json(path: Path) -> dict[str, Any]:
+    """See `RunDir.read_json`."""
     try:
-        state = json.loads((checkpoint / "trainer_state.json").read_text("utf-8"))
-        step = state["global_step"]
-    except (OSError, ValueError, KeyError, TypeError):
+        data = read_json_guarded(path, RUN_FILE_LIMIT)
+    except UnsafeFile as exc:
+        raise refused(path, exc) from None
+    except ValueError as exc:
+        raise fail(printable_path(path), "TRN030", f"run folder file is not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise fail(printable_path(path), "TRN030", "run folder file is not a JSON object")
+    return data
+
+
+def refused(path: Path, exc: UnsafeFile) -> TrainingError:
+    return fail(printable_path(path), "TRN030", f"run folder file refused: {exc.message}")
+
+
+def _saved_step(checkpoint: Path) -> int | None:
+    """The global step of a complete checkpoint, else None (a refused state file counts as
+    incomplete: it was not written by the trainer)."""
+    try:
+        step = read_run_json(checkpoint / "trainer_state.json")["global_step"]
+    except (TrainingError, KeyError):
         return None
     if not isinstance(step, int) or not any(checkpoint.glob("adapter_model.*")):
         return None
@@ -176,7 +202,7 @@ def find_resumable(config: RunConfig, where: str) -> RunDir:
     unfinished: list[RunDir] = []
     failed: list[RunDir] = []
     for manifest in sorted(config.output_dir.glob(f"{config.name}-*/run.json"), key=lambda p: p.parent.name):
-        data = json.loads(manifest.read_text("utf-8"))
+        data = read_run_json(manifest)
         if data.get("name") != config.name or data.get("finished"):
             continue
         (failed if data.get("failed") else unfinished).append(RunDir(manifest.parent))
@@ -190,7 +216,7 @@ def find_resumable(config: RunConfig, where: str) -> RunDir:
 
 def check_resumable(run: RunDir, config: RunConfig, inputs: dict[str, Path]) -> None:
     """Resuming must reach the same end state: same resolved config and unchanged input files."""
-    stored = json.loads((run.path / "config.json").read_text("utf-8"))
+    stored = run.read_json(run.path / "config.json")
     current = config.model_dump(mode="json")
     changed = sorted(_diff_keys(stored, current))
     if changed:
@@ -210,7 +236,11 @@ def _diff_keys(old: Any, new: Any, prefix: str = "") -> list[str]:
 
 def sha256(path: Path) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    try:
+        handle = open_guarded(path, None)
+    except UnsafeFile as exc:
+        raise fail(printable_path(path), "TRN010", exc.message) from None
+    with handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()

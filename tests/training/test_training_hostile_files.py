@@ -1,0 +1,150 @@
+"""Files a shared checkout or run folder can plant for `bbj-train` (a FIFO that blocks every
+open, a link to /dev/zero that never ends): the split, the config, the run folder's state and
+metrics files and the eval inputs all go through the guarded reader, so each is refused with
+its file and a stable code, in well under the subprocess timeout, never read."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from training_helpers import bbj_train, config_text, offline_env, write_inputs
+
+from train.config import load_config
+from train.training.errors import TrainingError
+
+TIMEOUT = 90
+
+
+def fifo(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    os.mkfifo(path)
+
+
+def dev_zero(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    path.symlink_to("/dev/zero")
+
+
+PLANTS = [pytest.param(fifo, "a named pipe (FIFO), not a regular file", id="fifo"),
+          pytest.param(dev_zero, "symbolic link to /dev/zero, a character device", id="dev-zero")]  # fmt: skip
+
+
+def within(seconds: float, work: Callable[[], Any]) -> Any:
+    """`work()` in a daemon thread: a read that blocks fails the test instead of hanging it."""
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # noqa: BLE001 - handed back to the test
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"still reading after {seconds} s (blocked on a planted file)"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> dict[str, Path]:
+    """A repository with small inputs and a config (the base model is never loaded here)."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n", "utf-8")
+    inputs = write_inputs(tmp_path / "data", documents=8, train=6, validation=2)
+    config = tmp_path / "run.toml"
+    config.write_text(config_text(tmp_path / "no-model", inputs, tmp_path / "runs"), "utf-8")
+    return {"root": tmp_path, "config": config, **inputs}
+
+
+def bbj_train_run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(bbj_train(*args), cwd=root, check=False, capture_output=True, text=True, env=offline_env(root / "guard"), timeout=TIMEOUT)
+
+
+@pytest.mark.parametrize("plant", [p.values[0] for p in PLANTS], ids=["fifo", "dev-zero"])
+@pytest.mark.parametrize("split", ["train", "validation"])
+def test_dry_run_refuses_a_planted_split(project: dict[str, Path], plant: Callable[[Path], None], split: str) -> None:
+    plant(project["split"] / f"{split}.jsonl")
+    done = bbj_train_run(project["root"], "run", "--config", str(project["config"]), "--dry-run")
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert f"{split}.jsonl" in done.stderr and "TRN010 data.split_dir:" in done.stderr and "not a regular file" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(("plant", "message"), PLANTS)
+def test_run_refuses_a_planted_config(project: dict[str, Path], plant: Callable[[Path], None], message: str) -> None:
+    plant(project["config"])
+    done = bbj_train_run(project["root"], "run", "--config", str(project["config"]), "--dry-run")
+    assert done.returncode == 2 and "TRN001 cannot read config:" in done.stderr and message in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(("plant", "message"), PLANTS)
+@pytest.mark.parametrize("name", ["run.json", "config.json"])
+def test_resume_refuses_a_planted_run_folder_file(project: dict[str, Path], plant: Callable[[Path], None], message: str, name: str) -> None:
+    from train.training.records import stage_inputs
+    from train.training.rundir import create_run
+
+    config = load_config(project["config"])
+    run = create_run(config, project["config"].read_text("utf-8"), stage_inputs(config).files, ["bbj-train"])
+    plant(run.path / name)
+    done = bbj_train_run(project["root"], "run", "--config", str(project["config"]), "--resume", str(run.path))
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert f"{name}:0:0: TRN030 run folder file refused: {message}" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(("plant", "message"), PLANTS)
+def test_run_folder_readers_refuse_planted_files(project: dict[str, Path], plant: Callable[[Path], None], message: str) -> None:
+    """The readers a resume reaches after loading the model: a planted trainer_state.json makes
+    its checkpoint incomplete (skipped), a planted metrics.jsonl or stage.json is TRN030."""
+    from train.training.metrics import MetricsLog
+    from train.training.records import stage_inputs
+    from train.training.rundir import create_run
+
+    config = load_config(project["config"])
+    run = create_run(config, "", stage_inputs(config).files, ["bbj-train"])
+    checkpoint = run.stage_dir("cpt") / "checkpoint-2"
+    checkpoint.mkdir(parents=True)
+    (checkpoint / "adapter_model.safetensors").write_bytes(b"x")
+    plant(checkpoint / "trainer_state.json")
+    assert within(20, lambda: run.last_checkpoint("cpt")) is None
+    for path, read in ((run.metrics_path, MetricsLog(run.metrics_path).records), (run.stage_dir("sft") / "stage.json", lambda: run.stage_done("sft"))):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        plant(path)
+        with pytest.raises(TrainingError) as caught:
+            within(20, read)
+        assert caught.value.diagnostics[0].code == "TRN030" and message in caught.value.diagnostics[0].message
+
+
+@pytest.mark.parametrize(("plant", "message"), PLANTS)
+def test_eval_inputs_are_refused(project: dict[str, Path], plant: Callable[[Path], None], message: str) -> None:
+    root = project["root"]
+    cases = root / "cases.jsonl"
+    plant(cases)
+    done = bbj_train_run(root, "eval", "check-cases", str(cases))
+    assert done.returncode == 2 and "EVL006 cannot read the case file:" in done.stderr and message in done.stderr, done.stderr
+    eval_config = root / "eval.toml"
+    plant(eval_config)
+    done = bbj_train_run(root, "eval", "run", "--config", str(eval_config))
+    assert done.returncode == 2 and "EVL010 cannot read the config:" in done.stderr and message in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(("plant", "message"), PLANTS)
+def test_eval_report_folder_files_are_refused(tmp_path: Path, plant: Callable[[Path], None], message: str) -> None:
+    from curate.errors import UsageError
+    from train.eval.report import read_report, read_samples
+
+    plant(tmp_path / "report.json")
+    plant(tmp_path / "samples.jsonl")
+    for read in (lambda: read_report(tmp_path), lambda: read_samples(tmp_path)):
+        with pytest.raises(UsageError, match=re.escape(message)):
+            within(20, read)
