@@ -88,3 +88,11 @@ def test_findings_show_the_source_line_and_a_caret_coloured_only_on_a_terminal(p
     assert "\x1b[1;33mBBJ114\x1b[0m" in coloured and "\x1b[1;33m^\x1b[0m" in coloured
     assert "\x1b[" not in _lint_on_a_terminal(project, env={"NO_COLOR": "1"})
     assert "\x1b[" not in _lint_on_a_terminal(project, "--no-color")
+
+
+@pytest.mark.parametrize("command", ["check", "lint", "syntax"])
+def test_a_folder_with_nothing_to_check_warns_and_creates_no_cache(command: str, project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "empty").mkdir()
+    assert curate_main([command, "empty"]) == 0
+    assert "warning: no " in capsys.readouterr().err
+    assert sorted(p.name for p in project.iterdir()) == ["empty", "pyproject.toml"]

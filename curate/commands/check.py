@@ -44,6 +44,8 @@ def _run(command, paths, fmt, fail_on, config_file, select, ignore, output, forc
 
         fixed = fix_paths(list(paths), config)
     run = run_checks(list(paths), config, options, steps)
+    if not run.files:  # as ruff says when it finds no Python file
+        click.echo(f"warning: no example files (*.md) under {', '.join(str(p) for p in paths)}", err=True)
     if fixed is not None:  # ruff's summary: what --fix changed and what is left to do by hand
         click.echo(
             f"{fixed.fixed} fixed, {len(run.diagnostics)} remaining ({len(fixed.changes)} file{'s' if len(fixed.changes) != 1 else ''} changed).", err=True

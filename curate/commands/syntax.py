@@ -19,7 +19,7 @@ def syntax(paths, fmt, fail_on, config_file, select, ignore, output, force, stdi
     stdin (nothing is cached for it)."""
     from curate import progress
     from curate.compile import check_programs, open_cache, select_checker
-    from curate.compile.sources import MAX_SOURCE_BYTES, collect_sources, read_document, read_source
+    from curate.compile.sources import MAX_SOURCE_BYTES, SOURCE_SUFFIXES, collect_sources, read_document, read_source
     from curate.lint import finalize
     from curate.report import exit_code, render, use_color
 
@@ -43,7 +43,7 @@ def syntax(paths, fmt, fail_on, config_file, select, ignore, output, force, stdi
             programs.append(program)
         if problem is not None:
             problems.append(problem)
-    cache = open_cache(config) if document is None else None
+    cache = open_cache(config) if document is None and programs else None  # no sources: no cache folder
     try:
         diagnostics = check_programs(programs, chosen, cache, jobs)
     finally:
@@ -51,6 +51,8 @@ def syntax(paths, fmt, fail_on, config_file, select, ignore, output, force, stdi
             cache.close()
     diagnostics = sorted(finalize(problems + diagnostics, config), key=lambda d: d.sort_key())
     notes = [f"compile check: {chosen.describe()}", *([cache.problem] if cache is not None and cache.problem else [])]
+    if not checked:  # as ruff says when it finds no Python file
+        click.echo(f"warning: no BBj source files ({', '.join(SOURCE_SUFFIXES)}) under {', '.join(str(p) for p in paths)}", err=True)
     if fmt != "text":
         for note in notes:
             click.echo(note, err=True)
