@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from curate.config import CurateConfig
-from curate.discover import Target, discover
-from curate.example import Example, ExampleLoadError, load_example, parse_example, read_example_bytes
+from curate.diagnostics import Diagnostic
+from curate.discover import Target, discover, topic_of
+from curate.example import MAX_FILE_BYTES, Example, ExampleLoadError, decode_example, load_example, parse_example, read_example_bytes
 from curate.lint import enabled_rules, finalize, lint_example
 from curate.rules.base import Rule, RuleContext
-from curate.safeio import WriteRefused, write_if_unchanged
+from curate.safeio import UnsafeFile, WriteRefused, write_if_unchanged
+from curate.stdin import Document
 
 MAX_PASSES = 3
 
@@ -47,18 +49,44 @@ def fix_paths(paths: list[Path], config: CurateConfig, write: bool = True) -> Fi
             original = read_example_bytes(target.path, target.display)
         except ExampleLoadError:
             continue
-        kept = {d.code for d in finalize(notes, config, example) if d.fixable}
-        text, fixed = _apply_fixes(example, rules, ctx, config, target)
-        text = _restore_disabled_normalizations(text, original, kept)
+        text, fixed = _fixed_text(example, notes, original, rules, ctx, config, target)
         if text.encode("utf-8") != original:
             if write:
                 try:  # compare-and-swap: an edit saved meanwhile, a read-only file or a link out is left alone
                     write_if_unchanged(target.path, original, text.encode("utf-8"))
                 except WriteRefused:
                     continue  # still unfixed: the check that follows reports its findings
-            result.fixed += fixed + len(kept)
+            result.fixed += fixed
             result.changes.append((target.display, original.decode("utf-8", "replace"), text))
     return result
+
+
+def fix_document(document: Document, config: CurateConfig) -> tuple[bytes, FixResult]:
+    """The stdin document with the safe fixes applied, and what changed (nothing is written:
+    `bbj-curate lint --fix -` prints the fixed document, as ruff does)."""
+    target = Target(document.path, document.display, topic_of(document.path, config) if document.named else None)
+    result = FixResult()
+    try:
+        text, notes = decode_example(document.checked_bytes(MAX_FILE_BYTES), document.display)
+        example = parse_example(text, target.path, target.display, target.topic)
+    except (ExampleLoadError, UnsafeFile):
+        return document.raw, result  # the check that follows reports why
+    rules = {rule.code: rule for rule in enabled_rules(config) if rule.fixable}
+    fixed_text, fixed = _fixed_text(example, notes, document.raw, rules, RuleContext(config), config, target)
+    if fixed_text.encode("utf-8") == document.raw:
+        return document.raw, result
+    result.fixed = fixed
+    result.changes.append((document.display, document.raw.decode("utf-8", "replace"), fixed_text))
+    return fixed_text.encode("utf-8"), result
+
+
+def _fixed_text(
+    example: Example, notes: list[Diagnostic], original: bytes, rules: dict[str, Rule], ctx: RuleContext, config: CurateConfig, target: Target
+) -> tuple[str, int]:
+    """The file text after every enabled fix, and how many findings that fixed."""
+    kept = {d.code for d in finalize(notes, config, example) if d.fixable}
+    text, fixed = _apply_fixes(example, rules, ctx, config, target)
+    return _restore_disabled_normalizations(text, original, kept), fixed + len(kept)
 
 
 def _apply_fixes(example: Example, rules: dict[str, Rule], ctx: RuleContext, config: CurateConfig, target: Target) -> tuple[str, int]:

@@ -67,13 +67,26 @@ def test_syntax_reads_source_from_stdin(tmp_path: Path) -> None:
     assert caches(tmp_path) == []
 
 
+def test_fix_prints_the_fixed_document_and_diff_the_change(tmp_path: Path) -> None:
+    """As ruff: `--fix -` writes the fixed document to stdout and what remains to stderr."""
+    basic = NO_REM.replace("```bbj", "```basic")
+    fixed = curate(tmp_path, "lint", "--fix", "--stdin-filename", "training-data/strings/say-hi.md", stdin=basic)
+    assert fixed.stdout == NO_REM and fixed.returncode == 1  # BBJ302 is left, and is an error
+    assert "1 fixed, 1 remaining." in fixed.stderr and "say-hi.md:11:1: BBJ302" in fixed.stderr
+    diff = curate(tmp_path, "lint", "--diff", "-", stdin=basic)
+    assert diff.returncode == 1 and "-```basic\n+```bbj" in diff.stdout
+    assert curate(tmp_path, "lint", "--diff", "-", stdin=NO_REM).returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # nothing written anywhere
+
+
 @pytest.mark.parametrize(
     "args",
-    [("lint", "-", "training-data"), ("lint", "--stdin-filename", "x.md", "training-data"), ("lint", "--fix", "-"), ("check", "--diff", "-")],
-    ids=["dash-among-paths", "filename-with-paths", "fix", "diff"],
+    [("lint", "-", "training-data"), ("lint", "--stdin-filename", "x.md", "training-data"), ("lint", "--fix", "-o", "out.txt", "-")],
+    ids=["dash-among-paths", "filename-with-paths", "fix-with-output"],
 )
 def test_usage_errors(tmp_path: Path, args: tuple[str, ...]) -> None:
     (tmp_path / "training-data").mkdir()
     result = curate(tmp_path, *args, stdin=NO_REM)
     assert result.returncode == 2, result.stderr
     assert "stdin" in result.stderr or "`-`" in result.stderr
+    assert not (tmp_path / "out.txt").exists()

@@ -9,24 +9,25 @@ from pathlib import Path
 import click
 
 from curate import progress
-from curate.checks import CheckOptions, lint_step, run_checks
+from curate.checks import CheckOptions, Step, lint_step, run_checks
 from curate.commands.options import report_guard, report_options, resolve_config, stdin_document
 from curate.config import CurateConfig
 from curate.errors import ExitCode
 from curate.example import MAX_FILE_BYTES
 from curate.report import exit_code, render, use_color
+from curate.stdin import Document
 
 
 def _run(command, paths, fmt, fail_on, config_file, select, ignore, output, force, fix, diff, stdin_filename, options, steps=None) -> None:  # type: ignore[no-untyped-def]
     progress.enable(sys.stderr)
     document = stdin_document(paths, stdin_filename, MAX_FILE_BYTES)
-    if document is not None:  # one example from stdin: nothing to write back, nothing cached for it
-        if fix or diff:
-            raise click.UsageError("--fix and --diff work on files, not on stdin")
+    if document is not None:  # one example from stdin: nothing written back, nothing cached for it
         paths, options = (), replace(options, document=document, dedupe=False, cache=False)
     else:
         paths = paths or (Path("training-data"),)
     config = resolve_config(paths, config_file, select, ignore, fail_on, document)
+    if document is not None and (fix or diff):
+        _fix_stdin(document, config, fix, output, options, steps)
     if diff:  # ruff's --diff: show what --fix would change, write nothing, exit 1 when it would
         from curate.fix import fix_paths
 
@@ -60,6 +61,27 @@ def _run(command, paths, fmt, fail_on, config_file, select, ignore, output, forc
         guard.write_text(output, report + "\n")
     else:
         click.echo(report)
+    raise click.exceptions.Exit(exit_code(run.diagnostics, config.fail_on))
+
+
+def _fix_stdin(document: Document, config: CurateConfig, fix: bool, output: Path | None, options: CheckOptions, steps: list[Step] | None) -> None:
+    """ruff's `--fix -`: the fixed document on stdout and what is left on stderr; `--diff -`:
+    the diff of the fixes. Exits with the status of what remains (--diff: 1 when it would fix)."""
+    from curate.fix import fix_document
+
+    fixed, result = fix_document(document, config)
+    if not fix:
+        click.echo(result.diff(), nl=False)
+        raise click.exceptions.Exit(ExitCode.FINDINGS if result.changes else ExitCode.OK)
+    if output is not None:
+        raise click.UsageError("--fix on stdin prints the fixed document: --output does not apply")
+    fixed_document = replace(document, raw=fixed)
+    run = run_checks([], config, replace(options, document=fixed_document), steps)
+    sys.stdout.buffer.write(fixed)
+    sys.stdout.flush()
+    click.echo(f"{result.fixed} fixed, {len(run.diagnostics)} remaining.", err=True)
+    texts = {document.display: fixed.decode("utf-8", "replace")}
+    click.echo(render(run.diagnostics, "text", run.files, color=use_color(sys.stderr), texts=texts), err=True)
     raise click.exceptions.Exit(exit_code(run.diagnostics, config.fail_on))
 
 
