@@ -42,7 +42,7 @@ from curate.tui.screens.confirm import ConfirmApprove
 from curate.tui.screens.duplicates import DuplicatesScreen
 from curate.tui.screens.example import ExampleScreen
 from curate.tui.screens.forms import NewExampleForm, NewExampleRequest, QuickEditForm
-from curate.tui.screens.help import HelpScreen, key_sections
+from curate.tui.screens.help import HELP_BINDINGS, show_key_help
 from curate.tui.screens.host import ReviewHost
 from curate.tui.screens.stats import StatsScreen
 from curate.tui.store import Entry, read_entry
@@ -62,8 +62,7 @@ class ReviewApp(App[None]):
         Binding("d", "duplicates", "Dups", tooltip="Near-duplicate clusters side by side"),
         Binding("c", "new_example", "New", tooltip="Create a new example from the template"),
         Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Keys", key_display="?", show=False, tooltip="Every key of this screen and the global ones"),
-        Binding("f1", "help", "Keys", show=False, tooltip="Every key of this screen and the global ones"),
+        *HELP_BINDINGS,
     ]
 
     def __init__(
@@ -361,8 +360,7 @@ class ReviewApp(App[None]):
             self.open_top_level(DuplicatesScreen())
 
     def action_help(self) -> None:
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(key_sections(self.screen)))
+        show_key_help(self)
 
 
 if TYPE_CHECKING:

@@ -19,6 +19,7 @@ from curate.templates import new_example_path
 from curate.tui.checking import checked
 from curate.tui.decisions import FileWriter, StaleFileError
 from curate.tui.editor import open_in_editor
+from curate.tui.screens.help import HELP_BINDINGS, show_key_help
 from curate.tui.screens.host import RatingHost
 from curate.tui.screens.rating import RatingScreen
 
@@ -27,7 +28,7 @@ class RatingApp(App[None]):
     """Rate `models` (two names of the run) case by case as `reviewer`."""
 
     TITLE = "bbj-curate review --eval"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "quit", "Quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "quit", "Quit"), *HELP_BINDINGS]
 
     def __init__(
         self,
@@ -60,6 +61,9 @@ class RatingApp(App[None]):
         notes = self.eval_run.dropped + self.ratings.dropped
         if notes:
             self.notify(f"{len(notes)} line(s) skipped: " + "; ".join(notes[:3]), severity="warning", timeout=10, markup=False)
+
+    def action_help(self) -> None:
+        show_key_help(self)
 
     def layout(self, case_id: str) -> tuple[str, str]:
         return sides(case_id, self.reviewer, self.models, self.seed)

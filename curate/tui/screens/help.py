@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -17,6 +17,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
+
+from curate.tui.widgets.footer import HELP_ACTION
+
+HELP_TOOLTIP = "Every key of this screen and the global ones"
+HELP_BINDINGS: list[BindingType] = [  # for an app's BINDINGS; the footer shows `? Keys` first
+    Binding("question_mark", HELP_ACTION, "Keys", key_display="?", show=False, tooltip=HELP_TOOLTIP),
+    Binding("f1", HELP_ACTION, "Keys", show=False, tooltip=HELP_TOOLTIP),
+]
 
 
 @dataclass(frozen=True)
@@ -94,3 +102,9 @@ class HelpScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def show_key_help(app: App[Any]) -> None:
+    """Open the key help for the screen shown (the app's `help` action)."""
+    if not isinstance(app.screen, HelpScreen):
+        app.push_screen(HelpScreen(key_sections(app.screen)))

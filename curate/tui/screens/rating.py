@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from curate.rating.samples import Answer, Case
 from curate.rating.segments import segments
@@ -23,6 +23,7 @@ from curate.tui.bbj_lexer import BBjLexer
 from curate.tui.screens.host import RatingHost, rating_host
 from curate.tui.screens.note_prompt import NotePrompt
 from curate.tui.screens.rating_form import SIDE_LABELS, SIDES, RatingForm
+from curate.tui.widgets.footer import KeyFooter
 
 STATUS_STYLES = {"ok": "bold green", "syntax-error": "bold red", "no-code": "bold yellow", "timeout": "bold magenta", "error": "bold magenta"}
 MAX_FINDINGS = 8
@@ -137,7 +138,7 @@ class RatingScreen(Screen[None]):
                         yield Static(id=f"answer-{side}")
                     yield Static(id=f"findings-{side}", classes="findings")
         yield Static(id="form")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.show_case(self.index)
