@@ -38,3 +38,9 @@ def test_metadata_builds_without_a_deprecation_warning(tmp_path: Path) -> None:
     assert "Deprecat" not in done.stderr and "license" not in done.stderr.lower(), done.stderr[-2000:]
     metadata = (tmp_path / "meta" / done.stdout.strip().splitlines()[-1] / "METADATA").read_text("utf-8")
     assert "License-Expression: MIT" in metadata.splitlines()
+
+
+def test_mypy_checks_every_package_that_is_installed() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    packages = {pattern.rstrip("*") for pattern in project["tool"]["setuptools"]["packages"]["find"]["include"]}
+    assert packages <= set(project["tool"]["mypy"]["files"])

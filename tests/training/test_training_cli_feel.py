@@ -78,3 +78,16 @@ def test_the_refusal_points_at_the_key_that_needs_cuda(config_file: Path, tmp_pa
     err = capsys.readouterr().err
     assert err.startswith(f"{config_file}:{line}:1: TRN022 this config needs a CUDA GPU"), err
     assert "config:" not in err and not (tmp_path / "runs").exists()
+
+
+def test_a_tracker_that_is_not_installed_is_refused_before_a_run_folder_exists(
+    config_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "tensorboard" else real_find_spec(name, *a))
+    assert main(["run", "--config", str(config_file), "--set", "report_to=['tensorboard']"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("--set report_to=['tensorboard']: TRN023 report_to = 'tensorboard' needs the tensorboard package here"), err
+    assert not (tmp_path / "runs").exists()

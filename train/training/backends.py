@@ -57,13 +57,20 @@ CPU_WEIGHT_LIMIT = 4 * 2**30  # local base weights above this would train for da
 
 
 def preflight(config: RunConfig, backend: Backend, source: ConfigSource) -> None:
-    """Refuse, before a run folder exists, a config this machine cannot train: 4-bit loading or
-    a large local base model without CUDA (it would silently run in fp32 for days). One
-    diagnostic per reason, at the key that asks for it."""
+    """Refuse, before a run folder exists, a config this machine cannot train: a tracker in
+    `report_to` that is not installed (the trainer would fail after the model loaded), 4-bit
+    loading or a large local base model without CUDA (it would silently run in fp32 for days).
+    One diagnostic per reason, at the key that asks for it."""
+    problems = [
+        source.diagnostic("report_to", "TRN023", f"report_to = {tracker!r} needs the {tracker} package here (pip install {tracker}), or drop it from report_to")
+        for tracker in config.report_to
+        if importlib.util.find_spec(tracker) is None
+    ]
     if backend.device == "cuda":
+        if problems:
+            raise TrainingError(problems)
         return
     advice = "on CPU use configs/tiny.toml"
-    problems = []
     if config.quantization.load_in_4bit:
         message = f"this config needs a CUDA GPU (quantization.load_in_4bit = true: bitsandbytes 4-bit); {advice}"
         problems.append(source.diagnostic("quantization.load_in_4bit", "TRN022", message))
