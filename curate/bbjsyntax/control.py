@@ -143,10 +143,11 @@ def parse_case(p: Parser, i: int, n: int, in_if: int) -> int:
     while True:
         j, prob = scan_expr(toks, i, n)
         if prob is not None:
-            if toks[prob[0]][TEXT] == ":" and prob[0] == n - 1:
-                p.problem(prob[0], "C/JS-style 'case x:': BBj writes CASE x", FABRICATED)
+            at, message = prob
+            if toks[at][TEXT] == ":" and at == n - 1:
+                p.problem(at, "C/JS-style 'case x:': BBj writes CASE x", FABRICATED)
             else:
-                p.problem(*prob)
+                p.problem(at, message)
             return n
         if j == i:
             p.problem(min(i, n - 1) if i < n else head, "value expected after CASE")

@@ -205,7 +205,8 @@ def parse_def(p: Parser, i: int, n: int, in_if: int) -> int:
     if i < n and toks[i][TEXT] == "=":
         j, prob = scan_expr(toks, i + 1, n)
         if prob is not None or j == i + 1:
-            p.problem(prob[0] if prob else i, prob[1] if prob else "DEF needs a value after '='")
+            at, message = prob if prob is not None else (i, "DEF needs a value after '='")
+            p.problem(at, message)
             return n
         return j
     p.event("open", "def", head)

@@ -15,7 +15,8 @@ from typing import Final, NamedTuple
 
 # One token: (kind, text, offset in the source, lowercased text), read by field name as
 # t[KIND], t[TEXT], t[POS], t[LOW]. A plain tuple, not a NamedTuple: building ~100k of them
-# per MB is the lexer's main cost, and NamedTuple construction made the whole check 5% slower,
+# per MB is the lexer's main cost, and NamedTuple construction made the whole check 0.73x as fast
+# (docs/benchmarks.md, measured interleaved after the faster lexer),
 # while indexing by these constants costs nothing measurable (bench/bench_syntax.py).
 Tok = tuple[str, str, int, str]
 KIND: Final = 0

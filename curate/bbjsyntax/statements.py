@@ -176,7 +176,8 @@ class StatementParser:
         if t[LOW] in FOREIGN_STARTS or (i + 1 < n and toks[i + 1][KIND] == "id"):
             hit = check_stmt_start(toks, i, n)
             if hit is not None:
-                self.problem(hit[0], hit[1], FABRICATED)
+                at, message = hit
+                self.problem(at, message, FABRICATED)
                 return _skip_stmt(toks, i, n)
         if t[KIND] != "id":
             if t[TEXT] == "?":
