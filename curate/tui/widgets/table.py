@@ -79,6 +79,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self.rows: list[Any] = []
         self.sort_column: str | None = None
         self.sort_reverse = False
+        self._layout: tuple[int, list[tuple[int, int]]] = (-1, [])  # (width, layout): every line of every frame asks
 
     # -- data ---------------------------------------------------------------------------------
 
@@ -144,6 +145,8 @@ class VirtualTable(ScrollView, can_focus=True):
         ones leave; while that is under MIN_FLEX_WIDTH, droppable columns are hidden (the highest
         `drop` first), so a narrow terminal shows fewer columns instead of squeezed ones."""
         width = self.scrollable_content_region.width
+        if self._layout[0] == width:
+            return self._layout[1]
         shown = list(range(len(self.columns)))
         droppable = sorted((i for i, c in enumerate(self.columns) if c.drop > 0), key=lambda i: -self.columns[i].drop)
 
@@ -153,7 +156,8 @@ class VirtualTable(ScrollView, can_focus=True):
         while droppable and flex_width() < MIN_FLEX_WIDTH:
             shown.remove(droppable.pop(0))
         flex = max(flex_width(), 10)
-        return [(i, self.columns[i].width or flex) for i in shown]
+        self._layout = (width, [(i, self.columns[i].width or flex) for i in shown])
+        return self._layout[1]
 
     def _column_at(self, x: int) -> Column | None:
         start = 0
