@@ -69,8 +69,9 @@ def test_check_shows_each_stage(project: Path) -> None:
     import shutil
 
     shutil.rmtree(project / ".bbj-cache", ignore_errors=True)  # cached verdicts are not compiled again
-    shown = run(project, ["check", "-j", "1", "--no-dedupe"], terminal=True)
+    shown = run(project, ["check", "-j", "1"], terminal=True)
     assert "lint" in shown and "compile" in shown and shown.count(BAR) >= 2
+    assert "dedupe" in shown  # the near-duplicate candidates (these examples are all alike)
 
 
 def test_no_colour_with_no_color_or_the_flag(project: Path) -> None:

@@ -13,6 +13,7 @@ import numpy as np
 from curate.dedupe import Cluster, DedupeConfig, Item, Pair
 from curate.dedupe.normalize import jaccard, normalize, shingles
 from curate.dedupe.signature import SCHEME, estimated_jaccard, sign
+from curate.progress import task
 from curate.vocabulary import NEVER_KEEPER_STATUSES, RECORD_ONLY_STATUSES
 
 SEED = 1
@@ -103,15 +104,18 @@ def _confirm_candidates(mine: Prepared, theirs: Prepared, candidates: list[tuple
     """(i, j, jaccard, score) for the candidates (i in mine, j in theirs) that are near duplicates;
     the MinHash estimate screens them first, in chunks to bound memory."""
     found = []
-    for start in range(0, len(candidates), CHUNK):
-        chunk = np.array(candidates[start : start + CHUNK], dtype=np.int64).reshape(-1, 2)
-        left, right = chunk[:, 0], chunk[:, 1]
-        estimate = (mine.signatures[left] == theirs.signatures[right]).mean(axis=1)
-        keep = estimate >= config.threshold - ESTIMATE_MARGIN
-        for i, j in zip(left[keep].tolist(), right[keep].tolist()):
-            result = confirm(mine.normalized[i], mine.shingle_sets[i], theirs.normalized[j], theirs.shingle_sets[j], config)
-            if result:
-                found.append((i, j, *result))
+    with task("dedupe", len(candidates)) as advance:
+        for start in range(0, len(candidates), CHUNK):
+            chunk = np.array(candidates[start : start + CHUNK], dtype=np.int64).reshape(-1, 2)
+            left, right = chunk[:, 0], chunk[:, 1]
+            estimate = (mine.signatures[left] == theirs.signatures[right]).mean(axis=1)
+            keep = estimate >= config.threshold - ESTIMATE_MARGIN
+            advance(len(chunk) - int(keep.sum()))  # screened out by the estimate
+            for i, j in zip(left[keep].tolist(), right[keep].tolist()):
+                result = confirm(mine.normalized[i], mine.shingle_sets[i], theirs.normalized[j], theirs.shingle_sets[j], config)
+                if result:
+                    found.append((i, j, *result))
+                advance(1)
     return found
 
 
