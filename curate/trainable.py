@@ -41,7 +41,8 @@ def is_record_only(status: object) -> bool:
 def refused_ignore(diag: Diagnostic, status: str, by: str = "lint_ignore") -> Diagnostic:
     """The finding `lint_ignore` or a `rem noqa:` comment (`by`) tried to silence, kept and
     saying so; `status` is empty for code checked without an example (the MCP tool)."""
-    where = f"on a {status} example: it would be trained" if status else "in checked code: it would not compile"
+    article = "an" if status[:1] in ("a", "e", "i", "o", "u") else "a"
+    where = f"on {article} {status} example: it would be trained" if status else "in checked code: it would not compile"
     return replace(diag, message=f"{diag.message} [{by} cannot silence {diag.code} {where}]")
 
 

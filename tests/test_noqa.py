@@ -71,7 +71,7 @@ def test_a_compile_error_stays_on_an_example_that_trains(repo: Path) -> None:
     write(repo, example(f"{FABRICATED} ; rem noqa: BBJ510", status="approved"))
     diags = check(repo)
     [kept] = [d for d in diags if d.line == CODE_LINE]
-    assert kept.code == "BBJ510" and "noqa cannot silence BBJ510 on a approved example" in kept.message
+    assert kept.code == "BBJ510" and "noqa cannot silence BBJ510 on an approved example" in kept.message
 
 
 def test_unused_and_unknown_codes_are_bbj306(repo: Path) -> None:
