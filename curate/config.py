@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from curate.errors import ConfigError
+from curate.safeio import CONFIG_LIMIT, UnsafeFile, read_text_guarded
 from curate.vocabulary import NON_EXAMPLE_FILES, STATUSES, TRAINABLE_STATUSES
 
 __all__ = ["ConfigError", "CurateConfig", "load_config"]
@@ -155,8 +156,8 @@ def find_pyproject(start: Path) -> Path | None:
     for candidate in (f / "pyproject.toml" for f in [folder, *folder.parents]):
         if candidate.is_file():
             try:
-                data = tomllib.loads(candidate.read_text("utf-8"))
-            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+                data = tomllib.loads(read_text_guarded(candidate, CONFIG_LIMIT))
+            except (UnsafeFile, tomllib.TOMLDecodeError, UnicodeDecodeError):
                 continue
             if "bbj-curate" in data.get("tool", {}):
                 return candidate
@@ -171,8 +172,10 @@ def load_config(paths: list[Path] | None = None, config_file: Path | None = None
     if source is None:
         return CurateConfig(root=_repo_root(_absolute(start)))
     try:
-        data = tomllib.loads(source.read_text("utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        data = tomllib.loads(read_text_guarded(source, CONFIG_LIMIT))  # a FIFO or /dev/zero link is refused, never read
+    except UnsafeFile as exc:
+        raise ConfigError(f"{source}: cannot read configuration: {exc.message}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{source}: cannot read configuration: {exc}") from None
     section = _settings_table(data, source)
     if not isinstance(section, dict):

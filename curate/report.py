@@ -59,13 +59,13 @@ def _source_lines(path: str) -> list[str] | None:
     """The lines of a reported file for excerpts; None when it is not a small readable text file."""
     from pathlib import Path
 
+    from curate.safeio import UnsafeFile, read_guarded
+
     try:
-        file = Path(path)
-        if not file.is_file() or file.stat().st_size > MAX_EXCERPT_BYTES:
-            return None
-        return file.read_text("utf-8", errors="replace").lstrip("\ufeff").splitlines()
-    except OSError:
+        data = read_guarded(Path(path), MAX_EXCERPT_BYTES)
+    except UnsafeFile:
         return None
+    return data.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()
 
 
 def use_color(stream: object, no_color: bool = False) -> bool:

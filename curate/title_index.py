@@ -16,10 +16,12 @@ from curate.atomic import write_text_atomic
 from curate.config import CurateConfig
 from curate.discover import walk_examples
 from curate.example import load_example
+from curate.safeio import UnsafeFile, read_json_guarded
 
 TITLE_LINE = re.compile(rb"^title:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
 HEAD_BYTES = 4096  # the front matter comes first
 VERSION = 1
+CACHE_LIMIT = 256 << 20
 
 
 def read_title_key(path: Path) -> str:
@@ -47,9 +49,9 @@ def set_titles(config: CurateConfig) -> dict[str, str]:
     """Path -> title key of every example under the data root, refreshing the cache."""
     cache = config.cache_subdir("titles.json")
     try:
-        cached = json.loads(cache.read_text("utf-8"))
+        cached = read_json_guarded(cache, CACHE_LIMIT, cache.parent)  # a planted FIFO or device link: rebuilt, never read
         entries = cached["entries"] if cached.get("version") == VERSION else {}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (UnsafeFile, ValueError, KeyError, TypeError, AttributeError):
         entries = {}
     fresh: dict[str, list[object]] = {}
     for item_id, path, fingerprint in walk_examples(config.root / config.data_root, config):

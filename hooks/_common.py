@@ -15,6 +15,7 @@ from curate.config import ConfigError, CurateConfig, load_config, path_under
 from curate.diagnostics import Diagnostic, Severity
 from curate.errors import CurateError, ExitCode
 from curate.report import exit_code
+from curate.safeio import CONFIG_LIMIT, UnsafeFile, read_text_guarded
 from curate.timebudget import DEFAULT_FILE_BUDGET_S
 
 # Which codes each hook reports, so one problem is printed by exactly one hook: bbj-validate
@@ -37,6 +38,7 @@ def owned_by(config: CurateConfig, codes: tuple[str, ...]) -> CurateConfig:
 
 
 SUPPRESS = "suppress with `lint_ignore: [{code}]` in the front matter{noqa}, or skip the hook once: SKIP={hook} git commit"
+BBJ_FIX_ID = re.compile(r"^[ \t]*+-?[ \t]*+id:[ \t]*+['\"]?bbj-fix\b", re.MULTILINE)  # linear: no nested whitespace runs
 CODE_LINE_CODES = ("BBJ302", "BBJ4", "BBJ5")  # findings reported on a line of BBj code, where `rem noqa:` can go
 
 
@@ -47,8 +49,9 @@ def fix_command(path: str) -> str:
     environment inside the repository (this repository's `.venv`); never pre-commit's private
     environment, which is not on the user's PATH, nor a make target of the toolkit."""
     try:
-        configured = re.search(r"^\s*-?\s*id:\s*['\"]?bbj-fix\b", Path(".pre-commit-config.yaml").read_text("utf-8"), re.MULTILINE)
-    except (OSError, UnicodeDecodeError):
+        text = read_text_guarded(Path(".pre-commit-config.yaml"), CONFIG_LIMIT)  # a FIFO or /dev/zero link: refused, never read
+        configured = BBJ_FIX_ID.search(text)
+    except (UnsafeFile, UnicodeDecodeError):
         configured = None
     if configured:
         return f"run `pre-commit run bbj-fix --files {path}`"

@@ -217,3 +217,34 @@ def test_malformed_verdict_cache_is_replaced(tmp_path: Path) -> None:
     cache.put_many({"a": []})
     assert cache.get_many(["a"]) == {"a": []} and cache.problem is None
     cache.close()
+
+
+@pytest.mark.parametrize("plant", ["fifo", "dev-zero", "whitespace"])
+def test_hook_fix_hint_reads_the_precommit_config_guarded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, plant: str) -> None:
+    """The hooks read .pre-commit-config.yaml for their fix hint: a planted FIFO or device link
+    is not read, and a megabyte of whitespace is scanned in linear time (the pattern used to be
+    cubic in it)."""
+    import threading
+    import time
+
+    from hooks._common import fix_command
+
+    config = tmp_path / ".pre-commit-config.yaml"
+    {"fifo": lambda: os.mkfifo(config), "dev-zero": lambda: config.symlink_to("/dev/zero"),
+     "whitespace": lambda: config.write_text("\n" + " " * ((1 << 20) - 100) + "\n- id: bbj-fix\n", "utf-8")}[plant]()  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    hints: list[str] = []
+    started = time.perf_counter()
+    worker = threading.Thread(target=lambda: hints.append(fix_command("a.md")), daemon=True)
+    worker.start()
+    worker.join(20)
+    assert not worker.is_alive(), "blocked on a planted .pre-commit-config.yaml"
+    assert time.perf_counter() - started < 5
+    assert hints[0].startswith("run `pre-commit run bbj-fix") == (plant == "whitespace")
+
+
+@pytest.mark.parametrize("make", [fifo, dev_zero], ids=["fifo", "dev-zero"])
+def test_curate_config_file_is_read_guarded(project: Path, make: Callable[[Path], None]) -> None:
+    make(project / "planted.toml")
+    result = run(project, "curate.cli", "check", "--config", "planted.toml", "training-data")
+    assert result.returncode == 2 and "cannot read configuration" in result.stderr and "not a regular file" in result.stderr, result.stderr
