@@ -64,7 +64,7 @@ def schema_errors(meta: dict[str, Any]) -> list[tuple[str, str]]:
             errors.append(("", error.message))
             continue
         errors.append((key, _describe(error)))
-    return errors
+    return list(dict.fromkeys(errors))  # a value failing two checks with one errorMessage is said once
 
 
 def _describe(error: Any) -> str:
