@@ -1,20 +1,26 @@
 """Rating TUI benchmark (`bbj-curate review --eval`): an eval run of N cases x 2 models,
-driven headless with Pilot.
+driven headless (Textual's test driver).
 
     .venv/bin/python bench/bench_rating.py --cases 1000 --runs 3
 
-Timed, median of --runs fresh starts:
+Keys are sent as the terminal driver sends them; a frame's moment is taken when the app writes
+it to the driver (wall and CPU seconds of this process, which a busy machine does not inflate).
+Timed, median of --runs fresh starts (each the median of --steps keys):
   first paint   reading samples.jsonl and ratings.jsonl (what the command does before the app
                 starts) until Textual's Ready event: the first case is on screen
-  first paint, CPU   the same in CPU seconds of this process
-  next case     one key (PageDown: the next case) until the first frame composed after the
-                handler filled the prompt, both answers and their findings (median of --steps)
-  next case, CPU   the same in CPU seconds of this process (what a busy machine does not inflate)
+  next case     PageDown until the first frame after the handler filled the prompt, both
+                answers and their findings: the next case on screen
+  next case, settled   until the last frame of that key (a size change of the panes costs one
+                or two more layout passes, which redraw the scrollbars)
+  next case, no time to read   keys back to back, each sent once the last one settled: the
+                next case is not coloured and wrapped ahead (the worst case)
   next case, handler   the handler alone (show_case)
-  baseline      a score key, which redraws only the form: CPU seconds of the smallest repaint
+  baseline: score key   a key that redraws only the form: the smallest repaint
   save          a complete rating saved (append + fsync) and the case redrawn with the names
 The answers are the benchmark's references and a variant with a planted error, so the screen
-colours real BBj of every generation; half of the cases already carry a rating (a resume)."""
+colours real BBj of every generation; half of the cases already carry a rating (a resume).
+Keys come --gap seconds apart (a reviewer reads a case before the next key): in that time the
+next case is coloured and wrapped, after the current one is painted."""
 
 from __future__ import annotations
 
@@ -26,6 +32,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from benchlib import machine, table
+from textual import events
 
 from curate.config import load_config
 from curate.rating.samples import load_run
@@ -78,7 +86,7 @@ def write_run(folder: Path, count: int) -> Path:
 
 class TimedApp(RatingApp):
     marks: dict[str, float]
-    frames: list[float]
+    frames: list[tuple[float, float]]  # (wall, CPU) when a frame was written
 
     def on_ready(self) -> None:
         self.marks["first paint"] = time.perf_counter()
@@ -90,22 +98,45 @@ class TimedApp(RatingApp):
         return saved
 
     def _display(self, screen, renderable) -> None:  # type: ignore[no-untyped-def]
-        if renderable is not None:
-            self.frames.append(time.perf_counter())
         super()._display(screen, renderable)
+        if renderable is not None:
+            self.frames.append((time.perf_counter(), time.process_time()))
 
 
 async def until_frame_after(app: TimedApp, moment: float) -> float:
-    while app.frames[-1] < moment:
+    while app.frames[-1][0] < moment:
         await asyncio.sleep(0.001)
-    return app.frames[-1]
+    return next(wall for wall, _ in app.frames if wall >= moment)
 
 
-async def one_run(run_dir: Path, steps: int) -> dict[str, float]:
+async def transition(app: TimedApp, key: str, done: Callable[[], float | None], quiet: float = 0.03) -> tuple[float, float, float, float]:
+    """Send `key` as the terminal driver does; once no frame came for `quiet` seconds: wall and
+    CPU seconds from the key to the first frame written after `done()` (the moment the key's
+    work ended) and to the last frame."""
+    begin, cpu_begin = time.perf_counter(), time.process_time()
+    event = events.Key(key, None)
+    event.set_sender(app)
+    app._driver.send_message(event)  # type: ignore[union-attr]
+    while (moment := done()) is None or moment < begin or app.frames[-1][0] < moment:
+        await asyncio.sleep(0.001)
+    while True:
+        count = len(app.frames)
+        await asyncio.sleep(quiet)
+        if len(app.frames) == count:
+            break
+    frames = [frame for frame in app.frames if frame[0] >= moment]
+    return frames[0][0] - begin, frames[0][1] - cpu_begin, frames[-1][0] - begin, frames[-1][1] - cpu_begin
+
+
+def medians(rows: Sequence[Sequence[float]]) -> list[float]:
+    return [statistics.median(column) for column in zip(*rows, strict=True)]
+
+
+async def one_run(run_dir: Path, steps: int, gap: float) -> dict[str, float]:
     start, cpu_start = time.perf_counter(), time.process_time()
     run = load_run(run_dir)
     app = TimedApp(run, MODELS, load_config([run_dir]), "bench")
-    app.marks, app.frames = {}, [0.0]
+    app.marks, app.frames = {}, [(0.0, 0.0)]
     result: dict[str, float] = {}
     async with app.run_test(size=SIZE) as pilot:
         while "first paint" not in app.marks:
@@ -114,7 +145,7 @@ async def one_run(run_dir: Path, steps: int) -> dict[str, float]:
         result["first paint, CPU"] = app.marks["first paint, CPU"] - cpu_start
         await pilot.pause()
         screen = app.screen_view
-        handler, repaint, cpu = [], [], []
+        handler: list[tuple[float, float]] = []  # (seconds in the handler, when it returned)
         original = screen.show_case
 
         def timed(index: int) -> None:
@@ -122,29 +153,34 @@ async def one_run(run_dir: Path, steps: int) -> dict[str, float]:
             original(index)
             handler.append((time.perf_counter() - begin, time.perf_counter()))
 
+        def shown() -> float | None:
+            return handler[-1][1] if handler else None
+
         screen.show_case = timed  # type: ignore[method-assign]
+        form_drawn: list[float] = []
+        refresh_form = screen.refresh_form
+
+        def timed_form() -> None:
+            refresh_form()
+            form_drawn.append(time.perf_counter())
+
+        screen.refresh_form = timed_form  # type: ignore[method-assign]
+        read, rushed = [], []
         for _ in range(steps):
-            begin, cpu_begin = time.perf_counter(), time.process_time()
-            await pilot.press("pagedown")
-            while not handler or handler[-1][1] < begin:
-                await asyncio.sleep(0.001)
-            repaint.append(await until_frame_after(app, handler[-1][1]) - begin)
-            cpu.append(time.process_time() - cpu_begin)
-            await asyncio.sleep(0.02)
-        result["next case"] = statistics.median(repaint)
-        result["next case, CPU"] = statistics.median(cpu)
+            await asyncio.sleep(gap)
+            read.append(await transition(app, "pagedown", shown))
+        for _ in range(steps):
+            rushed.append(await transition(app, "pagedown", shown))
+        names = ("next case", "next case, CPU", "next case, settled", "next case, settled, CPU")
+        result.update(zip(names, medians(read), strict=True))
+        result["next case, no time to read: settled"], result["next case, no time to read: settled, CPU"] = medians(rushed)[2:]
+        result["next case, handler"] = statistics.median(h for h, _ in handler[:steps])
         baseline = []
         for _ in range(steps):  # baseline: a key that only redraws the form (a score)
-            frames = len(app.frames)
-            cpu_begin = time.process_time()
-            await pilot.press("3")
-            while len(app.frames) == frames:
-                await asyncio.sleep(0.001)
-            baseline.append(time.process_time() - cpu_begin)
+            await asyncio.sleep(gap)
+            baseline.append(await transition(app, "3", lambda: form_drawn[-1] if form_drawn else None))
             await pilot.press("up")
-            await asyncio.sleep(0.02)
-        result["baseline: score key, CPU"] = statistics.median(baseline)
-        result["next case, handler"] = statistics.median(h for h, _ in handler)
+        result["baseline: score key"], result["baseline: score key, CPU"] = medians(baseline)[:2]
         saves = []
         for _ in range(5):
             while (app.screen_view.case.id, "bench") in app.ratings.by_key:
@@ -163,13 +199,14 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--steps", type=int, default=30, help="next-case presses timed per run")
+    parser.add_argument("--gap", type=float, default=0.2, help="seconds between two keys (a reviewer reading)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-rating-"))
     try:
         results = []
         for _ in range(args.runs):  # a fresh run folder each time: the saves of one run do not leak
             shutil.rmtree(folder / "evals", ignore_errors=True)
-            results.append(asyncio.run(one_run(write_run(folder, args.cases), args.steps)))
+            results.append(asyncio.run(one_run(write_run(folder, args.cases), args.steps, args.gap)))
         size = (folder / "evals" / "bench-run" / "samples.jsonl").stat().st_size
         rows: list[tuple[str, ...]] = [
             (k, f"{statistics.median(r[k] for r in results) * 1000:,.1f} ms", ", ".join(f"{r[k] * 1000:,.1f}" for r in results)) for k in results[0]

@@ -15,12 +15,14 @@ from curate.cli import cli
 from curate.rating import qualitative_report
 from curate.rating.store import RATINGS_FILE, load_ratings
 from curate.tui.rating_app import RatingApp
+from curate.tui.widgets.text_pane import TextPane
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def screen_text(app: RatingApp) -> str:
-    return "\n".join(str(w.render()) for w in app.screen.query("Static"))
+    statics = [str(w.render()) for w in app.screen.query("Static")]
+    return "\n".join([*statics, *(pane.text.content.plain for pane in app.screen.query(TextPane))])
 
 
 async def rate(app: RatingApp, keys: list[str]) -> None:

@@ -5,6 +5,8 @@ names appear only once the rating is saved."""
 
 from __future__ import annotations
 
+import gc
+from functools import partial
 from typing import ClassVar
 
 from pygments.token import Comment, Keyword, Name, Number, Operator, String, is_token_subtype
@@ -12,8 +14,9 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Header, Static
 
 from curate.rating.samples import Answer, Case
@@ -24,10 +27,16 @@ from curate.tui.screens.host import RatingHost, rating_host
 from curate.tui.screens.note_prompt import NotePrompt
 from curate.tui.screens.rating_form import SIDE_LABELS, SIDES, RatingForm
 from curate.tui.widgets.footer import KeyFooter
+from curate.tui.widgets.text_pane import PaneText, TextPane
 
 STATUS_STYLES = {"ok": "bold green", "syntax-error": "bold red", "no-code": "bold yellow", "timeout": "bold magenta", "error": "bold magenta"}
 MAX_FINDINGS = 8
-PREFETCH_KEEP = 60  # cached texts (prompt + 2 answers per case) before the cache is dropped
+# Coloured and wrapped texts kept (prompt and two answers a case): the case before, this one and
+# the next. Wrapped lines are many small objects; more of them only lengthen the collector's passes.
+PREFETCH_KEEP = 9
+# The next case is coloured and wrapped once no layout pass came for this long (a size change of
+# the panes costs one or two more passes after the first frame): while the reviewer reads.
+PREFETCH_DELAY = 0.05
 LEXER = BBjLexer()
 # A few colours by token family (the review screens' monokai palette, without its background):
 # one shared style per family keeps the repaint cheap.
@@ -101,7 +110,7 @@ class RatingScreen(Screen[None]):
     ]
     DEFAULT_CSS = """
     RatingScreen #case-meta { height: 1; padding: 0 1; background: $panel; }
-    RatingScreen #prompt-box { height: auto; max-height: 30%; border: round $panel; }
+    RatingScreen #prompt { height: auto; max-height: 30%; border: round $panel; }
     RatingScreen #answers { height: 1fr; }
     RatingScreen .side { width: 1fr; border: round $panel; }
     RatingScreen .side-title { height: 1; text-style: bold; padding: 0 1; }
@@ -115,7 +124,8 @@ class RatingScreen(Screen[None]):
         self.index = index
         self.form = RatingForm(("code_quality", "idiomatic"))
         self.revealed = False
-        self.views: dict[tuple[str, str], Text] = {}  # (case id, "prompt" or model) -> coloured text
+        self.views: dict[tuple[str, str], PaneText] = {}  # (case id, "prompt" or model) -> coloured text
+        self.prefetch_timer: Timer | None = None
 
     @property
     def rating_app(self) -> RatingHost:
@@ -128,19 +138,18 @@ class RatingScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         yield Static(id="case-meta")
-        with VerticalScroll(id="prompt-box", can_focus=False):
-            yield Static(id="prompt")
+        yield TextPane(id="prompt")
         with Horizontal(id="answers"):
             for side in SIDES:
                 with Vertical(classes="side", id=f"side-{side}"):
                     yield Static(id=f"title-{side}", classes="side-title")
-                    with VerticalScroll(classes="answer-box", can_focus=False):
-                        yield Static(id=f"answer-{side}")
+                    yield TextPane(id=f"answer-{side}", classes="answer-box")
                     yield Static(id=f"findings-{side}", classes="findings")
         yield Static(id="form")
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        self.screen_layout_refresh_signal.subscribe(self, self.postpone_prefetch, immediate=True)
         self.show_case(self.index)
 
     # -- showing a case -----------------------------------------------------------------------
@@ -164,35 +173,43 @@ class RatingScreen(Screen[None]):
         meta.append(f" · case {index + 1:,} of {len(app.cases):,}", style="dim")
         meta.append("  rated" if saved else "  not rated yet", style="green" if saved else "yellow")
         self.query_one("#case-meta", Static).update(meta)
-        self.query_one("#prompt", Static).update(self.view(index, "prompt"))
+        self.query_one("#prompt", TextPane).show(self.view(index, "prompt"))
         for side, model in zip(SIDES, (left, right), strict=True):
             answer = app.eval_run.answer(case.id, model)
-            self.query_one(f"#answer-{side}", Static).update(self.view(index, model))
+            self.query_one(f"#answer-{side}", TextPane).show(self.view(index, model))
             self.query_one(f"#findings-{side}", Static).update(findings_view(answer) if answer else "")
-        for box in self.query(".answer-box").results(VerticalScroll):
-            box.scroll_home(animate=False)
-        self.query_one("#prompt-box", VerticalScroll).scroll_home(animate=False)
         self.refresh_form()
         app.update_subtitle()
-        self.call_after_refresh(self.prefetch, index + 1)
+        if self.prefetch_timer is not None:
+            self.prefetch_timer.stop()
+        self.prefetch_timer = self.set_timer(PREFETCH_DELAY, partial(self.prefetch, index + 1))
 
-    def view(self, index: int, part: str) -> Text:
+    def view(self, index: int, part: str) -> PaneText:
         """The coloured prompt or answer of case `index`, from the cache the prefetch fills."""
         case = self.rating_app.cases[index]
         key = (case.id, part)
         if key not in self.views:
-            if len(self.views) > PREFETCH_KEEP:
-                self.views.clear()
+            while len(self.views) >= PREFETCH_KEEP:
+                del self.views[next(iter(self.views))]
             answer = self.rating_app.eval_run.answer(case.id, part) if part != "prompt" else None
             source = case.prompt if part == "prompt" else (answer.raw if answer else None)
-            self.views[key] = markdown_view(source) if source is not None else Text("(no answer)", style="dim")
+            self.views[key] = PaneText(markdown_view(source) if source is not None else Text("(no answer)", style="dim"))
         return self.views[key]
 
+    def postpone_prefetch(self, _screen: Screen[None]) -> None:
+        if self.prefetch_timer is not None:
+            self.prefetch_timer.reset()
+
     def prefetch(self, index: int) -> None:
-        """Colour the next case while the reviewer reads this one, so the next key only swaps text."""
+        """Colour and wrap case `index` for the panes while the reviewer reads this one, so the
+        next key only swaps lines; then collect the garbage of the last case (wrapped lines are
+        cycles), which a collection during a key would have walked."""
+        self.prefetch_timer = None
         if 0 <= index < len(self.rating_app.cases):
-            for part in ("prompt", *self.rating_app.models):
-                self.view(index, part)
+            self.query_one("#prompt", TextPane).prepare(self.view(index, "prompt"))
+            for side, model in zip(SIDES, self.rating_app.layout(self.rating_app.cases[index].id), strict=True):
+                self.query_one(f"#answer-{side}", TextPane).prepare(self.view(index, model))
+        gc.collect()
 
     def refresh_form(self) -> None:
         left, right = self.rating_app.layout(self.case.id)
