@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -91,51 +92,90 @@ def main() -> None:
     parser.add_argument("--batch-sizes", type=int, nargs="+", default=[1, 8, 32])
     parser.add_argument("--n-gpu-layers", type=int, default=-1)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--llamacpp-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.llamacpp_child:
+        llamacpp_child(args.llamacpp_child, args.cases, args.max_tokens, args.n_gpu_layers)
+        return
     if args.make_random:
         make_random(args.make_random)
     if args.convert:
         convert(*args.convert)
     if not args.model and not args.gguf:
         return
-
-    import torch
-
-    from train.eval.backends import LlamaCppBackend, TransformersBackend
-    from train.eval.cases import load_case_file
-    from train.eval.config import ModelSpec
-
-    cases = load_case_file(ROOT / "benchmark" / "bbj-bench-v1.jsonl")[: args.cases]
-    result: dict[str, Any] = {"device": torch.cuda.get_device_name(0) if torch.cuda.is_available() else "cpu",
-                              "torch": torch.__version__, "max_tokens": args.max_tokens, "rows": []}  # fmt: skip
+    cases = load_cases(args.cases)
+    result: dict[str, Any] = {"device": gpu_name(), "max_tokens": args.max_tokens, "rows": []}
     if args.model:
-        import transformers
-
-        result["transformers"] = transformers.__version__
-        for size in args.batch_sizes:
-            backend = TransformersBackend(ModelSpec(name="hf", backend="transformers", model=str(args.model), batch_size=size, load_in_4bit=False))
-            backend.generate(requests(cases[:1], 8))  # load + warm up
-            rate, tokens, wall = throughput(backend, requests(cases[: max(size, 8)], args.max_tokens))
-            row = {"backend": "transformers", "batch": size, "tokens": tokens, "wall_s": round(wall, 2), "tokens_per_s": round(rate, 1)}
-            if size == max(args.batch_sizes):
-                row["eval"] = eval_wall(backend, cases, args.max_tokens)
-            result["rows"].append(row)
-            print(row, flush=True)
-            backend.close()
-            torch.cuda.empty_cache() if torch.cuda.is_available() else None
+        result.update(transformers_rows(args, cases))
     if args.gguf:
-        import llama_cpp
-
-        backend = LlamaCppBackend(ModelSpec(name="gguf", backend="llamacpp", gguf=str(args.gguf), n_gpu_layers=args.n_gpu_layers, n_ctx=4096))
-        backend.generate(requests(cases[:1], 8))
-        rate, tokens, wall = throughput(backend, requests(cases[:8], args.max_tokens))
-        row = {"backend": "llamacpp", "batch": 1, "gpu_offload": bool(llama_cpp.llama_supports_gpu_offload()), "tokens": tokens,
-               "wall_s": round(wall, 2), "tokens_per_s": round(rate, 1), "eval": eval_wall(backend, cases, args.max_tokens)}  # fmt: skip
-        result["rows"].append(row)
-        print(row, flush=True)
-        backend.close()
+        result["rows"] += llamacpp_rows(args)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+
+
+def load_cases(count: int) -> list[Any]:
+    from train.eval.cases import load_case_file
+
+    return load_case_file(ROOT / "benchmark" / "bbj-bench-v1.jsonl")[:count]
+
+
+def gpu_name() -> str:
+    try:
+        done = subprocess.run(["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"], capture_output=True, text=True, check=False)
+    except OSError:
+        return "cpu"
+    return done.stdout.strip().splitlines()[0] if done.returncode == 0 and done.stdout.strip() else "cpu"
+
+
+def transformers_rows(args: argparse.Namespace, cases: list[Any]) -> dict[str, Any]:
+    import torch
+    import transformers
+
+    from train.eval.backends import TransformersBackend
+    from train.eval.config import ModelSpec
+
+    rows = []
+    for size in args.batch_sizes:
+        backend = TransformersBackend(ModelSpec(name="hf", backend="transformers", model=str(args.model), batch_size=size, load_in_4bit=False))
+        backend.generate(requests(cases[:1], 8))  # load + warm up
+        rate, tokens, wall = throughput(backend, requests(cases[: max(size, 8)], args.max_tokens))
+        row = {"backend": "transformers", "batch": size, "tokens": tokens, "wall_s": round(wall, 2), "tokens_per_s": round(rate, 1)}
+        if size == max(args.batch_sizes):
+            row["eval"] = eval_wall(backend, cases, args.max_tokens)
+        rows.append(row)
+        print(row, flush=True)
+        backend.close()
+        torch.cuda.empty_cache() if torch.cuda.is_available() else None
+    return {"torch": torch.__version__, "transformers": transformers.__version__, "rows": rows}
+
+
+def llamacpp_rows(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """In a child process that never imports torch: on the GPU image (torch 2.11 cu130), loading a
+    model with a CUDA build of llama-cpp-python in a process that had imported torch crashed
+    (segfault, no message); each library alone works."""
+    argv = [sys.executable, __file__, "--llamacpp-child", str(args.gguf), "--cases", str(args.cases),
+            "--max-tokens", str(args.max_tokens), "--n-gpu-layers", str(args.n_gpu_layers)]  # fmt: skip
+    done = subprocess.run(argv, stdout=subprocess.PIPE, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"llamacpp rows failed (exit {done.returncode})")
+    return [json.loads(done.stdout.strip().splitlines()[-1])]
+
+
+def llamacpp_child(gguf: Path, count: int, max_tokens: int, gpu_layers: int) -> None:
+    import llama_cpp
+
+    from train.eval.backends import LlamaCppBackend
+    from train.eval.config import ModelSpec
+
+    cases = load_cases(count)
+    backend = LlamaCppBackend(ModelSpec(name="gguf", backend="llamacpp", gguf=str(gguf), n_gpu_layers=gpu_layers, n_ctx=4096))
+    backend.generate(requests(cases[:1], 8))
+    rate, tokens, wall = throughput(backend, requests(cases[:8], max_tokens))
+    row = {"backend": "llamacpp", "batch": 1, "gpu_offload": bool(llama_cpp.llama_supports_gpu_offload()), "tokens": tokens,
+           "wall_s": round(wall, 2), "tokens_per_s": round(rate, 1), "eval": eval_wall(backend, cases, max_tokens)}  # fmt: skip
+    backend.close()
+    print(row, file=sys.stderr, flush=True)
+    print(json.dumps(row), flush=True)
 
 
 if __name__ == "__main__":
