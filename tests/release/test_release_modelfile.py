@@ -149,3 +149,17 @@ def test_serve_reads_the_release_modelfile_and_binds_loopback(tmp_path: Path) ->
     (tmp_path / "Modelfile").write_text("FROM ./m-Q4_K_M.gguf\nPARAMETER num_ctx lots\n", "utf-8")
     with pytest.raises(TrainingError, match="REL061"):
         find_target(tmp_path, None, None)
+
+
+def test_serve_without_the_server_package_names_the_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    from train.release.serve import exec_server
+    from train.training.errors import TrainingError
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *args: None)
+    with pytest.raises(TrainingError) as caught:
+        exec_server(["never-run"])
+    assert [d.render() for d in caught.value.diagnostics] == [
+        "bbj-train serve: REL062 the llama-cpp-python server is not installed: pip install -e '.[export]'"
+    ]

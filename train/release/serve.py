@@ -55,7 +55,7 @@ def exec_server(argv: list[str]) -> None:
     import importlib.util
 
     if importlib.util.find_spec("llama_cpp.server") is None or importlib.util.find_spec("uvicorn") is None:
-        raise fail("llama_cpp.server", "REL062", "the server is not installed: pip install -e '.[export]'")
+        raise fail("bbj-train serve", "REL062", "the llama-cpp-python server is not installed: pip install -e '.[export]'")
     sys.stdout.flush()
     sys.stderr.flush()
     os.execv(argv[0], argv)
