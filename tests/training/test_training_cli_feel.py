@@ -91,3 +91,23 @@ def test_a_tracker_that_is_not_installed_is_refused_before_a_run_folder_exists(
     err = capsys.readouterr().err
     assert err.startswith("--set report_to=['tensorboard']: TRN023 report_to = 'tensorboard' needs the tensorboard package here"), err
     assert not (tmp_path / "runs").exists()
+
+
+@pytest.mark.parametrize(
+    ("base_model", "gib"), [("Qwen/Qwen2.5-Coder-14B", 26.1), ("Qwen/Qwen2.5-Coder-7B-Instruct", 13.0), ("Qwen/Qwen2.5-Coder-0.5B", 0.9), ("org/no-size", 0.0)]
+)
+def test_a_large_hub_model_is_refused_on_cpu_before_any_download(base_model: str, gib: float) -> None:
+    from train.training.backends import named_weight_bytes
+
+    assert round(named_weight_bytes(base_model) / 2**30, 1) == gib
+
+
+def test_the_refusal_of_a_large_hub_model_points_at_base_model(config_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA: the config can run here")
+    assert main(["run", "--config", str(config_file), "--set", "base_model=Qwen/Qwen2.5-Coder-14B"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("--set base_model=Qwen/Qwen2.5-Coder-14B: TRN022 this config needs a CUDA GPU (base model weights of about 26.1 GiB"), err
+    assert not (tmp_path / "runs").exists()

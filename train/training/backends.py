@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,9 +75,9 @@ def preflight(config: RunConfig, backend: Backend, source: ConfigSource) -> None
     if config.quantization.load_in_4bit:
         message = f"this config needs a CUDA GPU (quantization.load_in_4bit = true: bitsandbytes 4-bit); {advice}"
         problems.append(source.diagnostic("quantization.load_in_4bit", "TRN022", message))
-    weights = local_weight_bytes(config.base_model)
+    weights = local_weight_bytes(config.base_model) or named_weight_bytes(config.base_model)
     if weights > CPU_WEIGHT_LIMIT:
-        message = f"this config needs a CUDA GPU (base model weights of {weights / 2**30:.1f} GiB); {advice}"
+        message = f"this config needs a CUDA GPU (base model weights of about {weights / 2**30:.1f} GiB); {advice}"
         problems.append(source.diagnostic("base_model", "TRN022", message))
     if problems:
         raise TrainingError(problems)
@@ -88,6 +89,19 @@ def local_weight_bytes(base_model: str) -> int:
     if not folder.is_dir():
         return 0
     return sum(p.stat().st_size for pattern in ("*.safetensors", "*.bin") for p in folder.glob(pattern) if p.is_file())
+
+
+_SIZE_IN_NAME = re.compile(r"(?<![A-Za-z0-9.])(\d+(?:\.\d+)?)[Bb](?![A-Za-z0-9])")
+
+
+def named_weight_bytes(base_model: str) -> int:
+    """16-bit weight bytes of a hub model whose name states its size (`Qwen/Qwen2.5-Coder-14B`:
+    14e9 parameters x 2 bytes), for the pre-flight check before anything is downloaded; 0 for
+    a local folder or a name without a size."""
+    if Path(base_model).expanduser().exists():
+        return 0
+    match = _SIZE_IN_NAME.search(base_model.rsplit("/", 1)[-1])
+    return int(float(match.group(1)) * 1e9 * 2) if match else 0
 
 
 def load_model(config: RunConfig, backend: Backend) -> tuple[Any, Any]:
