@@ -5,7 +5,6 @@ has room for a few keys, this screen has room for all of them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -40,8 +39,8 @@ class KeySection:
     rows: list[KeyRow]
 
 
-def _where(node: object, screen: Screen[object]) -> str:
-    if isinstance(node, App):
+def _where(node: object, binding: Binding, screen: Screen[object]) -> str:
+    if isinstance(node, App) or binding.action.startswith("app."):  # e.g. Tab: app.focus_next, on every screen
         return "Everywhere"
     if node is screen:
         return f"This screen ({screen.__class__.__name__.removesuffix('Screen')})"
@@ -56,7 +55,7 @@ def key_sections(screen: Screen[object]) -> list[KeySection]:
     for node, binding, _enabled, _tooltip in screen.active_bindings.values():
         if binding.system or not binding.description:
             continue
-        grouped.setdefault(_where(node, screen), {}).setdefault((binding.action, binding.description), []).append(binding)
+        grouped.setdefault(_where(node, binding, screen), {}).setdefault((binding.action, binding.description), []).append(binding)
     order = sorted(grouped, key=lambda title: (title == "Everywhere", title.startswith("In the focused")))
     sections = []
     for title in order:
@@ -68,12 +67,16 @@ def key_sections(screen: Screen[object]) -> list[KeySection]:
     return sections
 
 
-def sections_table(sections: Iterable[KeySection]) -> RenderableType:
+def sections_table(sections: list[KeySection]) -> RenderableType:
+    """One table per section, with the same column widths in all of them."""
+    rows = [row for section in sections for row in section.rows]
+    key_width = max((len(row.keys) for row in rows), default=1)
+    description_width = max((len(row.description) for row in rows), default=1)
     parts: list[RenderableType] = []
     for section in sections:
         table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold", no_wrap=True, min_width=8)
-        table.add_column(no_wrap=True)
+        table.add_column(style="bold", no_wrap=True, min_width=key_width)
+        table.add_column(no_wrap=True, min_width=description_width)
         table.add_column(style="dim", overflow="fold", ratio=1)
         for row in section.rows:
             table.add_row(Text(row.keys), Text(row.description), Text(row.tooltip))
