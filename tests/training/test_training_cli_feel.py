@@ -22,7 +22,13 @@ def config_file(tmp_path: Path, inputs: dict[str, Path]) -> Path:
     return path
 
 
-def test_dry_run_prints_the_resolved_config_with_overrides_and_creates_nothing(config_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_dry_run_prints_the_resolved_config_with_overrides_and_creates_nothing(
+    config_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: real_find_spec("json") if name == "tensorboard" else real_find_spec(name, *a))
     argv = ["run", "--config", str(config_file), "--dry-run", "--set", "sft.learning_rate=1e-4", "--set", "lora.r=64", "--set", "report_to=['tensorboard']"]
     assert main(argv) == 0
     out = capsys.readouterr().out
@@ -31,6 +37,20 @@ def test_dry_run_prints_the_resolved_config_with_overrides_and_creates_nothing(c
     assert resolved["cpt"] == load_config(config_file).cpt.model_dump(mode="json") | {k: v for k, v in resolved["cpt"].items() if v is None}
     counts = {line.split(" (")[0].lstrip("# "): int(line.rsplit(": ", 1)[1]) for line in out.splitlines() if line.startswith("# data.")}
     assert counts["data.corpus"] > 0 and counts["data.split_dir/train.jsonl"] > 0 and counts["data.split_dir/validation.jsonl"] > 0
+    import torch
+
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    assert f"\n# backend: hf on {device} (" in out or f"\n# backend: unsloth on {device} (" in out
+    assert not (tmp_path / "runs").exists()
+
+
+def test_dry_run_meets_the_refusal_a_real_run_would(config_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA: the config can run here")
+    assert main(["run", "--config", str(config_file), "--dry-run", "--set", "quantization.load_in_4bit=true"]) == 2
+    assert "--set quantization.load_in_4bit=true: TRN022 this config needs a CUDA GPU" in capsys.readouterr().err
     assert not (tmp_path / "runs").exists()
 
 

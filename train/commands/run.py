@@ -41,7 +41,9 @@ if TYPE_CHECKING:
     metavar="KEY=VALUE",
     help="Override one config key (dotted, TOML value), e.g. --set sft.learning_rate=1e-4 (repeatable).",
 )
-@click.option("--dry-run", is_flag=True, help="Print the resolved config and the data counts, then stop (nothing is created).")
+@click.option(
+    "--dry-run", is_flag=True, help="Print the resolved config, the data counts and the backend, run the pre-flight check, then stop (nothing is created)."
+)
 def run(config_path: Path, stages: str | None, resume: str | None, gpus: int, overrides: tuple[str, ...], dry_run: bool) -> int:  # fmt: skip
     """Train a QLoRA adapter: Stage 1 on the raw corpus, Stage 2 on the ChatML train split."""
     from train.config import Override, read_config
@@ -55,11 +57,15 @@ def run(config_path: Path, stages: str | None, resume: str | None, gpus: int, ov
         parsed.insert(0, Override("stages", chosen, f"--stages {stages}"))
     config, source = read_config(config_path, parsed)
     if dry_run:
+        from train.training.backends import choose_backend, preflight
         from train.training.records import data_counts
 
         click.echo(config_toml(config))
         for name, count in data_counts(config).items():
             click.echo(f"# {name}: {count}")
+        backend = choose_backend(config.backend, source)
+        click.echo(f"# backend: {backend.name} on {backend.device} ({backend.reason})")
+        preflight(config, backend, source)  # the refusal a real run would meet, before it creates anything
         return 0
     argv = [Path(sys.argv[0]).name, *sys.argv[1:]]
     if gpus > 1 and not is_worker():
