@@ -63,3 +63,13 @@ def test_example_view_at_80x24(review_data: Path, snap_compare) -> None:  # type
 
 def test_duplicates_at_80x24(review_data: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(make_app(), terminal_size=SMALL, run_before=on_duplicates)
+
+
+async def on_key_help(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await pilot.press("question_mark")
+    await settle(pilot)
+
+
+def test_key_help_at_80x24(review_data: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(), terminal_size=SMALL, run_before=on_key_help)
