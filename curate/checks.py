@@ -21,7 +21,7 @@ class CheckOptions:
     jobs: int | None = None
     dedupe: bool = True
     compile: bool = True
-    file_budget: float | None = None  # seconds of lint work per file (the hooks set it)
+    file_budget: float | None = None  # seconds per file for each step: lint, built-in compile check, dedupe (the hooks set it)
     document: Document | None = None  # check this document from stdin instead of the paths
     cache: bool = True  # read and write the compile verdict cache (off for a stdin document)
 

@@ -16,8 +16,9 @@ OVER_BUDGET = "BBJ007"
 DEFAULT_FILE_BUDGET_S = 10.0
 
 
-class OverBudget(Exception):
-    """The work on one file ran past its budget."""
+class OverBudget(BaseException):
+    """The work on one file ran past its budget. A BaseException, like KeyboardInterrupt: the
+    "never raises" catch-alls of the checks (`except Exception`) must not swallow the timer."""
 
 
 def _raise(signum: int, frame: FrameType | None) -> None:

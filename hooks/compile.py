@@ -10,14 +10,17 @@ from curate.checks import CheckOptions, compile_step, lint_step, run_checks
 from curate.config import CurateConfig
 from curate.diagnostics import Diagnostic
 from curate.noqa import UNUSED_NOQA
+from curate.timebudget import OVER_BUDGET
 from hooks._common import run_hook
 
 
 def compile_check(files: list[Path], config: CurateConfig, budget: float) -> list[Diagnostic]:
-    # Only compile findings (and BBJ306 for a compile code's unused `rem noqa:`): loading happens
-    # in lint_step, with every lint rule deselected.
+    # Only compile findings (BBJ007 for a file over the time budget, BBJ306 for a compile code's
+    # unused `rem noqa:`): loading happens in lint_step, with every lint rule deselected.
     # checker = "bbjcpl" but none found raises CheckerUnavailable: run_hook reports it, exit 2.
-    run = run_checks(files, config.replace(select=["BBJ5", UNUSED_NOQA]), CheckOptions(dedupe=False, file_budget=budget), [lint_step, compile_step])
+    run = run_checks(
+        files, config.replace(select=["BBJ5", OVER_BUDGET, UNUSED_NOQA]), CheckOptions(dedupe=False, file_budget=budget), [lint_step, compile_step]
+    )
     if run.diagnostics:
         for note in run.notes:  # which checker ran, so a failure says whose verdict it is
             print(note)

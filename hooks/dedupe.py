@@ -12,10 +12,10 @@ from hooks._common import run_hook
 
 
 def dedupe(files: list[Path], config: CurateConfig, budget: float) -> list[Diagnostic]:
-    """`budget` is not applied: the dedupe work is linear and runs over the whole corpus."""
+    """`budget` bounds the seconds of dedupe work (normalize, shingle, confirm) per file."""
     from curate.dedupe import check_against_corpus
 
-    return check_against_corpus(files, config.root / config.data_root, config)
+    return check_against_corpus(files, config.root / config.data_root, config, budget)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

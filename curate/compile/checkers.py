@@ -6,13 +6,15 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 
 from curate.compile.program import Finding, Program
+from curate.timebudget import OVER_BUDGET, OverBudget, file_budget
 
 COMPILE_ERROR = "BBJ520"
 COMPILER_TIMEOUT = "BBJ521"
 COULD_NOT_RUN = "BBJ522"
 UNPARSEABLE_OUTPUT = "BBJ523"
 # Findings with these codes describe the tool, not the code: such verdicts are never cached.
-TRANSIENT_CODES = frozenset({COMPILER_TIMEOUT, COULD_NOT_RUN, UNPARSEABLE_OUTPUT})
+# An over-budget verdict (BBJ007) describes the machine's speed that day: not cached either.
+TRANSIENT_CODES = frozenset({COMPILER_TIMEOUT, COULD_NOT_RUN, UNPARSEABLE_OUTPUT, OVER_BUDGET})
 
 
 class Checker(ABC):
@@ -44,12 +46,15 @@ class BuiltinChecker(Checker):
 
     parallelism = "processes"
 
-    def __init__(self, reason: str = "") -> None:
+    def __init__(self, reason: str = "", budget: float | None = None) -> None:
+        """`budget`: seconds of checking per source file (the hooks' per-file budget), so one
+        pathological file (a huge line, deep nesting) is a BBJ007 finding, not a stalled commit."""
         from curate.bbjsyntax import CHECKER_NAME, CHECKER_VERSION
 
         self.name = CHECKER_NAME
         self.version = CHECKER_VERSION
         self.reason = reason
+        self.budget = budget
 
     def check(self, program: Program) -> list[Finding]:
         from curate.bbjsyntax import check_source
@@ -57,7 +62,12 @@ class BuiltinChecker(Checker):
         findings: list[Finding] = []
         for source in program.files:
             try:
-                issues = check_source(source.text)
+                with file_budget(self.budget):
+                    issues = check_source(source.text)
+            except OverBudget:
+                message = f"checking this code took over {self.budget:g} s and was stopped; simplify it (very long lines? deep nesting?) or raise --file-budget"
+                findings.append(Finding(source.name, 0, 0, OVER_BUDGET, message))
+                continue
             except Exception as exc:  # noqa: BLE001 - the contract says never raises; report if it does
                 findings.append(Finding(source.name, 0, 0, COULD_NOT_RUN, f"the built-in checker failed: {exc.__class__.__name__}: {exc}"))
                 continue

@@ -27,8 +27,9 @@ CHUNKS_PER_WORKER = 4
 T = TypeVar("T")
 
 
-def select_checker(config: CurateConfig, requested: str | None = None, environ: Mapping[str, str] | None = None) -> Checker | None:
-    """`auto`: bbjcpl when found, else the built-in checker; `none`: no compile check."""
+def select_checker(config: CurateConfig, requested: str | None = None, environ: Mapping[str, str] | None = None, budget: float | None = None) -> Checker | None:
+    """`auto`: bbjcpl when found, else the built-in checker; `none`: no compile check. `budget`
+    bounds the built-in checker's seconds per file (bbjcpl has its own `compile_timeout`)."""
     from curate.compile.bbjcpl import BbjcplChecker, find_bbjcpl, where_we_looked
 
     choice = requested or config.checker
@@ -45,8 +46,8 @@ def select_checker(config: CurateConfig, requested: str | None = None, environ: 
                 f'--checker bbjcpl: bbjcpl not found ({where_we_looked(config, environ)}). Set bbjcpl = "/path/to/bbjcpl" '
                 "under [tool.bbj-curate], set BBJ_HOME to a BBj install, put bbjcpl on PATH, or use --checker builtin."
             )
-        return BuiltinChecker("bbjcpl not found")
-    return BuiltinChecker(f"--checker {choice}" if requested else f"config checker = {choice}")
+        return BuiltinChecker("bbjcpl not found", budget)
+    return BuiltinChecker(f"--checker {choice}" if requested else f"config checker = {choice}", budget)
 
 
 def check_programs(programs: list[Program], checker: Checker, cache: VerdictCache | None, jobs: int | None = None) -> list[Diagnostic]:
@@ -102,7 +103,7 @@ def open_cache(config: CurateConfig) -> VerdictCache:
 
 def check_examples(run: CheckRun) -> None:
     """The `check` pipeline's compile step: every example's ```bbj blocks, one note naming the checker."""
-    checker = select_checker(run.config, run.options.checker)
+    checker = select_checker(run.config, run.options.checker, budget=run.options.file_budget)
     if checker is None:
         run.notes.append("compile check: skipped (checker = none)")
         return

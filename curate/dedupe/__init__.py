@@ -52,6 +52,9 @@ class DedupeConfig:
     num_perm: int = 128  # MinHash permutations: estimate error about 0.04 at J=0.7
     shingle_size: int = 4  # tokens per shingle
     fuzzy_min: float = 0.5  # rapidfuzz ratio (0..1) a pair must also reach
+    # Seconds of work (normalize and shingle, confirm a candidate) per item; an item over it is
+    # left out and listed as over budget (the hooks set it: one pathological file must not stall a commit).
+    item_budget: float | None = None
 
     def __post_init__(self) -> None:
         if not 0 < self.threshold <= 1:
@@ -115,11 +118,12 @@ def find_leaks(items: list[Item], others: list[Item], config: DedupeConfig | Non
     return run(items, others, config or DedupeConfig())
 
 
-def check_against_corpus(changed_paths: list[Path], corpus_root: Path, config: CurateConfig) -> list[Diagnostic]:
-    """The pre-commit check: changed files against the whole corpus via the persisted index."""
+def check_against_corpus(changed_paths: list[Path], corpus_root: Path, config: CurateConfig, budget: float | None = None) -> list[Diagnostic]:
+    """The pre-commit check: changed files against the whole corpus via the persisted index;
+    `budget`: seconds of work per file (BBJ007 on a changed file over it)."""
     from curate.dedupe.corpus import check_against_corpus as run
 
-    return run(changed_paths, corpus_root, config)
+    return run(changed_paths, corpus_root, config, budget)
 
 
 def __getattr__(name: str) -> object:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from curate.diagnostics import Diagnostic, Severity
+from curate.timebudget import over_budget
 
 if TYPE_CHECKING:
     from curate.checks import CheckRun
@@ -47,8 +48,11 @@ def check_examples(run: CheckRun) -> None:
     """The `bbj-curate check` step: cluster the run's examples from scratch."""
     if len(run.examples) < 2:
         return
-    from curate.dedupe import DedupeConfig, find_clusters, items_from_examples
+    from curate.dedupe import DedupeConfig, items_from_examples
+    from curate.dedupe.cluster import clustering
 
     by_path = {e.display_path: e for e in run.examples}
-    clusters = find_clusters(items_from_examples(run.examples), DedupeConfig(threshold=run.config.dedupe_threshold))
+    config = DedupeConfig(threshold=run.config.dedupe_threshold, item_budget=run.options.file_budget)
+    clusters, late = clustering(items_from_examples(run.examples), config)
+    run.add([over_budget(item.id, config.item_budget or 0) for item in late])
     run.add(cluster_diagnostics(clusters, lambda member: (member, by_path[member].line_of_key("title"))))

@@ -5,7 +5,7 @@ Jaccard of the shingle sets and a rapidfuzz ratio before it is reported."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 
 import numpy as np
@@ -14,6 +14,7 @@ from curate.dedupe import Cluster, DedupeConfig, Item, Pair
 from curate.dedupe.normalize import jaccard, normalize, shingles
 from curate.dedupe.signature import SCHEME, estimated_jaccard, sign
 from curate.progress import task
+from curate.timebudget import OverBudget, file_budget
 from curate.vocabulary import NEVER_KEEPER_STATUSES, RECORD_ONLY_STATUSES
 
 SEED = 1
@@ -30,6 +31,7 @@ class Prepared:
     normalized: list[str]
     shingle_sets: list[np.ndarray]
     signatures: np.ndarray
+    over_budget: list[Item] = field(default_factory=list)  # left out: their work ran past config.item_budget
 
     def digest(self, index: int) -> str:
         return normalized_digest(self.normalized[index])
@@ -43,16 +45,36 @@ def prepare(items: list[Item], config: DedupeConfig) -> Prepared:
     seen: set[str] = set()
     kept: list[Item] = []
     texts: list[str] = []
+    sets: list[np.ndarray] = []
+    over: list[Item] = []
     for item in items:
         if item.id in seen:
             raise ValueError(f"duplicate item id {item.id!r}")
         seen.add(item.id)
-        text = normalize(item.text, item.kind)
-        if text:  # nothing to compare: an empty item is nobody's duplicate
+        try:
+            with file_budget(config.item_budget):
+                text = normalize(item.text, item.kind)
+                shingle_set = shingles(text, config.shingle_size) if text else None
+        except OverBudget:
+            over.append(item)
+            continue
+        if shingle_set is not None:  # nothing to compare: an empty item is nobody's duplicate
             kept.append(item)
             texts.append(text)
-    sets = [shingles(text, config.shingle_size) for text in texts]
-    return Prepared(kept, texts, sets, sign(sets, config.num_perm, SEED))
+            sets.append(shingle_set)
+    return Prepared(kept, texts, sets, sign(sets, config.num_perm, SEED), over)
+
+
+def confirm_within(mine: Prepared, i: int, right_text: str, right_set: np.ndarray, config: DedupeConfig) -> tuple[float, float] | None:
+    """`confirm` for item `i` of `mine` within config.item_budget; over it, the item is listed
+    in `mine.over_budget` and the pair is not reported."""
+    try:
+        with file_budget(config.item_budget):
+            return confirm(mine.normalized[i], mine.shingle_sets[i], right_text, right_set, config)
+    except OverBudget:
+        if mine.items[i] not in mine.over_budget:
+            mine.over_budget.append(mine.items[i])
+        return None
 
 
 def confirm(left_text: str, left_set: np.ndarray, right_text: str, right_set: np.ndarray, config: DedupeConfig) -> tuple[float, float] | None:
@@ -112,7 +134,7 @@ def _confirm_candidates(mine: Prepared, theirs: Prepared, candidates: list[tuple
             keep = estimate >= config.threshold - ESTIMATE_MARGIN
             advance(len(chunk) - int(keep.sum()))  # screened out by the estimate
             for i, j in zip(left[keep].tolist(), right[keep].tolist()):
-                result = confirm(mine.normalized[i], mine.shingle_sets[i], theirs.normalized[j], theirs.shingle_sets[j], config)
+                result = confirm_within(mine, i, theirs.normalized[j], theirs.shingle_sets[j], config)
                 if result:
                     found.append((i, j, *result))
                 advance(1)
@@ -133,9 +155,15 @@ def confirmed_pairs(prepared: Prepared, config: DedupeConfig) -> list[tuple[int,
 
 
 def find_clusters(items: list[Item], config: DedupeConfig) -> list[Cluster]:
+    return clustering(items, config)[0]
+
+
+def clustering(items: list[Item], config: DedupeConfig) -> tuple[list[Cluster], list[Item]]:
+    """The clusters, and the items left out because their work ran past config.item_budget."""
     prepared = prepare(items, config)
     pairs = confirmed_pairs(prepared, config)
-    return clusters_from_pairs(prepared.items, [(prepared.items[i].id, prepared.items[j].id, s, f) for i, j, s, f in pairs])
+    clusters = clusters_from_pairs(prepared.items, [(prepared.items[i].id, prepared.items[j].id, s, f) for i, j, s, f in pairs])
+    return clusters, prepared.over_budget
 
 
 def find_leaks(items: list[Item], others: list[Item], config: DedupeConfig) -> list[Pair]:

@@ -18,6 +18,7 @@ from curate.dedupe.items import added_times, item_for_example
 from curate.diagnostics import Diagnostic
 from curate.discover import display_path, topic_of, walk_examples
 from curate.example import Example, load_example
+from curate.timebudget import over_budget
 
 RACY_NS = 2_000_000_000  # a file touched this close to the last save may have changed unseen
 
@@ -58,10 +59,12 @@ def refresh(index: DedupeIndex, corpus_root: Path, config: CurateConfig, force: 
     return loaded
 
 
-def check_against_corpus(changed_paths: list[Path], corpus_root: Path, config: CurateConfig) -> list[Diagnostic]:
+def check_against_corpus(changed_paths: list[Path], corpus_root: Path, config: CurateConfig, budget: float | None = None) -> list[Diagnostic]:
     """Diagnostics for every near-duplicate cluster a changed file belongs to (on each member
-    but the keeper); the index is saved afterwards, so the next call starts from it."""
-    index = DedupeIndex.open(config.cache_subdir("dedupe"), DedupeConfig(threshold=config.dedupe_threshold))
+    but the keeper); the index is saved afterwards, so the next call starts from it. `budget`
+    bounds the seconds of work per file: a changed file over it is a BBJ007 finding, a corpus
+    file over it is left out of the index with a warning."""
+    index = DedupeIndex.open(config.cache_subdir("dedupe"), DedupeConfig(threshold=config.dedupe_threshold, item_budget=budget))
     changed = {corpus_id(p, config.root): Path(p) for p in changed_paths if Path(p).is_file()}
     loaded = refresh(index, corpus_root, config, force=set(changed))
     inside = os.path.abspath(corpus_root) + os.sep
@@ -73,6 +76,9 @@ def check_against_corpus(changed_paths: list[Path], corpus_root: Path, config: C
     index.save()
     for warning in index.warnings:  # an index rebuilt, or a cache folder that cannot be written
         print(f"warning: {warning}", file=sys.stderr)
+    late = [display_path(config.root / member) for member in dict.fromkeys(index.over_budget) if member not in changed]
+    if late:
+        print(f"warning: left out of the dedupe index (over the {budget:g} s budget per file): {', '.join(late)}", file=sys.stderr)
     members = {m for a, b, _, _ in pairs.values() for m in (a, b)}
     meta = [loaded[m][1] if m in loaded else index.entry(m).as_item() for m in members]  # type: ignore[union-attr]
     clusters = clusters_from_pairs(meta, list(pairs.values()))
@@ -82,4 +88,5 @@ def check_against_corpus(changed_paths: list[Path], corpus_root: Path, config: C
         example = loaded[member][0] if member in loaded else load_example(path, display_path(path))[0]
         return display_path(path), example.line_of_key("title") if example else 1
 
-    return cluster_diagnostics(clusters, locate, show=lambda member: display_path(config.root / member))
+    found = cluster_diagnostics(clusters, locate, show=lambda member: display_path(config.root / member))
+    return [over_budget(display_path(changed[m]), budget or 0) for m in dict.fromkeys(index.over_budget) if m in changed] + found

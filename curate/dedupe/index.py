@@ -29,7 +29,7 @@ import numpy as np
 
 from curate.atomic import write_bytes_atomic
 from curate.dedupe import DedupeConfig, Item, Pair
-from curate.dedupe.cluster import SEED, confirm, normalized_digest, prepare, scan
+from curate.dedupe.cluster import SEED, confirm_within, normalized_digest, prepare, scan
 from curate.dedupe.normalize import NORMALIZER_VERSION, shingles
 from curate.dedupe.signature import SCHEME
 from curate.dedupe.store import Stored, decode, empty, encode, read_header
@@ -76,6 +76,7 @@ class DedupeIndex:
         self.folder = Path(folder)
         self.config = config
         self.warnings: list[str] = []
+        self.over_budget: list[str] = []  # ids left out: their work ran past config.item_budget
         self.saved_ns = 0  # when the index was last written (for racy stat fingerprints)
         self._base: Stored = empty(config.num_perm)
         self._base_crc: int | None = None
@@ -203,6 +204,7 @@ class DedupeIndex:
             if refreshed != entry:
                 self._put(refreshed, *self._stored(item.id))
         prepared = prepare(stale, self.config)
+        self.over_budget.extend(item.id for item in prepared.over_budget)
         signed = {item.id for item in prepared.items}
         for item in stale:
             if item.id not in signed and self.entry(item.id) is not None:
@@ -242,9 +244,10 @@ class DedupeIndex:
                 if other == item.id:
                     continue
                 text = self.normalized_text(other)
-                result = confirm(prepared.normalized[position], prepared.shingle_sets[position], text, shingles(text, self.config.shingle_size), self.config)
+                result = confirm_within(prepared, position, text, shingles(text, self.config.shingle_size), self.config)
                 if result:
                     found.append(Pair(item.id, other, round(result[0], 4), round(result[1], 4)))
+        self.over_budget.extend(item.id for item in prepared.over_budget)
         return sorted(found, key=lambda p: (p.a, p.b))
 
     def save(self) -> bool:
