@@ -5,7 +5,7 @@
 
 Each example holds one ```bbj block, a varied BBj program assembled from a few dozen statement
 templates (classes, loops, SELECT/SWITCH, strings, file I/O, GUI calls; 5 % carry a planted
-error). Timed: `check_examples` (programs from examples, cache lookup, checking, cache write)
+error). Timed: the pipeline's `compile_step` (programs from examples, cache lookup, checking, cache write)
 on examples already loaded; loading is timed apart. Median of --runs, wall and CPU seconds
 (this process plus its pool workers: the figure that shared, busy cores do not inflate much)."""
 
@@ -27,8 +27,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from benchlib import machine, table
 
-from curate.checks import CheckOptions, CheckRun
-from curate.compile import check_examples
+from curate.checks import CheckOptions, CheckRun, compile_step
 from curate.config import CurateConfig
 from curate.example import Example, load_example
 
@@ -99,7 +98,7 @@ def timed_check(examples: list[Example], cache: Path, jobs: int) -> tuple[float,
     config = CurateConfig(root=cache.parent, cache_dir=str(cache), checker="builtin")
     run = CheckRun([], config, CheckOptions(checker="builtin", jobs=jobs), examples=examples)
     start, cpu = time.perf_counter(), cpu_seconds()
-    check_examples(run)
+    run.apply(compile_step)
     return time.perf_counter() - start, cpu_seconds() - cpu, len(run.diagnostics)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from curate.bbjsyntax.issues import WARNING_CODES
 from curate.compile.cache import VerdictCache, verdict_key
@@ -14,11 +14,8 @@ from curate.compile.checkers import TRANSIENT_CODES, BuiltinChecker, Checker
 from curate.compile.program import Finding, Program, programs_of_example
 from curate.config import CurateConfig
 from curate.diagnostics import Diagnostic, Severity
+from curate.example import Example
 from curate.progress import Advance, task
-from curate.trainable import COMPILE_FAMILY
-
-if TYPE_CHECKING:
-    from curate.checks import CheckRun
 
 # A process pool costs ~0.07 s CPU to start; below ~500 programs (~0.3 s of checking) it costs
 # more than it saves on 2 cores (measured with bench/bench_compile.py).
@@ -101,26 +98,20 @@ def open_cache(config: CurateConfig) -> VerdictCache:
     return VerdictCache(config.cache_subdir("compile"))
 
 
-def check_examples(run: CheckRun) -> None:
-    """The `check` pipeline's compile step: every example's ```bbj blocks, one note naming the checker."""
-    checker = select_checker(run.config, run.options.checker, budget=run.options.file_budget)
-    if checker is None:
-        run.notes.append("compile check: skipped (checker = none)")
-        return
-    run.notes.append(f"compile check: {checker.describe()}")
+def check_examples(examples: list[Example], checker: Checker, config: CurateConfig, jobs: int | None = None, cache: bool = True) -> tuple[list[Diagnostic], list[str]]:
+    """Every example's BBj blocks through `checker` (behind the verdict cache unless `cache` is
+    off): the raw diagnostics (the check pipeline finalizes them), and notes on cache problems."""
     programs: list[Program] = []
     problems: list[Diagnostic] = []
-    for example in run.examples:
+    for example in examples:
         found, unusable = programs_of_example(example)
         programs.extend(found)
         problems.extend(unusable)
-    cache = open_cache(run.config) if run.options.cache else None
+    verdicts = open_cache(config) if cache else None
     try:
-        diagnostics = check_programs(programs, checker, cache, run.options.jobs)
+        diagnostics = check_programs(programs, checker, verdicts, jobs)
     finally:
-        if cache is not None:
-            cache.close()
-    if cache is not None and cache.problem:
-        run.notes.append(cache.problem)
-    run.add(problems + diagnostics)
-    run.judged.append(COMPILE_FAMILY)
+        if verdicts is not None:
+            verdicts.close()
+    notes = [verdicts.problem] if verdicts is not None and verdicts.problem else []
+    return problems + diagnostics, notes

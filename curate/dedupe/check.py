@@ -11,8 +11,9 @@ from curate.diagnostics import Diagnostic, Severity
 from curate.timebudget import over_budget
 
 if TYPE_CHECKING:
-    from curate.checks import CheckRun
+    from curate.config import CurateConfig
     from curate.dedupe import Cluster, Pair
+    from curate.example import Example
 
 NEAR_DUPLICATE = "BBJ601"
 EXACT_DUPLICATE = "BBJ602"
@@ -44,15 +45,16 @@ def cluster_diagnostics(clusters: list[Cluster], locate: Callable[[str], tuple[s
     return diags
 
 
-def check_examples(run: CheckRun) -> None:
-    """The `bbj-curate check` step: cluster the run's examples from scratch."""
-    if len(run.examples) < 2:
-        return
+def check_examples(examples: list[Example], config: CurateConfig, budget: float | None = None) -> list[Diagnostic]:
+    """The `bbj-curate check` step's findings: cluster the examples from scratch; an example
+    over `budget` seconds of dedupe work is left out with a BBJ007 finding."""
+    if len(examples) < 2:
+        return []
     from curate.dedupe import DedupeConfig, items_from_examples
     from curate.dedupe.cluster import clustering
 
-    by_path = {e.display_path: e for e in run.examples}
-    config = DedupeConfig(threshold=run.config.dedupe_threshold, item_budget=run.options.file_budget)
-    clusters, late = clustering(items_from_examples(run.examples), config)
-    run.add([over_budget(item.id, config.item_budget or 0) for item in late])
-    run.add(cluster_diagnostics(clusters, lambda member: (member, by_path[member].line_of_key("title"))))
+    by_path = {e.display_path: e for e in examples}
+    settings = DedupeConfig(threshold=config.dedupe_threshold, item_budget=budget)
+    clusters, late = clustering(items_from_examples(examples), settings)
+    late_diags = [over_budget(item.id, settings.item_budget or 0) for item in late]
+    return late_diags + cluster_diagnostics(clusters, lambda member: (member, by_path[member].line_of_key("title")))

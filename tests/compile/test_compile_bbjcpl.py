@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from compile_helpers import bbj_block, example_text, fence_lines, fixture_files, install_fake, make_run, write_example
 
-from curate.compile import check_examples
+from curate.checks import compile_step
 from curate.compile.bbjcpl import find_bbjcpl
 from curate.config import CurateConfig
 
@@ -73,7 +73,7 @@ def test_fixture_verdicts_map_to_markdown_lines(fixture: str, tmp_path: Path, fa
     text = example_text([bbj_block(code)], explanation="Prose.\n\nMore prose.")
     example = write_example(tmp_path / "data", f"{fixture}.md", text)
     run = make_run([example], config_for(tmp_path, fake_bbjcpl))
-    check_examples(run)
+    run.apply(compile_step)
     fence = fence_lines(text)[0]
     expected = []
     for line in real:
@@ -96,7 +96,7 @@ def test_multi_file_example_shares_one_private_folder(tmp_path: Path, fake_bbjcp
     text = example_text(blocks)
     example = write_example(tmp_path / "data", "multi.md", text)
     run = make_run([example], config_for(tmp_path, fake_bbjcpl))
-    check_examples(run)
+    run.apply(compile_step)
     runs = compiler_log()
     assert [Path(r["argv"][-1]).name for r in runs] == ["Main.bbj", "Util.bbj", "block3.bbj"]
     for entry in runs:
@@ -114,7 +114,7 @@ def test_unsafe_file_names_are_confined(name: str, tmp_path: Path, fake_bbjcpl: 
     text = example_text([f"<!-- filename: {name} -->\n```bbj\nprint 1\n```"])
     example = write_example(tmp_path / "data", "unsafe.md", text)
     run = make_run([example], config_for(tmp_path, fake_bbjcpl))
-    check_examples(run)
+    run.apply(compile_step)
     comment_line = text.split("\n").index(f"<!-- filename: {name} -->") + 1
     assert [(d.line, d.code) for d in run.diagnostics] == [(comment_line, "BBJ524")]
     (entry,) = compiler_log()
@@ -126,7 +126,7 @@ def test_subfolder_names_are_placed_inside_the_private_folder(tmp_path: Path, fa
     blocks = ['<!-- filename: Main.bbj -->\n```bbj\ncall "lib/Util.bbj"\n```', "<!-- filename: lib/Util.bbj -->\n```bbj\nprint 1\n```"]
     example = write_example(tmp_path / "data", "subfolder.md", example_text(blocks))
     run = make_run([example], config_for(tmp_path, fake_bbjcpl))
-    check_examples(run)
+    run.apply(compile_step)
     assert run.diagnostics == []
     main, util = compiler_log()
     assert Path(util["argv"][-1]).parent == Path(main["argv"][-1]).parent / "lib"
@@ -142,7 +142,7 @@ def test_migration_sides_are_separate_programs(tmp_path: Path, fake_bbjcpl: Path
     text = example_text([body], type_="migration").replace("generation: bbj-gui\n", "generation: bbj-gui\nfrom_generation: vpro5\nto_generation: bbj-gui\n")
     example = write_example(tmp_path / "data", "migration.md", text)
     run = make_run([example], config_for(tmp_path, fake_bbjcpl))
-    check_examples(run)
+    run.apply(compile_step)
     runs = compiler_log()
     assert [r["files"] for r in runs] == [["Legacy.bbj"], ["Modern.bbj"]]
     assert runs[0]["cwd"] != runs[1]["cwd"]
@@ -156,7 +156,7 @@ def test_hung_compiler_times_out(mode: str, tmp_path: Path, fake_bbjcpl: Path, m
     example = write_example(tmp_path / "data", "hung.md", text)
     run = make_run([example], config_for(tmp_path, fake_bbjcpl, timeout=0.5))
     started = time.monotonic()
-    check_examples(run)
+    run.apply(compile_step)
     assert time.monotonic() - started < 15, "the compiler and what it started are killed, not waited for"
     assert [(d.line, d.code) for d in run.diagnostics] == [(fence_lines(text)[0] + 1, "BBJ521")]
     assert "0.5 s" in run.diagnostics[0].message
@@ -173,7 +173,7 @@ def test_compiler_that_cannot_run_is_reported_and_the_run_goes_on(problem: str, 
         compiler.mkdir(parents=True)
     examples = [write_example(tmp_path / "data", f"e{i}.md", example_text([bbj_block(f"print {i}")], title=f"E{i}")) for i in range(3)]
     run = make_run(examples, config_for(tmp_path, compiler), jobs=2)
-    check_examples(run)
+    run.apply(compile_step)
     assert sorted((d.path, d.code) for d in run.diagnostics) == sorted((e.display_path, "BBJ522") for e in examples)
     assert all(str(compiler) in d.message for d in run.diagnostics)
 
@@ -184,7 +184,7 @@ def test_unexpected_compiler_output(mode: str, code: str, words: str, tmp_path: 
     text = example_text([bbj_block("print 1\nprint 2\nprint 3")])
     example = write_example(tmp_path / "data", "odd.md", text)
     run = make_run([example], config_for(tmp_path, fake_bbjcpl))
-    check_examples(run)
+    run.apply(compile_step)
     assert [(d.line, d.code) for d in run.diagnostics] == [(fence_lines(text)[0] + 1, code)]
     assert words in run.diagnostics[0].message
 
@@ -199,7 +199,7 @@ def test_parallel_runs_give_the_same_report(tmp_path: Path, fake_bbjcpl: Path, b
     for jobs, cache in ((1, "c1"), (4, "c4")):
         config = CurateConfig(root=tmp_path, bbjcpl=str(fake_bbjcpl), cache_dir=str(tmp_path / cache))
         run = make_run(examples, config, jobs=jobs)
-        check_examples(run)
+        run.apply(compile_step)
         reports.append(sorted(d.sort_key() for d in run.diagnostics))
     assert reports[0] == reports[1] and len(reports[0]) == 4
 
@@ -219,6 +219,6 @@ def test_colliding_file_names_are_findings_on_their_example(names: list[str], tm
     example = write_example(tmp_path / "data", "collide.md", text)
     other = write_example(tmp_path / "data", "other.md", example_text([bbj_block("print 1")], title="Other"))
     run = make_run([example, other], config_for(tmp_path, fake_bbjcpl))
-    check_examples(run)
+    run.apply(compile_step)
     findings = [(Path(d.path).name, d.code) for d in run.diagnostics]
     assert findings and set(findings) <= {("collide.md", "BBJ524")}, [d.render() for d in run.diagnostics]

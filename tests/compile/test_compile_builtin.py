@@ -13,8 +13,9 @@ from shared_corpus import require
 
 import curate.bbjsyntax
 from curate.bbjsyntax import CHECKER_NAME, CHECKER_VERSION, check_source
+from curate.checks import compile_step
 from curate.cli import main
-from curate.compile import BuiltinChecker, Program, SourceFile, check_examples, check_programs, runner
+from curate.compile import BuiltinChecker, Program, SourceFile, check_programs, runner
 from curate.compile.cache import VerdictCache
 from curate.config import CurateConfig
 
@@ -34,7 +35,7 @@ def builtin_config(tmp_path: Path) -> CurateConfig:
 def test_builtin_codes_land_on_markdown_lines(code: str, physical: int | None, expected: str | None, tmp_path: Path) -> None:
     text = example_text(["Intro paragraph.", bbj_block(code)])
     run = make_run([write_example(tmp_path, "x.md", text)], builtin_config(tmp_path))
-    check_examples(run)
+    run.apply(compile_step)
     assert run.notes[0] == f"compile check: {CHECKER_NAME} {CHECKER_VERSION} (config checker = builtin)"
     if expected is None:
         assert run.diagnostics == []
@@ -48,7 +49,7 @@ def test_builtin_codes_land_on_markdown_lines(code: str, physical: int | None, e
 def test_lint_ignore_silences_a_compile_code(tmp_path: Path) -> None:
     text = example_text([bbj_block('print "open')]).replace("status: draft\n", "status: draft\nlint_ignore: [BBJ503]\n")
     run = make_run([write_example(tmp_path, "x.md", text)], builtin_config(tmp_path))
-    check_examples(run)
+    run.apply(compile_step)
     assert [d.code for d in run.diagnostics] == []
 
 
@@ -57,7 +58,7 @@ def test_unclosed_if_is_a_warning_and_a_missing_next_an_error(tmp_path: Path) ->
     warning, so hooks and gates that block on errors let it through; BBJ504 stays an error."""
     code = "while more\n    if qty > 0\n        total = total + qty\nwend\nfor i = 1 to 3\n    print i\n"
     run = make_run([write_example(tmp_path, "x.md", example_text([bbj_block(code)]))], builtin_config(tmp_path))
-    check_examples(run)
+    run.apply(compile_step)
     assert sorted((d.code, d.severity.value) for d in run.diagnostics) == [("BBJ504", "error"), ("BBJ506", "warning")]
 
 

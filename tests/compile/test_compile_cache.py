@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from compile_helpers import bbj_block, example_text, fence_lines, make_run, write_example
 
-from curate.compile import check_examples
+from curate.checks import compile_step
 from curate.compile.cache import DB_NAME
 from curate.config import CurateConfig
 from curate.diagnostics import Diagnostic
@@ -18,7 +18,7 @@ from curate.diagnostics import Diagnostic
 
 def check(examples, config: CurateConfig) -> list[Diagnostic]:  # type: ignore[no-untyped-def]
     run = make_run(examples, config)
-    check_examples(run)
+    run.apply(compile_step)
     return run.diagnostics
 
 
@@ -111,6 +111,6 @@ def test_unwritable_cache_only_costs_speed(tmp_path: Path, fake_bbjcpl: Path, tw
     blocker.write_text("x", "utf-8")
     config = CurateConfig(root=tmp_path, bbjcpl=str(fake_bbjcpl), cache_dir=str(blocker))
     run = make_run(two_examples, config)
-    check_examples(run)
+    run.apply(compile_step)
     assert [d.code for d in run.diagnostics] == ["BBJ520"]
     assert any(note.startswith("compile cache disabled") for note in run.notes)
