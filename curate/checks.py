@@ -7,13 +7,14 @@ and return diagnostics: they never import this module. Front ends only render th
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from curate.config import CurateConfig
 from curate.diagnostics import Diagnostic
 from curate.example import Example
-from curate.lint import LINT_FAMILIES, finalize, lint_document, lint_paths, unused_noqa
+from curate.lint import LINT_FAMILIES, enabled_rules, finalize, lint_document, lint_example, lint_paths, unused_noqa
+from curate.rules.base import RuleContext
 from curate.stdin import Document
 from curate.trainable import COMPILE_FAMILY, DEDUPE_FAMILY
 
@@ -101,3 +102,13 @@ def run_checks(paths: list[Path], config: CurateConfig, options: CheckOptions | 
     run.diagnostics.extend(unused_noqa(run.examples, config, run.judged))
     run.diagnostics.sort(key=Diagnostic.sort_key)
     return run
+
+
+def findings_as(example: Example, status: str, config: CurateConfig, options: CheckOptions) -> list[Diagnostic]:
+    """The findings `example` would have with `status` (what the review TUI asks before it
+    approves): every per-file lint rule and the compile check, finalized at that status, so a
+    draft's compile errors count as errors and skeleton text is reported (BBJ114). Set-level
+    findings (titles, duplicates) need the whole set: the caller has those."""
+    moved = replace(example, meta={**example.meta, "status": status}, noqa_used=set())
+    run = CheckRun([example.path], config, options, examples=[moved])
+    return run.finalized(lint_example(moved, enabled_rules(config), RuleContext(config))) + compile_step(run)

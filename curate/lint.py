@@ -20,7 +20,7 @@ from curate.rules.base import ProjectRule, Rule, RuleContext, all_rules, is_enab
 from curate.safeio import UnsafeFile
 from curate.stdin import Document
 from curate.timebudget import OverBudget, file_budget, over_budget
-from curate.trainable import is_gate_code, is_record_only, not_gated, refused_ignore
+from curate.trainable import gate, is_gate_code, refused_ignore
 
 PARALLEL_THRESHOLD = 400
 CHUNKS_PER_WORKER = 8
@@ -40,9 +40,9 @@ def enabled_rules(config: CurateConfig) -> list[Rule]:
 def finalize(diags: Iterable[Diagnostic], config: CurateConfig, example: Example | None = None, noqa: Sequence[Noqa] = ()) -> list[Diagnostic]:
     """Drop what is disabled, ignored in the file's `lint_ignore` or by a `rem noqa:` comment on
     the finding's line (`curate.noqa`); apply severity overrides; then the training gate
-    (`curate.trainable`): neither can silence a gate code on an example that trains, and
-    compile/dedupe errors do not block a draft or rejected one. Code without an example (the
-    MCP check tool passes its `noqa`) is judged as if it trained: a compile error stays."""
+    (`curate.trainable.gate`): neither can silence a gate code on an example that trains, and
+    compile/dedupe errors do not block a draft or rejected one that does not. Code without an
+    example (the MCP check tool passes its `noqa`) is judged as if it trained: a compile error stays."""
     ignored: set[str] = set()
     status = example.status if example is not None else ""
     if example is not None and isinstance(example.meta.get("lint_ignore"), list):
@@ -64,11 +64,7 @@ def finalize(diags: Iterable[Diagnostic], config: CurateConfig, example: Example
             refused = "lint_ignore" if diag.code in ignored else "noqa"
         override = config.severity.get(diag.code)
         diag = replace(diag, severity=Severity(override)) if override else diag
-        if refused:
-            diag = refused_ignore(diag, status, refused)
-        elif example is not None and not trains and is_record_only(example.meta.get("status")):
-            diag = not_gated(diag, status)
-        out.append(diag)
+        out.append(refused_ignore(diag, status, refused) if refused else gate(diag, status, trains))
     return out
 
 

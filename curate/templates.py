@@ -100,7 +100,3 @@ def new_example_path(data_root: Path, topic: str, title: str) -> Path:
         counter += 1
     return candidate
 
-
-def untouched_placeholders(text: str) -> list[str]:
-    """The skeleton's placeholder sentences still in `text` (an example nobody finished)."""
-    return [placeholder for placeholder in PLACEHOLDERS if placeholder in text]

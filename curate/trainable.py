@@ -3,16 +3,21 @@ split and the review TUI.
 
 An example is trainable when its status is one of the configured `trainable-statuses`
 (default: approved) and no check (schema, lint, compile, dedupe) reports an error for it.
-Two consequences are applied where findings are finalized (`curate.lint.finalize`):
+Every finding passes `gate` where findings are finalized (`curate.lint.finalize`, which the
+check pipeline, the hooks, the TUI and convert all go through):
 
 - `lint_ignore` (or a `rem noqa:` comment, curate.noqa) cannot silence a gate code on an example whose status trains: compile errors
   (BBJ5xx) and the structure a training record is built from (sections, code blocks, migration
   sides). The finding stays, saying that `lint_ignore` was refused; nothing is dropped silently.
-- An example whose `status:` records the decision not to train it (rejected) is not gated by
-  the compile and dedupe checks: their errors become warnings on it, so the decision can be
-  committed; it is never converted, and it is in no duplicate cluster. A draft is recorded
-  too (never converted unless asked for, never a cluster's keeper) but still gated: the hooks
-  keep telling its author what to fix."""
+- Recorded, not gated: on an example whose status does not train, compile (BBJ5xx) and dedupe
+  (BBJ6xx) errors become warnings, so they never block a commit:
+  - a rejected example records the decision not to train it: it is never converted and in no
+    duplicate cluster;
+  - a draft is work in progress: the warnings tell its author what to fix, and they are errors
+    again once its status moves on (in-review, approved); it never keeps a duplicate cluster
+    (the draft twin of another example carries the finding) and is never converted unless a
+    command is told to train drafts (`--status draft`), which gates it like any trained status.
+  Every other status (in-review, needs-work) is gated: it claims the example is (nearly) done."""
 
 from __future__ import annotations
 
@@ -20,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from curate.diagnostics import Diagnostic, Severity
-from curate.vocabulary import RECORD_ONLY_STATUSES
+from curate.vocabulary import RECORD_ONLY_STATUSES, UNFINISHED_STATUSES
 
 COMPILE_FAMILY = "BBJ5"
 DEDUPE_FAMILY = "BBJ6"
@@ -46,11 +51,19 @@ def refused_ignore(diag: Diagnostic, status: str, by: str = "lint_ignore") -> Di
     return replace(diag, message=f"{diag.message} [{by} cannot silence {diag.code} {where}]")
 
 
-def not_gated(diag: Diagnostic, status: str) -> Diagnostic:
-    """A compile or dedupe error on a rejected example, reported as a warning."""
-    if diag.severity is not Severity.ERROR or not diag.code.startswith((COMPILE_FAMILY, DEDUPE_FAMILY)):
+def is_recorded_not_gated(status: str) -> bool:
+    """A status whose compile and dedupe errors do not block (unless it is told to train)."""
+    return status in RECORD_ONLY_STATUSES or status in UNFINISHED_STATUSES
+
+
+def gate(diag: Diagnostic, status: str, trains: bool) -> Diagnostic:
+    """The training gate on one finding of an example of `status` (`trains`: the status is one
+    the command trains): a compile or dedupe error on a rejected or draft example that is not
+    to be trained is reported as a warning, saying why; everything else is unchanged."""
+    if trains or not is_recorded_not_gated(status) or diag.severity is not Severity.ERROR or not diag.code.startswith((COMPILE_FAMILY, DEDUPE_FAMILY)):
         return diag
-    return replace(diag, severity=Severity.WARNING, message=f"{diag.message} [not blocking: status {status}, never trained]")
+    why = "never trained" if status in RECORD_ONLY_STATUSES else "an error once the status moves on to in-review or approved"
+    return replace(diag, severity=Severity.WARNING, message=f"{diag.message} [not blocking: status {status}, {why}]")
 
 
 def errors_by_path(diagnostics: Iterable[Diagnostic]) -> dict[str, list[Diagnostic]]:

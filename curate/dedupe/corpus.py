@@ -18,6 +18,7 @@ from curate.dedupe.items import added_times, item_for_example
 from curate.diagnostics import Diagnostic
 from curate.discover import display_path, topic_of, walk_examples
 from curate.example import Example, load_example
+from curate.lint import finalize
 from curate.timebudget import over_budget
 
 RACY_NS = 2_000_000_000  # a file touched this close to the last save may have changed unseen
@@ -61,9 +62,11 @@ def refresh(index: DedupeIndex, corpus_root: Path, config: CurateConfig, force: 
 
 def check_against_corpus(changed_paths: list[Path], corpus_root: Path, config: CurateConfig, budget: float | None = None) -> list[Diagnostic]:
     """Diagnostics for every near-duplicate cluster a changed file belongs to (on each member
-    but the keeper); the index is saved afterwards, so the next call starts from it. `budget`
-    bounds the seconds of work per file: a changed file over it is a BBJ007 finding, a corpus
-    file over it is left out of the index with a warning."""
+    but the keeper), finalized for the member they are on as `bbj-curate check` finalizes
+    them (`lint_ignore`, severity overrides, the training gate: a draft's are warnings); the
+    index is saved afterwards, so the next call starts from it. `budget` bounds the seconds of
+    work per file: a changed file over it is a BBJ007 finding, a corpus file over it is left
+    out of the index with a warning."""
     index = DedupeIndex.open(config.cache_subdir("dedupe"), DedupeConfig(threshold=config.dedupe_threshold, item_budget=budget))
     changed = {corpus_id(p, config.root): Path(p) for p in changed_paths if Path(p).is_file()}
     loaded = refresh(index, corpus_root, config, force=set(changed))
@@ -83,10 +86,14 @@ def check_against_corpus(changed_paths: list[Path], corpus_root: Path, config: C
     meta = [loaded[m][1] if m in loaded else index.entry(m).as_item() for m in members]  # type: ignore[union-attr]
     clusters = clusters_from_pairs(meta, list(pairs.values()))
 
+    flagged: dict[str, Example | None] = {}  # display path -> example, for the findings' gate
+
     def locate(member: str) -> tuple[str, int]:
         path = config.root / member
         example = loaded[member][0] if member in loaded else load_example(path, display_path(path))[0]
+        flagged[display_path(path)] = example
         return display_path(path), example.line_of_key("title") if example else 1
 
     found = cluster_diagnostics(clusters, locate, show=lambda member: display_path(config.root / member))
-    return [over_budget(display_path(changed[m]), budget or 0) for m in dict.fromkeys(index.over_budget) if m in changed] + found
+    late = [over_budget(display_path(changed[m]), budget or 0) for m in dict.fromkeys(index.over_budget) if m in changed]
+    return late + [out for diag in found for out in finalize([diag], config, flagged.get(diag.path))]

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from curate.diagnostics import Diagnostic, Severity
 from curate.example import Example, strip_html_comments
 from curate.rules.base import Rule, RuleContext
+from curate.vocabulary import UNFINISHED_STATUSES
 
 CODE, EXPLANATION = "code", "explanation"
 EXPECTED_BEHAVIOR, EXPECTED_OUTPUT = "expected behavior", "expected output"
@@ -248,7 +249,7 @@ class SkeletonText(Rule):
     def check(self, example: Example, ctx: RuleContext) -> Iterable[Diagnostic]:
         from curate.templates import PLACEHOLDERS
 
-        if example.status == "draft":
+        if example.status in UNFINISHED_STATUSES:
             return
         lines = example.text.split("\n")
         for number in range(example.body_line, len(lines) + 1):

@@ -24,6 +24,7 @@ from curate.diagnostics import Diagnostic
 from curate.discover import Target, discover, display_path, topic_of
 from curate.rules.metadata import title_key
 from curate.templates import new_example_path
+from curate.trainable import DEDUPE_FAMILY
 from curate.tui.checking import checked, checked_in_child, prepare_child_processes
 from curate.tui.commands import ReviewCommands
 from curate.tui.decisions import (
@@ -48,7 +49,6 @@ from curate.tui.screens.stats import StatsScreen
 from curate.tui.store import Entry, read_entry
 
 INDEX_BATCH_SECONDS = 0.25  # how often the front matter pass hands rows to the table
-DEDUPE_CODE_PREFIX = "BBJ6"  # near-duplicate findings need the whole set; a one-file recheck keeps them
 
 
 class ReviewApp(App[None]):
@@ -168,7 +168,7 @@ class ReviewApp(App[None]):
         entry = self.entries.get(display)
         if entry is None:
             return
-        kept = [d for d in entry.findings or [] if d.code.startswith(DEDUPE_CODE_PREFIX)]
+        kept = [d for d in entry.findings or [] if d.code.startswith(DEDUPE_FAMILY)]  # duplicates need the whole set: kept
         entry.findings = sorted([*diags, *kept], key=Diagnostic.sort_key)
         self.refresh_views({display})
 
@@ -242,7 +242,8 @@ class ReviewApp(App[None]):
         """Approve, after a confirmation (or a refusal, `approve-untrainable = "refuse"`) when
         the example would not be trained as it is."""
         entry = self.entries.get(display)
-        reasons = approval_problems(entry) if entry is not None else []
+        options = CheckOptions(checker=self.options.checker, jobs=1, dedupe=False, compile=self.options.compile)
+        reasons = approval_problems(entry, self.config, options) if entry is not None else []
         if not reasons:
             self.decide(display, APPROVED, note)
         elif self.config.approve_untrainable == "refuse":

@@ -12,17 +12,19 @@ from pathlib import Path
 from typing import Any
 
 from curate.atomic import create_bytes_atomic
+from curate.checks import CheckOptions, findings_as
 from curate.config import CurateConfig
-from curate.diagnostics import Severity
+from curate.diagnostics import Diagnostic, Severity
 from curate.errors import CurateError
-from curate.example import MAX_FILE_BYTES, ExampleLoadError, read_text
+from curate.example import MAX_FILE_BYTES, load_example
+from curate.rules.sections import SkeletonText
 from curate.safeio import UnsafeFile, WriteRefused, read_guarded, write_if_unchanged
-from curate.templates import untouched_placeholders
+from curate.trainable import DEDUPE_FAMILY
 from curate.tui.frontmatter_edit import update_front_matter
 from curate.tui.store import Entry, digest
 
 APPROVED, REJECTED, NEEDS_WORK = "approved", "rejected", "needs-work"
-MAX_SHOWN = 5  # error findings listed in the approve confirmation
+MAX_SHOWN = 5  # findings listed in the approve confirmation
 GIT_TIMEOUT_S = 2.0
 
 
@@ -113,20 +115,24 @@ def _write(path: Path, expected: bytes, data: bytes) -> None:
         raise StaleFileError(str(exc)) from None
 
 
-def approval_problems(entry: Entry) -> list[str]:
+def approval_problems(entry: Entry, config: CurateConfig, options: CheckOptions) -> list[str]:
     """Why approving `entry` would approve something the gate keeps out of training (see
-    `curate.trainable`): an unreadable file, checks not finished, error findings, or the new
-    example skeleton's placeholder text left in."""
+    `curate.trainable`): an unreadable file, checks not finished, or findings of the example
+    as it would be once approved (`curate.checks.findings_as`): errors (a draft's compile
+    errors are warnings only while it is a draft) and skeleton text left in (BBJ114), plus
+    the set-level errors and duplicate findings of the last full check."""
     if entry.problem is not None and not entry.meta:
         return [f"the file is unreadable: {entry.problem.code} {entry.problem.message}"]
     reasons = [] if entry.findings is not None else ["the checks have not finished for this file"]
-    errors = [d for d in entry.known_findings() if d.severity is Severity.ERROR]
-    reasons += [f"line {d.line}: {d.code} {d.message}" for d in errors[:MAX_SHOWN]]
-    if len(errors) > MAX_SHOWN:
-        reasons.append(f"... and {len(errors) - MAX_SHOWN} more errors")
-    try:
-        text, _ = read_text(entry.path, entry.display)
-    except ExampleLoadError as exc:
-        return [*reasons, f"the file is unreadable: {exc}"]
-    reasons += [f"untouched skeleton text: {placeholder!r}" for placeholder in untouched_placeholders(text)]
+    example, problems = load_example(entry.path, entry.display, entry.topic)
+    if example is None:
+        return [*reasons, *(f"the file is unreadable: {d.code} {d.message}" for d in problems)]
+    blocking: dict[tuple[int, str], Diagnostic] = {}
+    for diag in [*findings_as(example, APPROVED, config, options), *entry.known_findings()]:
+        if diag.severity is Severity.ERROR or diag.code == SkeletonText.code or diag.code.startswith(DEDUPE_FAMILY):
+            blocking.setdefault((diag.line, diag.code), diag)
+    shown = sorted(blocking.values(), key=Diagnostic.sort_key)
+    reasons += [f"line {d.line}: {d.code} {d.message}" for d in shown[:MAX_SHOWN]]
+    if len(shown) > MAX_SHOWN:
+        reasons.append(f"... and {len(shown) - MAX_SHOWN} more")
     return reasons

@@ -41,8 +41,12 @@ TRAINABLE_STATUSES = ("approved",)
 # Statuses that record a decision not to train: compile and dedupe errors on them do not block
 # (a rejection must be committable), and they drop out of duplicate clusters (already the loser).
 RECORD_ONLY_STATUSES = frozenset({"rejected"})
+# Statuses of an example still being written: its compile and dedupe findings are warnings (they
+# tell its author what to fix without blocking a commit of work in progress) until its status
+# moves on (in-review, approved), and skeleton text in it is expected (BBJ114).
+UNFINISHED_STATUSES = frozenset({"draft"})
 # Statuses that never keep a duplicate cluster while another member could.
-NEVER_KEEPER_STATUSES = frozenset({"draft", "rejected"})
+NEVER_KEEPER_STATUSES = UNFINISHED_STATUSES | RECORD_ONLY_STATUSES
 
 # The fence language of BBj code in an example, and the labels people also put on BBj code
 # (legacy data, other editors). Every block under one of these labels is compiled as BBj, so a

@@ -15,7 +15,8 @@ from curate.example import Example, load_example
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = CORPUS / "cpl-fixtures"
-FRONT_MATTER = "---\ntitle: {title}\ntype: {type}\ngeneration: bbj-gui\ndifficulty: basic\nstatus: draft\n---\n\n"
+# in-review: gated, so findings keep the severity the checker gives (a draft's are warnings).
+FRONT_MATTER = "---\ntitle: {title}\ntype: {type}\ngeneration: bbj-gui\ndifficulty: basic\nstatus: in-review\n---\n\n"
 
 
 def install_fake(folder: Path, name: str = "bbjcpl") -> Path:

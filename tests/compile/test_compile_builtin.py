@@ -47,7 +47,7 @@ def test_builtin_codes_land_on_markdown_lines(code: str, physical: int | None, e
 
 
 def test_lint_ignore_silences_a_compile_code(tmp_path: Path) -> None:
-    text = example_text([bbj_block('print "open')]).replace("status: draft\n", "status: draft\nlint_ignore: [BBJ503]\n")
+    text = example_text([bbj_block('print "open')]).replace("status: in-review\n", "status: draft\nlint_ignore: [BBJ503]\n")
     run = make_run([write_example(tmp_path, "x.md", text)], builtin_config(tmp_path))
     run.apply(compile_step)
     assert [d.code for d in run.diagnostics] == []

@@ -47,7 +47,7 @@ def hook(repo: Path, *changed: str) -> list:  # type: ignore[type-arg]
 
 
 def test_hook_flags_a_new_near_duplicate_naming_the_keeper(repo: Path) -> None:
-    write(repo / "training-data" / "strings" / "copy.md", example_text("Copy", TWIN))
+    write(repo / "training-data" / "strings" / "copy.md", example_text("Copy", TWIN, status="in-review"))
     (diag,) = hook(repo, "training-data/strings/copy.md")
     assert (diag.path, diag.line, diag.code, diag.severity.value) == ("training-data/strings/copy.md", 2, "BBJ601", "error")
     assert "near duplicate of training-data/strings/original.md (Jaccard 0." in diag.message
@@ -82,7 +82,7 @@ def test_hook_forgets_deleted_and_renamed_files(repo: Path) -> None:
     (repo / "training-data" / "strings" / "original.md").rename(repo / "training-data" / "strings" / "renamed.md")
     (repo / "training-data" / "strings" / "copy.md").unlink()
     assert hook(repo, "training-data/strings/renamed.md") == []
-    write(repo / "training-data" / "strings" / "copy.md", example_text("Copy", TWIN))
+    write(repo / "training-data" / "strings" / "copy.md", example_text("Copy", TWIN, status="in-review"))
     (diag,) = hook(repo, "training-data/strings/copy.md")
     assert "training-data/strings/renamed.md" in diag.message
 

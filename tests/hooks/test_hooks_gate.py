@@ -41,6 +41,26 @@ def test_rejecting_a_near_duplicate_can_be_committed(consumer: Consumer) -> None
     assert result.returncode == 0, result.stdout
 
 
+def test_a_draft_with_a_compile_error_commits_and_is_refused_once_approved(consumer: Consumer) -> None:
+    """Hole: a draft was blocked by the compile and dedupe hooks, so work in progress could not
+    be committed. Its findings are warnings (shown by the hooks, exit 0) until its status moves
+    on: the same file set to approved is refused."""
+    twin = valid_example("Greet someone by name", "Ada").replace("stores a greeting target", "keeps a greeting target").replace("next i\n", "")
+    rel = "training-data/strings/greet-someone.md"
+    consumer.write(rel, twin.replace("status: approved", "status: draft"))
+    drafted = consumer.commit("work in progress")
+    assert drafted.returncode == 0, drafted.stdout
+    shown = consumer.run_precommit("run", "--verbose", "--files", rel)
+    assert shown.returncode == 0, shown.stdout
+    assert "BBJ504" in shown.stdout and "greet-someone.md:2:1: BBJ601 " in shown.stdout, shown.stdout
+    assert "[not blocking: status draft" in shown.stdout and "non-blocking finding" in shown.stdout
+
+    consumer.write(rel, twin)
+    approved = consumer.commit("approve it")
+    assert approved.returncode != 0
+    assert "BBJ504" in approved.stdout and "BBJ601" in approved.stdout and "not blocking" not in approved.stdout
+
+
 def _fresh_clone(tmp_path: Path) -> Path:
     """This checkout's files (committed or not) as a new repository, with `.venv` pointing at
     the environment running the tests, as `make venv` would leave it."""

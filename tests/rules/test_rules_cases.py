@@ -58,7 +58,10 @@ def run_producer_case(case: Case, main: Path, config: CurateConfig, monkeypatch:
     for name, value in case.env.items():
         monkeypatch.setenv(name, value)
     monkeypatch.chdir(config.root)  # display paths are relative to the working folder
-    run = run_checks([Path(config.data_root)], config.replace(checker=case.checker), CheckOptions(jobs=1, file_budget=case.budget))
+    # A case without `status:` is a draft, whose compile and dedupe errors are warnings unless
+    # drafts are trained (curate.trainable): train them here, so the catalogue severity shows.
+    config = config.replace(checker=case.checker, trainable_statuses=["draft", "approved"])
+    run = run_checks([Path(config.data_root)], config, CheckOptions(jobs=1, file_budget=case.budget))
     return list(run.diagnostics)
 
 

@@ -70,7 +70,7 @@ def test_lint_ignore_cannot_silence_compile_errors_on_an_approved_example(tmp_pa
 def test_rejected_examples_are_recorded_not_gated(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Hole: a rejected near duplicate (or a rejected broken example) still failed the dedupe
     and compile checks, so the decision could not be committed; a rejected file could keep
-    a cluster. A draft stays gated (its author needs the findings) but never keeps a cluster."""
+    a cluster."""
     keeper = distinct_example(5)
     rejected_dupe = keeper.replace("status: approved", "status: rejected").replace("Print word set 5", "Print word set five")
     files = {
@@ -90,15 +90,38 @@ def test_rejected_examples_are_recorded_not_gated(tmp_path: Path, capsys: pytest
     assert json.loads(capsys.readouterr().out)["clusters"] == []
 
 
-def test_a_draft_never_keeps_a_cluster(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    text = distinct_example(8)
-    files = {
-        "strings/a-draft.md": text.replace("status: approved", "status: draft").replace("Print word set 8\n", "Print word set eight\n", 1),
-        "strings/b-review.md": text.replace("status: approved", "status: in-review"),
-    }
+def test_drafts_are_recorded_not_gated_until_their_status_moves_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Hole: a draft was still blocked by the compile and dedupe gates (work in progress could
+    not be committed). Now its compile and dedupe findings are warnings that say so, a draft
+    never keeps a cluster (its twin of an approved example carries the finding), and it is
+    never converted; once it is in review the same findings are errors again."""
+    twin = distinct_example(8)
+    draft_twin = twin.replace("status: approved", "status: draft").replace("Print word set 8\n", "Print word set eight\n", 1)
+    files = {"strings/a-draft-twin.md": draft_twin, "strings/b-approved.md": twin, "strings/c-draft-broken.md": distinct_example(9, "draft", code=BROKEN)}
     data = write_examples(tmp_path / "p", files)
     status, findings = check_json(data, capsys)
-    assert status == 1 and {Path(f["path"]).name for f in findings if f["code"].startswith("BBJ6")} == {"a-draft.md"}
+    assert status == 0, findings
+    gate = [f for f in findings if f["code"][:4] in ("BBJ5", "BBJ6")]
+    assert {Path(f["path"]).name for f in gate} == {"a-draft-twin.md", "c-draft-broken.md"}
+    assert {f["code"][:4] for f in gate if f["path"].endswith("twin.md")} == {"BBJ6"} and any(f["code"][:4] == "BBJ5" for f in gate)
+    assert all(f["severity"] == "warning" and "not blocking: status draft" in f["message"] for f in gate)
+    assert converted_ids(data, tmp_path / "out") == {"strings/b-approved"}
+
+    for name in ("a-draft-twin.md", "c-draft-broken.md"):
+        path = data / "strings" / name
+        path.write_text(path.read_text("utf-8").replace("status: draft", "status: in-review"), "utf-8")
+    status, findings = check_json(data, capsys)
+    gate = [f for f in findings if f["code"][:4] in ("BBJ5", "BBJ6")]
+    assert status == 1 and {Path(f["path"]).name for f in gate} == {"a-draft-twin.md", "c-draft-broken.md"}
+    assert all(f["severity"] == "error" and "not blocking" not in f["message"] for f in gate)
+
+
+def test_drafts_asked_for_are_gated_like_approved_examples(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`convert --status draft` trains drafts: then a draft with a compile error is refused."""
+    files = {"strings/draft-fine.md": distinct_example(10, "draft"), "strings/draft-broken.md": distinct_example(11, "draft", code=BROKEN)}
+    data = write_examples(tmp_path / "p", files)
+    assert converted_ids(data, tmp_path / "out", "--status", "draft") == {"strings/draft-fine"}
+    assert "BBJ5" in capsys.readouterr().err
 
 
 def _generated(seed: int) -> dict[str, str]:
@@ -119,21 +142,29 @@ def _generated(seed: int) -> dict[str, str]:
         files[f"strings/generated-{n}.md"] = text
         if pick.random() < 0.15:
             files[f"strings/generated-{n}-copy.md"] = text.replace(f"title: Print word set {100 * seed + n}", f"title: Copy {n}")
+    # Always one broken draft and one draft twin of an approved example: what the draft rule relaxes.
+    files["strings/generated-draft-broken.md"] = distinct_example(100 * seed + 50, "draft", code=BROKEN)
+    files["strings/generated-twin.md"] = distinct_example(100 * seed + 51)
+    files["strings/generated-twin-draft.md"] = distinct_example(100 * seed + 51, "draft").replace("title: Print word set", "title: Draft of word set")
     return files
 
 
+@pytest.mark.parametrize("trains", [("approved",), ("approved", "draft")], ids=["approved", "approved+draft"])
 @pytest.mark.parametrize("seed", range(6))
-def test_converted_iff_check_passes_and_status_trains(tmp_path: Path, seed: int) -> None:
-    """Property: an example is in convert's output if and only if `bbj-curate check` reports
-    no error for it and its status is trainable."""
+def test_converted_iff_check_passes_and_status_trains(tmp_path: Path, seed: int, trains: tuple[str, ...]) -> None:
+    """Property: an example is in convert's output if and only if `bbj-curate check` (with the
+    same trainable statuses) reports no error for it and its status is trainable; drafts
+    included, whose compile and dedupe findings are warnings unless drafts are trained."""
     data = write_examples(tmp_path / "p", _generated(seed))
-    config = load_config([data]).replace(checker="builtin")
+    config = load_config([data]).replace(checker="builtin", trainable_statuses=list(trains))
     run = run_checks([data], config, CheckOptions())
     failing = {d.path for d in run.diagnostics if d.severity is Severity.ERROR}
-    expected = {e.id for e in run.examples if e.status in config.trainable_statuses and e.display_path not in failing}
-    converted = {r["meta"]["id"] for r in convert_paths([data], config, tuple(config.trainable_statuses)).records}
+    expected = {e.id for e in run.examples if e.status in trains and e.display_path not in failing}
+    converted = {r["meta"]["id"] for r in convert_paths([data], config, trains).records}
     assert converted == expected
     assert expected and len(expected) < len(run.examples), "the generated set exercises both sides"
+    drafts = {d.path: d.severity for d in run.diagnostics if d.path.endswith(("draft-broken.md", "twin-draft.md")) and d.code[:4] in ("BBJ5", "BBJ6")}
+    assert len(drafts) == 2 and set(drafts.values()) == {Severity.ERROR if "draft" in trains else Severity.WARNING}
 
 
 LEGACY = [
