@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from curate.diagnostics import Diagnostic, Severity
 from curate.errors import ExitCode
+from curate.vocabulary import CONFIG_ERROR_CODES
 
 FORMATS = ("text", "json", "github", "sarif")
 
@@ -153,7 +154,11 @@ def sarif(diags: list[Diagnostic], tool: str) -> dict[str, object]:
 
 
 def exit_code(diags: list[Diagnostic], fail_on: str) -> ExitCode:
-    """FINDINGS when any finding is at or above `fail_on`, else OK."""
+    """USAGE (2) when a finding is a configuration error (`CONFIG_ERROR_CODES`: an unknown
+    code in `lint_ignore`), whatever `fail_on` says; else FINDINGS when any finding is at or
+    above `fail_on`; else OK."""
+    if any(d.code in CONFIG_ERROR_CODES for d in diags):
+        return ExitCode.USAGE
     if fail_on == "never":
         return ExitCode.OK
     threshold = Severity(fail_on).rank

@@ -87,7 +87,9 @@ class SameMigrationGeneration(Rule):
 class UnknownLintIgnoreCode(Rule):
     """`lint_ignore` names a code that no rule or checker emits (often a typo), so it silences
     nothing while its author believes a finding was handled. An error, naming the closest
-    known code (prefixes are not allowed here: `lint_ignore` takes exact codes).
+    known code (prefixes are not allowed here: `lint_ignore` takes exact codes), and a
+    configuration error: `check`, `lint` and the hooks exit 2 when they report it, as for an
+    unknown code in `[tool.bbj-curate]`.
 
     Bad:
         lint_ignore: [BBJ999]

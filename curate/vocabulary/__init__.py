@@ -61,6 +61,11 @@ OUTPUT_FENCE_LANGUAGES = frozenset({"", "text"})
 NON_EXAMPLE_FILES = ("README.md", "FORMAT.md", "CONTRIBUTING.md", "CHANGELOG.md", "LICENSE.md")
 NON_EXAMPLE_REGEX = r"(^|/)(" + "|".join(name.removesuffix(".md") for name in NON_EXAMPLE_FILES) + r")\.md$"
 
+# Findings that are configuration mistakes, not problems of the example's content: a command
+# or hook that reports one exits 2, as for an unknown code in [tool.bbj-curate] (BBJ207:
+# `lint_ignore` names no rule, so it silences nothing while its author thinks it does).
+CONFIG_ERROR_CODES = frozenset({"BBJ207"})
+
 # The rule codes of front matter schema findings (`curate.schema.schema_errors`).
 SCHEMA_MISSING_KEY = "BBJ201"
 SCHEMA_UNKNOWN_KEY = "BBJ202"

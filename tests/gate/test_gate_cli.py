@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,10 @@ import pytest
 from curate.cli import main as curate_main
 from curate.config import load_config
 from curate.lint import title_owner
+from hooks.compile import main as compile_main
+from hooks.dedupe import main as dedupe_main
+from hooks.lint import main as lint_main
+from hooks.validate import main as validate_main
 from train.cli import main as train_main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,14 +73,34 @@ def run(monkeypatch: pytest.MonkeyPatch, cwd: Path, capsys: pytest.CaptureFixtur
         ('severity = { BBJ3O1 = "warning" }', [], "BBJ3O1", "BBJ301"),
     ],
 )
+@pytest.mark.parametrize("command", ["lint", "check"])
 def test_unknown_rule_codes_in_configuration_are_usage_errors(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], settings: str, argv: list[str], named: str, closest: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], settings: str, argv: list[str], named: str, closest: str, command: str
 ) -> None:
     """Hole: `--select BOGUS` (or `select = ["BOGUS"]`) switched every rule off: "All checks passed", exit 0."""
     data = project(tmp_path, settings, {"strings/broken.md": "---\ntitle: x\n---\n"})
-    status, out, err = run(monkeypatch, data, capsys, "lint", *argv, "training-data")
+    status, out, err = run(monkeypatch, data, capsys, command, *argv, "training-data")
     assert status == 2 and "All checks passed" not in out
     assert f"'{named}'" in err and f"closest known code: {closest}" in err
+
+
+@pytest.mark.parametrize("hook", [validate_main, lint_main, compile_main, dedupe_main], ids=["validate", "lint", "compile", "dedupe"])
+def test_unknown_rule_codes_in_configuration_stop_every_hook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], hook: Callable[[list[str]], int]
+) -> None:
+    data = project(tmp_path, 'select = ["BBJ3"]\nignore = ["BBJ3011"]')
+    monkeypatch.chdir(data)
+    capsys.readouterr()
+    assert hook(["training-data/strings/say-hello.md"]) == 2
+    assert "'BBJ3011'" in capsys.readouterr().err
+
+
+def test_unknown_rule_codes_in_configuration_stop_convert(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    data = project(tmp_path, 'severity = { BBJ3O1 = "warning" }')
+    monkeypatch.chdir(data)
+    capsys.readouterr()
+    assert train_main(["convert", "training-data", "--out", str(tmp_path / "out")]) == 2
+    assert "'BBJ3O1'" in capsys.readouterr().err and not (tmp_path / "out" / "examples.jsonl").exists()
 
 
 def test_valid_prefixes_still_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
@@ -83,15 +108,34 @@ def test_valid_prefixes_still_work(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert run(monkeypatch, data, capsys, "lint", "training-data")[0] == 0
 
 
-def test_unknown_lint_ignore_code_is_an_error_naming_the_closest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("command", ["lint", "check"])
+def test_unknown_lint_ignore_code_is_a_config_error_naming_the_closest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
     """Hole: `lint_ignore: [BBJ3011]` silenced nothing and only warned (or, for a code outside
-    the BBJ pattern, said nothing at all)."""
+    the BBJ pattern, said nothing at all); then it was a finding like any other (exit 1). It
+    is a configuration error: BBJ207 with file and line, and exit 2."""
     extra = "lint_ignore: [BBJ3011, E501]\n"
     data = project(tmp_path, files={"strings/say-hello.md": EXAMPLE.format(title="Say hello", extra=extra)})
-    status, out, _ = run(monkeypatch, data, capsys, "lint", "--format", "json", "training-data")
+    status, out, _ = run(monkeypatch, data, capsys, command, "--format", "json", "training-data")
     findings = [f for f in json.loads(out) if f["code"] == "BBJ207"]
-    assert status == 1 and len(findings) == 2 and all(f["severity"] == "error" for f in findings)
-    assert "closest known code: BBJ301" in findings[0]["message"]
+    assert status == 2 and len(findings) == 2 and all(f["severity"] == "error" and f["line"] == 7 for f in findings)
+    assert findings[0]["path"] == "training-data/strings/say-hello.md" and "closest known code: BBJ301" in findings[0]["message"]
+    assert run(monkeypatch, data, capsys, command, "--fail-on", "never", "training-data")[0] == 2, "a config error is not a finding to tolerate"
+
+
+def test_unknown_lint_ignore_code_stops_the_hook_that_reports_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 15's documented bad example, `lint_ignore: [BBJ999]`: bbj-validate reports BBJ207
+    at the file's line and exits 2; the other hooks do not report it (one problem, one hook)."""
+    data = project(tmp_path, files={"strings/say-hello.md": EXAMPLE.format(title="Say hello", extra="lint_ignore: [BBJ999]\n")})
+    monkeypatch.chdir(data)
+    statuses = {}
+    for name, hook in (("validate", validate_main), ("lint", lint_main), ("compile", compile_main), ("dedupe", dedupe_main)):
+        capsys.readouterr()
+        statuses[name] = hook(["training-data/strings/say-hello.md", "--file-budget", "0"] if name != "dedupe" else ["training-data/strings/say-hello.md"])
+        out = capsys.readouterr().out
+        assert ("training-data/strings/say-hello.md:7:1: BBJ207 " in out) == (name == "validate"), (name, out)
+    assert statuses == {"validate": 2, "lint": 0, "compile": 0, "dedupe": 0}
 
 
 def test_new_refuses_a_taken_title(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
