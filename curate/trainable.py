@@ -51,16 +51,17 @@ def refused_ignore(diag: Diagnostic, status: str, by: str = "lint_ignore") -> Di
     return replace(diag, message=f"{diag.message} [{by} cannot silence {diag.code} {where}]")
 
 
-def is_recorded_not_gated(status: str) -> bool:
-    """A status whose compile and dedupe errors do not block (unless it is told to train)."""
-    return status in RECORD_ONLY_STATUSES or status in UNFINISHED_STATUSES
+def is_gated(status: str, trains: bool) -> bool:
+    """Whether compile and dedupe errors block an example of `status` (`trains`: the status is
+    one the command trains): always when it trains, else unless it is rejected or a draft."""
+    return trains or (status not in RECORD_ONLY_STATUSES and status not in UNFINISHED_STATUSES)
 
 
 def gate(diag: Diagnostic, status: str, trains: bool) -> Diagnostic:
-    """The training gate on one finding of an example of `status` (`trains`: the status is one
-    the command trains): a compile or dedupe error on a rejected or draft example that is not
-    to be trained is reported as a warning, saying why; everything else is unchanged."""
-    if trains or not is_recorded_not_gated(status) or diag.severity is not Severity.ERROR or not diag.code.startswith((COMPILE_FAMILY, DEDUPE_FAMILY)):
+    """The training gate on one finding of an example of `status`: a compile or dedupe error
+    on an example that is not gated (`is_gated`) is reported as a warning, saying why;
+    everything else is unchanged."""
+    if is_gated(status, trains) or diag.severity is not Severity.ERROR or not diag.code.startswith((COMPILE_FAMILY, DEDUPE_FAMILY)):
         return diag
     why = "never trained" if status in RECORD_ONLY_STATUSES else "an error once the status moves on to in-review or approved"
     return replace(diag, severity=Severity.WARNING, message=f"{diag.message} [not blocking: status {status}, {why}]")

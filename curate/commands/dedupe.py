@@ -1,5 +1,6 @@
 """`bbj-curate dedupe`: near-duplicate clusters of examples with a suggested keeper each.
-Exit 1 when there are clusters, 0 when none, 2 on usage errors."""
+Exit 1 when a cluster flags a member the gate blocks (as `bbj-curate check` does: a draft's
+duplicate findings are warnings, see `curate.trainable`), 0 otherwise, 2 on usage errors."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import click
 
 if TYPE_CHECKING:
     from curate.dedupe import Cluster
+    from curate.example import Example
 
 from curate.commands.options import CONFIG_HELP, resolve_config
 
@@ -61,7 +63,15 @@ def dedupe(paths: tuple[Path, ...], threshold: float | None, fmt: str, config_fi
         click.echo(json.dumps(document, indent=2))
     else:
         click.echo(_text(clusters, len(examples)))
-    raise click.exceptions.Exit(1 if clusters else 0)
+    raise click.exceptions.Exit(1 if _blocking(clusters, examples, config.trainable_statuses) else 0)
+
+
+def _blocking(clusters: list[Cluster], examples: list[Example], trains: list[str]) -> bool:
+    """Whether a flagged member (any but the keeper) is gated: drafts' duplicates do not block."""
+    from curate.trainable import is_gated
+
+    status = {e.display_path: e.status for e in examples}
+    return any(is_gated(status[m], status[m] in trains) for c in clusters for m in c.members if m != c.keeper)
 
 
 def _text(clusters: list[Cluster], examples: int) -> str:

@@ -106,7 +106,7 @@ def cli(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_cli_json_has_exactly_the_documented_shape(repo: Path) -> None:
-    write(repo / "training-data" / "strings" / "copy.md", example_text("Copy", TWIN))
+    write(repo / "training-data" / "strings" / "copy.md", example_text("Copy", TWIN, status="in-review"))
     write(repo / "training-data" / "strings" / "same.md", example_text("Same", BASE))
     result = cli(repo, "training-data", "--format", "json")
     assert result.returncode == 1, result.stderr
@@ -124,6 +124,10 @@ def test_cli_text_and_exit_codes(repo: Path) -> None:
     clean = cli(repo, "training-data")
     assert (clean.returncode, clean.stdout.strip()) == (0, "No near duplicates among 5 examples.")
     write(repo / "training-data" / "strings" / "copy.md", example_text("Copy", TWIN))
+    drafted = cli(repo)
+    assert drafted.returncode == 0, "a draft's duplicate does not block (as in bbj-curate check)"
+    assert "  - training-data/strings/copy.md" in drafted.stdout
+    write(repo / "training-data" / "strings" / "copy.md", example_text("Copy", TWIN, status="in-review"))
     found = cli(repo)
     assert found.returncode == 1
     assert "cluster 1: 2 examples; keep training-data/strings/original.md (the only approved member)" in found.stdout

@@ -1,9 +1,12 @@
 """The README's contributor setup, checked against the repository: `make venv` installs
 pre-commit, and the consumer snippet pins a commit that exists. (The hooks running without an
-activated venv are tested by a real commit in tests/hooks/test_hooks_gate.py.)"""
+activated venv are tested by a real commit in tests/hooks/test_hooks_gate.py; the setup itself,
+`make venv` in a fresh clone and commits through the installed hooks, runs for real in CI's
+`.ci/contributor-setup`, its own step: about 4 minutes, too slow for `make test`.)"""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -44,3 +47,14 @@ def test_consumer_snippet_pins_a_commit_that_exists() -> None:
         found = subprocess.run(["git", "cat-file", "-e", f"{rev}^{{commit}}"], cwd=ROOT, capture_output=True, check=False, timeout=30)
         assert found.returncode == 0, f"README pins {rev}, which is not a commit of this repository"
     assert "files:" in readme.split("autoupdate --freeze", 1)[1], "a line on overriding files:"
+
+
+def test_ci_runs_the_contributor_setup_for_real() -> None:
+    """`make venv` was only planned (`make -n`): CI runs it in a fresh clone, then commits."""
+    run = (ROOT / ".ci" / "run").read_text("utf-8")
+    script = ROOT / ".ci" / "contributor-setup"
+    assert re.search(r"^\.ci/contributor-setup$", run, re.MULTILINE) and os.access(script, os.X_OK)
+    text = script.read_text("utf-8")
+    assert "git clone" in text and "\nmake venv\n" in text and ".venv/bin/pre-commit install" in text
+    if shutil.which("bash"):
+        assert subprocess.run(["bash", "-n", str(script)], capture_output=True, timeout=30, check=False).returncode == 0

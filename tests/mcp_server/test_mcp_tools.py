@@ -150,7 +150,8 @@ def test_check_agrees_with_the_compile_hook(settings: McpSettings, program: str,
     (settings.project / "pyproject.toml").write_text('[tool.bbj-curate]\nchecker = "builtin"\n', "utf-8")
     example = settings.project / "training-data" / "gui" / "button.md"
     example.parent.mkdir(parents=True)
-    header = "---\ntitle: Button\ntype: completion\ngeneration: bbj-gui\n---\n\n## Code\n\n```bbj\n"
+    # in-review: gated like code the tool judges (a draft's compile errors would be warnings)
+    header = "---\ntitle: Button\ntype: completion\ngeneration: bbj-gui\nstatus: in-review\n---\n\n## Code\n\n```bbj\n"
     example.write_text(f"{header}{program}```\n\n## Explanation\n\nA button.\n", "utf-8")
     first_code_line = header.count("\n") + 1
     monkeypatch.chdir(settings.project)

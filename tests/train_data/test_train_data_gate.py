@@ -106,6 +106,7 @@ def test_drafts_are_recorded_not_gated_until_their_status_moves_on(tmp_path: Pat
     assert {f["code"][:4] for f in gate if f["path"].endswith("twin.md")} == {"BBJ6"} and any(f["code"][:4] == "BBJ5" for f in gate)
     assert all(f["severity"] == "warning" and "not blocking: status draft" in f["message"] for f in gate)
     assert converted_ids(data, tmp_path / "out") == {"strings/b-approved"}
+    assert curate_main(["dedupe", str(data)]) == 0, "bbj-curate dedupe agrees: the cluster flags only a draft"
 
     for name in ("a-draft-twin.md", "c-draft-broken.md"):
         path = data / "strings" / name
@@ -114,6 +115,7 @@ def test_drafts_are_recorded_not_gated_until_their_status_moves_on(tmp_path: Pat
     gate = [f for f in findings if f["code"][:4] in ("BBJ5", "BBJ6")]
     assert status == 1 and {Path(f["path"]).name for f in gate} == {"a-draft-twin.md", "c-draft-broken.md"}
     assert all(f["severity"] == "error" and "not blocking" not in f["message"] for f in gate)
+    assert curate_main(["dedupe", str(data)]) == 1
 
 
 def test_drafts_asked_for_are_gated_like_approved_examples(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
