@@ -99,4 +99,3 @@ def new_example_path(data_root: Path, topic: str, title: str) -> Path:
         candidate = folder / f"{stem}-{counter}.md"
         counter += 1
     return candidate
-

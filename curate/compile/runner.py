@@ -98,7 +98,9 @@ def open_cache(config: CurateConfig) -> VerdictCache:
     return VerdictCache(config.cache_subdir("compile"))
 
 
-def check_examples(examples: list[Example], checker: Checker, config: CurateConfig, jobs: int | None = None, cache: bool = True) -> tuple[list[Diagnostic], list[str]]:
+def check_examples(
+    examples: list[Example], checker: Checker, config: CurateConfig, jobs: int | None = None, cache: bool = True
+) -> tuple[list[Diagnostic], list[str]]:
     """Every example's BBj blocks through `checker` (behind the verdict cache unless `cache` is
     off): the raw diagnostics (the check pipeline finalizes them), and notes on cache problems."""
     programs: list[Program] = []
