@@ -95,5 +95,5 @@ def check_against_corpus(changed_paths: list[Path], corpus_root: Path, config: C
         return display_path(path), example.line_of_key("title") if example else 1
 
     found = cluster_diagnostics(clusters, locate, show=lambda member: display_path(config.root / member))
-    late = [over_budget(display_path(changed[m]), budget or 0) for m in dict.fromkeys(index.over_budget) if m in changed]
-    return late + [out for diag in found for out in finalize([diag], config, flagged.get(diag.path))]
+    over = [over_budget(display_path(changed[m]), budget or 0) for m in dict.fromkeys(index.over_budget) if m in changed]
+    return over + [out for diag in found for out in finalize([diag], config, flagged.get(diag.path))]
