@@ -9,7 +9,7 @@ model's decode speed. Wall time and peak memory PER STEP.
 Steps (`--steps`, default all but reference-whole, in this order): build (random bf16 base in
 --shard-gb shards + the project's tokenizer + a random LoRA r 64 on every linear layer: not part
 of an export), merge (streamed), reference (the verification's streamed float32 reference logits,
-saved to reference.npz), convert (llama.cpp's converter -> BF16 GGUF), quantize (Q4_K_M, C API),
+saved to reference.npz with the tokenizer's answers, so that verify never imports torch), convert (llama.cpp's converter -> BF16 GGUF), quantize (Q4_K_M, C API),
 verify (BF16 GGUF vs the reference, Q4_K_M vs BF16: the export's own checks), serve (llama-cpp-
 python's server on 127.0.0.1 with the Q4_K_M file - in process with the same engine where the
 server's dependencies are missing - every layer offloaded when the wheel has CUDA, one streamed
@@ -84,6 +84,7 @@ class Layout:
         self.run = args.work / "run"
         self.merged = args.work / "merged"
         self.reference = args.work / "reference.npz"
+        self.tokenizer = args.work / "tokenizer-answers.json"
         self.gguf16: Path = (args.gguf16_dir or args.work) / "model-BF16.gguf"
         self.q4 = args.work / "model-Q4_K_M.gguf"
         self.results = args.work / "bench-release.json"
@@ -189,29 +190,58 @@ def step(layout: Layout, name: str, args: argparse.Namespace) -> dict[str, Any]:
     return {}
 
 
-def _tokenizer_inputs(merged: Path) -> tuple[Any, list[list[int]]]:
+class RecordedTokenizer:
+    """The Hugging Face tokenizer's answers to the verification's questions, recorded by the
+    reference step: the verify step loads a CUDA llama.cpp, and on the GPU image a process that
+    imported torch (transformers' tokenizers do) crashed when it did (docs/benchmarks.md)."""
+
+    def __init__(self, record: dict[str, Any]) -> None:
+        self.record = record
+        self.eos_token_id = record["eos_token_id"]
+
+    def apply_chat_template(self, conversation: Any, tokenize: bool, add_generation_prompt: bool) -> str:
+        return str(self.record["prompt"])
+
+    def __call__(self, text: str, add_special_tokens: bool) -> dict[str, list[int]]:
+        return {"input_ids": self.record["ids"][text]}
+
+    def convert_tokens_to_ids(self, token: str) -> int:
+        return int(self.record["special"][token])
+
+
+def record_tokenizer(merged: Path, out: Path) -> list[list[int]]:
+    """Write the RecordedTokenizer's answers; returns the reference inputs."""
     from transformers import AutoTokenizer
 
-    from train.release.verify import reference_inputs
+    from train.release.verify import CONVERSATION, SNIPPETS, reference_inputs
+    from train.training.chat import END_OF_TEXT, IM_END
 
     tokenizer = AutoTokenizer.from_pretrained(merged)
-    return tokenizer, reference_inputs(tokenizer)
+    prompt = tokenizer.apply_chat_template(CONVERSATION, tokenize=False, add_generation_prompt=True)
+    inputs = reference_inputs(tokenizer)
+    record = {"prompt": prompt, "ids": {text: list(tokenizer(text, add_special_tokens=False)["input_ids"]) for text in [*SNIPPETS, prompt]},
+              "special": {token: tokenizer.convert_tokens_to_ids(token) for token in (IM_END, END_OF_TEXT)},
+              "eos_token_id": tokenizer.eos_token_id, "inputs": inputs}  # fmt: skip
+    out.write_text(json.dumps(record), "utf-8")
+    return inputs
 
 
 def reference(layout: Layout, whole: bool) -> dict[str, Any]:
-    """The streamed reference (saved for verify), or the whole-model one compared with it."""
+    """The streamed reference (saved for verify, with the tokenizer's answers), or the
+    whole-model one compared with it."""
     import numpy as np
 
     from train.release.reference import reference_logits
 
-    _, inputs = _tokenizer_inputs(layout.merged)
     if not whole:
+        inputs = record_tokenizer(layout.merged, layout.tokenizer)
         logits = reference_logits(layout.merged, inputs)
         np.savez(layout.reference, *logits)
         return {"positions": sum(len(ids) for ids in inputs)}
     import torch
     from transformers import AutoModelForCausalLM
 
+    inputs = json.loads(layout.tokenizer.read_text("utf-8"))["inputs"]
     model = AutoModelForCausalLM.from_pretrained(layout.merged, dtype=torch.float32).eval()
     with torch.no_grad():
         logits = [model(torch.tensor([ids])).logits[0].numpy() for ids in inputs]
@@ -221,17 +251,20 @@ def reference(layout: Layout, whole: bool) -> dict[str, Any]:
 
 
 def verify(layout: Layout) -> dict[str, Any]:
+    """The export's checks, in a process that never imports torch."""
     import numpy as np
 
     from train.release.verify import verify_gguf
 
-    tokenizer, inputs = _tokenizer_inputs(layout.merged)
+    record = json.loads(layout.tokenizer.read_text("utf-8"))
+    tokenizer, inputs = RecordedTokenizer(record), record["inputs"]
     template = (layout.merged / "chat_template.jinja").read_text("utf-8")
     saved = np.load(layout.reference)
     reference = [saved[f"arr_{i}"] for i in range(len(inputs))]
     report, own = verify_gguf(layout.gguf16, "BF16", tokenizer, template, "qwen2", inputs, reference, "merged")
     quant, _ = verify_gguf(layout.q4, "Q4_K_M", tokenizer, template, "qwen2", inputs, own, "BF16")
-    return {"bf16": report.logits, "q4_k_m": quant.logits, "failures": report.failures + quant.failures}
+    return {"bf16": report.logits, "q4_k_m": quant.logits, "tokens": [report.tokens, quant.tokens], "metadata": [report.metadata, quant.metadata],
+            "failures": report.failures + quant.failures, "torch_imported": "torch" in sys.modules}  # fmt: skip
 
 
 def serve(layout: Layout, gpu_layers: int | None, tokens: int) -> dict[str, Any]:
@@ -321,10 +354,10 @@ def needs(layout: Layout, arch: str) -> dict[str, tuple[list[Path], list[tuple[P
         "build": ([], [(layout.base.parent, sixteen)]),
         "merge": ([layout.base / "*.safetensors", layout.run / "adapter"], [(layout.work, sixteen)]),
         "reference": ([layout.merged / "*.safetensors"], []),
-        "reference-whole": ([layout.merged / "*.safetensors", layout.reference], []),
+        "reference-whole": ([layout.merged / "*.safetensors", layout.reference, layout.tokenizer], []),
         "convert": ([layout.merged / "*.safetensors"], [(layout.gguf16.parent, sixteen)]),
         "quantize": ([layout.gguf16], [(layout.work, Q4_K_M_BYTES * parameters(arch))]),
-        "verify": ([layout.reference, layout.gguf16, layout.q4], []),
+        "verify": ([layout.reference, layout.tokenizer, layout.gguf16, layout.q4], []),
         "serve": ([layout.q4], []),
     }
 
