@@ -56,7 +56,8 @@ class TextPane(ScrollView, can_focus=False):
 
     def show(self, text: PaneText) -> None:
         self.text = text
-        self.scroll_to(0, 0, animate=False, immediate=True)
+        if self.scroll_offset.y:
+            self.scroll_to(0, 0, animate=False, immediate=True)
         self._fit()
         self.refresh()
 
