@@ -172,7 +172,7 @@ class RatingScreen(Screen[None]):
         meta.append(f" · {case.generation} / {case.type} · {case.difficulty} · {case.topic or '-'}")
         meta.append(f" · case {index + 1:,} of {len(app.cases):,}", style="dim")
         meta.append("  rated" if saved else "  not rated yet", style="green" if saved else "yellow")
-        self.query_one("#case-meta", Static).update(meta)
+        self.query_one("#case-meta", Static).update(meta, layout=False)  # fixed heights (the CSS): repaint only
         self.query_one("#prompt", TextPane).show(self.view(index, "prompt"))
         for side, model in zip(SIDES, (left, right), strict=True):
             answer = app.eval_run.answer(case.id, model)
@@ -216,8 +216,8 @@ class RatingScreen(Screen[None]):
         names = {"left": left, "right": right} if self.revealed else None
         for side in SIDES:
             title = Text(f"Answer {SIDE_LABELS[side]}" + (f": {names[side]}" if names else ""))
-            self.query_one(f"#title-{side}", Static).update(title)
-        self.query_one("#form", Static).update(self.form.render(names))
+            self.query_one(f"#title-{side}", Static).update(title, layout=False)
+        self.query_one("#form", Static).update(self.form.render(names), layout=False)
 
     # -- keys -----------------------------------------------------------------------------------
 
