@@ -76,7 +76,7 @@ def unused_noqa(examples: Iterable[Example], config: CurateConfig, families: Ite
     have reported it: an enabled code of a family whose check ran (`families`), so `bbj-curate
     lint` does not call a compile-error suppression unused. An unknown code is reported where
     the code block rules (BBJ3xx) run."""
-    from curate.rules.base import known_codes
+    from curate.rules.base import known_codes, unknown_code_message
 
     judged_families = tuple(families)
     known = known_codes()
@@ -85,7 +85,7 @@ def unused_noqa(examples: Iterable[Example], config: CurateConfig, families: Ite
         for comment in example.noqa:
             for code in comment.codes:
                 if code not in known:
-                    judged, message = is_enabled("BBJ3", config), f"noqa names an unknown rule code {code}; `bbj-curate rules` lists them"
+                    judged, message = is_enabled("BBJ3", config), f"noqa: {unknown_code_message(code, exact=True)}"
                 else:
                     judged = code.startswith(judged_families) and is_enabled(code, config) and (comment.line, code) not in example.noqa_used
                     message = f"unused noqa: no {code} finding on this line; remove the code from the comment"
