@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from rating_helpers import SIZE, make_app
 from textual.content import Content
+from textual.geometry import Offset
 from textual.selection import Selection
 
 from curate.tui.screens.rating import RatingScreen
@@ -54,6 +55,12 @@ def test_long_answer_scrolls_copies_whole_and_next_case_comes_prepared(eval_run:
             top = round(pane.scroll_y)
             assert top > 100 and pane.render_line(0).text.startswith(f'print "line {top}"')
             assert pane.get_selection(Selection(None, None)) == (LONG, "\n")
+            screen.selections = {pane: Selection(Offset(0, top), Offset(5, top + 1))}  # a mouse drag
+            await pilot.pause()
+            assert screen.get_selected_text() == f'print "line {top}"\nprint'
+            backgrounds = [{segment.style.bgcolor for segment in pane.render_line(y) if segment.style} for y in (0, 5)]
+            assert backgrounds[0] != backgrounds[1], "the selected line is drawn highlighted"
+            screen.selections = {}
             while screen.prefetch_timer is not None:  # the next case is prepared while this one is read
                 await pilot.pause(0.02)
             following = [screen.view(1, part).content.plain for part in ("prompt", *app.models)]

@@ -29,9 +29,7 @@ class PaneText:
         self._wraps: dict[tuple[int, Style], list[Strip]] = {}
 
     def lines(self, width: int, style: Style, options: RenderOptions) -> list[Strip]:
-        """The text wrapped at `width` on `style`; cached unless a selection is drawn in it."""
-        if options.selection is not None:
-            return self.content.render_strips(width, None, style, options)
+        """The text wrapped at `width` on `style` (no selection drawn), cached."""
         key = (width, style)
         if key not in self._wraps:
             if len(self._wraps) >= WRAPS_KEPT:
@@ -53,9 +51,11 @@ class TextPane(ScrollView, can_focus=False):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.text = PaneText("")
+        self._selected: tuple[tuple[Selection, int], list[Strip]] | None = None  # drawn with the selection
 
     def show(self, text: PaneText) -> None:
         self.text = text
+        self._selected = None
         if self.scroll_offset.y:
             self.scroll_to(0, 0, animate=False, immediate=True)
         self._fit()
@@ -66,11 +66,18 @@ class TextPane(ScrollView, can_focus=False):
         self._wrapped(text, self.scrollable_content_region.width)
 
     def _wrapped(self, text: PaneText, width: int) -> list[Strip]:
-        selection = self.text_selection
-        selection_style = Style.from_styles(self.screen.get_component_styles("screen--selection")) if selection is not None else None
+        """`text` wrapped at `width`; the pane's own text with the mouse selection drawn in it,
+        wrapped once per selection (not once per line drawn)."""
+        selection = self.text_selection if text is self.text else None
         # The widget's styles as the rules, as Textual's own `Visual.to_strips` passes them.
-        options = RenderOptions(self._get_style, self.styles, selection, selection_style)  # type: ignore[arg-type]
-        return text.lines(max(width, 1), self.visual_style, options)
+        if selection is None:
+            return text.lines(width, self.visual_style, RenderOptions(self._get_style, self.styles))  # type: ignore[arg-type]
+        key = (selection, width)
+        if self._selected is None or self._selected[0] != key:
+            selected_style = Style.from_styles(self.screen.get_component_styles("screen--selection"))
+            options = RenderOptions(self._get_style, self.styles, selection, selected_style)  # type: ignore[arg-type]
+            self._selected = (key, text.content.render_strips(width, None, self.visual_style, options))
+        return self._selected[1]
 
     def _fit(self) -> None:
         width = self.scrollable_content_region.width
@@ -95,4 +102,5 @@ class TextPane(ScrollView, can_focus=False):
         return selection.extract(self.text.content.plain), "\n"
 
     def selection_updated(self, selection: Selection | None) -> None:
+        self._selected = None
         self.refresh()
