@@ -73,12 +73,12 @@ PLANTED = {
 
 
 @pytest.mark.parametrize("name", list(PLANTED))
-def test_planted_programs_fail_and_leave_nothing(name: str, marker: Path) -> None:
-    before = set(glob.glob(os.path.join(tempfile.gettempdir(), "bbj-sandbox-*")))
+def test_planted_programs_fail_and_leave_nothing(name: str, marker: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # this test's sandbox folders only, not a parallel run's
     result = run_python(PLANTED[name].format(marker=str(marker)), LIMITS)
     assert result.status in ("failed", "timeout"), result.output
     assert len(result.output.encode()) <= LIMITS.output_bytes + 4
-    assert set(glob.glob(os.path.join(tempfile.gettempdir(), "bbj-sandbox-*"))) <= before  # folder removed
+    assert glob.glob(os.path.join(tmp_path, "bbj-sandbox-*")) == []  # folder removed
     assert run_python("print('still fine')", LIMITS).output.strip() == "still fine"  # the runner is unharmed
 
 
