@@ -39,7 +39,8 @@ def is_gate_code(code: str) -> bool:
 
 
 def is_record_only(status: object) -> bool:
-    """A status written down as rejected (a file without `status:` is a draft, and gated)."""
+    """A status that records the decision not to train (rejected): such a record never reaches
+    the split."""
     return status in RECORD_ONLY_STATUSES
 
 
