@@ -14,7 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from curate.atomic import write_text_atomic
+from curate.jsonl import JsonLines
+from curate.safeio import UnsafeFile, printable_path, read_guarded
 from train.training.chat import END_OF_TEXT, SPECIAL_TOKENS, install_chat_template
+
+TEXT_LIMIT = 64 << 20  # one corpus file for a toy tokenizer
 
 
 @dataclass(frozen=True)
@@ -30,22 +34,26 @@ class TinyShape:
 
 
 def corpus_texts(files: list[Path]) -> Iterator[str]:
-    """Raw text of Markdown/source files; for JSONL, the 'text' and message contents of each line."""
+    """Raw text of Markdown/source files; for JSONL, the 'text' and message contents of each line.
+    Files are read through the guarded readers: a FIFO or device link is a ValueError naming it."""
     for path in files:
-        if path.suffix == ".jsonl":
-            for raw in path.read_text("utf-8", errors="replace").splitlines():
-                try:
-                    record = json.loads(raw)
-                except json.JSONDecodeError:
-                    continue
-                if isinstance(record, dict):
-                    if isinstance(record.get("text"), str):
-                        yield record["text"]
-                    for message in record.get("messages") or []:
-                        if isinstance(message, dict) and isinstance(message.get("content"), str):
-                            yield message["content"]
-        else:
-            yield path.read_text("utf-8", errors="replace")
+        try:
+            yield from _file_texts(path)
+        except UnsafeFile as exc:
+            raise ValueError(f"{printable_path(path)}: {exc.message}") from None
+
+
+def _file_texts(path: Path) -> Iterator[str]:
+    if path.suffix != ".jsonl":
+        yield read_guarded(path, TEXT_LIMIT).decode("utf-8", errors="replace")
+        return
+    for item in JsonLines(path, encodings=("utf-8", "latin-1")):  # unreadable lines: skipped
+        record = item.value
+        if isinstance(record.get("text"), str):
+            yield record["text"]
+        for message in record.get("messages") or []:
+            if isinstance(message, dict) and isinstance(message.get("content"), str):
+                yield message["content"]
 
 
 def default_corpus(root: Path) -> list[Path]:

@@ -148,3 +148,23 @@ def test_eval_report_folder_files_are_refused(tmp_path: Path, plant: Callable[[P
     for read in (lambda: read_report(tmp_path), lambda: read_samples(tmp_path)):
         with pytest.raises(UsageError, match=re.escape(message)):
             within(20, read)
+
+
+@pytest.mark.parametrize(("plant", "message"), PLANTS)
+def test_other_train_readers_refuse_planted_files(tmp_path: Path, plant: Callable[[Path], None], message: str) -> None:
+    """The tiny model's corpus files, the release eval suite and a GGUF to digest."""
+    from train.eval.backends import file_digest
+    from train.release.evaluate import fixed_subset
+    from train.tiny_model import corpus_texts
+
+    for name in ("corpus.jsonl", "notes.md"):
+        plant(tmp_path / name)
+        with pytest.raises(ValueError, match=re.escape(message)):
+            within(20, lambda name=name: list(corpus_texts([tmp_path / name])))
+    plant(tmp_path / "suite.jsonl")
+    with pytest.raises(TrainingError) as caught:
+        within(20, lambda: fixed_subset(tmp_path / "suite.jsonl", 1))
+    assert caught.value.diagnostics[0].code == "REL004" and message in caught.value.diagnostics[0].message
+    plant(tmp_path / "model.gguf")
+    with pytest.raises(ValueError, match=re.escape(message)):
+        within(20, lambda: file_digest(tmp_path / "model.gguf"))

@@ -105,16 +105,15 @@ def export(run_dir: Path | None, config_path: Path | None, base: str | None, out
 
 
 def _newest_run(config_path: Path | None) -> Path:
-    import json
-
     from train.config import load_config
     from train.training.errors import fail
+    from train.training.rundir import read_run_json
 
     if config_path is None:
         raise click.UsageError("give --run RUN_DIR or --config CONFIG")
     config = load_config(config_path)
     finished = [m.parent for m in sorted(config.output_dir.glob(f"{config.name}-*/run.json"), key=lambda p: p.parent.name)
-                if json.loads(m.read_text("utf-8")).get("finished")]  # fmt: skip
+                if read_run_json(m).get("finished")]  # fmt: skip
     if not finished:
         raise fail(str(config.output_dir), "REL001", f"no finished run named {config.name}-* (run `make train` first)")
     return finished[-1]

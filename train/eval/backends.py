@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from curate.safeio import UnsafeFile, check_file, printable_path, read_guarded
 from train.eval.client import ChatClient, ChatRequest, Completion, strip_stops
 from train.eval.config import EvalConfig, ModelSpec
 from train.eval.prompts import render_prompt
@@ -31,11 +32,15 @@ class Backend(Protocol):
 
 
 def file_digest(path: Path, limit: int = 64 << 20) -> str:
-    """sha256 of a small file, or of its size and mtime when large (a GGUF of gigabytes)."""
-    stat = path.stat()
-    if stat.st_size > limit:
-        return f"size={stat.st_size};mtime={int(stat.st_mtime)}"
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """sha256 of a small file, or of its size and mtime when large (a GGUF of gigabytes); a FIFO
+    or device link is a ValueError naming it (the guarded reader), never read."""
+    try:
+        stat = check_file(path, None)
+        if stat.st_size > limit:
+            return f"size={stat.st_size};mtime={int(stat.st_mtime)}"
+        return hashlib.sha256(read_guarded(path, limit)).hexdigest()
+    except UnsafeFile as exc:
+        raise ValueError(f"{printable_path(path)}: {exc.message}") from None
 
 
 def folder_digest(folder: Path, names: Sequence[str]) -> str | None:

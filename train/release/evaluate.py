@@ -5,10 +5,11 @@ long before they show in KL divergence."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from curate.jsonl import JsonLines
+from curate.safeio import UnsafeFile
 from train.eval.client import STOP_SEQUENCES
 from train.eval.extract import extract_code
 from train.eval.judge import Judge
@@ -21,10 +22,13 @@ DEFAULT_SUITE = Path("benchmark/bbj-bench-v1.jsonl")
 
 def fixed_subset(suite: Path, count: int) -> list[dict[str, Any]]:
     """The first `count` code-producing cases by id: the same subset for every file and release."""
+    reader = JsonLines(suite)
     try:
-        rows = [json.loads(line) for line in suite.read_text("utf-8").splitlines() if line.strip()]
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise fail(str(suite), "REL004", f"cannot read the eval suite: {exc}") from None
+        rows = [item.value for item in reader]
+    except UnsafeFile as exc:
+        raise fail(str(suite), "REL004", f"cannot read the eval suite: {exc.message}") from None
+    if reader.dropped:
+        raise fail(str(suite), "REL004", f"cannot read the eval suite: {reader.dropped[0]}")
     cases = sorted((r for r in rows if isinstance(r, dict) and r.get("type") in CODE_TYPES and r.get("prompt")),
                    key=lambda r: str(r.get("id")))  # fmt: skip
     if len(cases) < count:
