@@ -14,7 +14,7 @@ from curate.dedupe import Cluster, DedupeConfig, Item, Pair
 from curate.dedupe.normalize import jaccard, normalize, shingles
 from curate.dedupe.signature import SCHEME, estimated_jaccard, sign
 from curate.progress import task
-from curate.timebudget import OverBudget, file_budget
+from curate.timebudget import BudgetTimer, OverBudget, file_budget
 from curate.vocabulary import NEVER_KEEPER_STATUSES, RECORD_ONLY_STATUSES
 
 SEED = 1
@@ -47,21 +47,22 @@ def prepare(items: list[Item], config: DedupeConfig) -> Prepared:
     texts: list[str] = []
     sets: list[np.ndarray] = []
     over: list[Item] = []
-    for item in items:
-        if item.id in seen:
-            raise ValueError(f"duplicate item id {item.id!r}")
-        seen.add(item.id)
-        try:
-            with file_budget(config.item_budget):
-                text = normalize(item.text, item.kind)
-                shingle_set = shingles(text, config.shingle_size) if text else None
-        except OverBudget:
-            over.append(item)
-            continue
-        if shingle_set is not None:  # nothing to compare: an empty item is nobody's duplicate
-            kept.append(item)
-            texts.append(text)
-            sets.append(shingle_set)
+    with BudgetTimer(config.item_budget) as timer:
+        for item in items:
+            if item.id in seen:
+                raise ValueError(f"duplicate item id {item.id!r}")
+            seen.add(item.id)
+            try:
+                with timer.file():
+                    text = normalize(item.text, item.kind)
+                    shingle_set = shingles(text, config.shingle_size) if text else None
+            except OverBudget:
+                over.append(item)
+                continue
+            if shingle_set is not None:  # nothing to compare: an empty item is nobody's duplicate
+                kept.append(item)
+                texts.append(text)
+                sets.append(shingle_set)
     return Prepared(kept, texts, sets, sign(sets, config.num_perm, SEED), over)
 
 
