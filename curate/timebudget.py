@@ -21,8 +21,7 @@ class OverBudget(BaseException):
     "never raises" catch-alls of the checks (`except Exception`) must not swallow the timer."""
 
 
-def _raise(signum: int, frame: FrameType | None) -> None:
-    raise OverBudget
+RETRY_S = 0.05  # a raise that lands where Python ignores exceptions is repeated this much later
 
 
 class BudgetTimer:
@@ -36,11 +35,21 @@ class BudgetTimer:
         usable = seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
         self.seconds = float(seconds or 0) if usable else 0.0
         self._previous: object = None
+        self._armed = False
 
     def __enter__(self) -> BudgetTimer:
         if self.seconds:
-            self._previous = signal.signal(signal.SIGALRM, _raise)
+            self._previous = signal.signal(signal.SIGALRM, self._on_alarm)
         return self
+
+    def _on_alarm(self, signum: int, frame: FrameType | None) -> None:
+        """Raise OverBudget, and arm a retry first: a signal handled inside a weakref callback or
+        a `__del__` (the garbage collector runs those) has its exception printed and dropped, and
+        the work would run on past its budget. A tick after the block has ended does nothing."""
+        if not self._armed:
+            return
+        signal.setitimer(signal.ITIMER_REAL, RETRY_S)
+        raise OverBudget
 
     def __exit__(self, *exc: object) -> None:
         if self.seconds:
@@ -53,10 +62,12 @@ class BudgetTimer:
         if not self.seconds:
             yield
             return
+        self._armed = True
         signal.setitimer(signal.ITIMER_REAL, self.seconds)
         try:
             yield
         finally:
+            self._armed = False
             signal.setitimer(signal.ITIMER_REAL, 0)
 
 
