@@ -120,9 +120,9 @@ def is_error(diag: Diagnostic) -> bool:
 Check = Callable[[list[Path], CurateConfig, float], list[Diagnostic]]  # files, config, seconds per file
 
 
-def run_hook(argv: Sequence[str] | None, hook: str, description: str, check: Check) -> int:
-    """The shape of every hook: parse, load the config (2 on a bad one), keep the example
-    files among those passed (0 when none), check them, print findings, return the status."""
+def staged_examples(argv: Sequence[str] | None, description: str) -> tuple[argparse.Namespace, CurateConfig, list[Path]] | int:
+    """Parse, load the config and keep the example files among those passed: the three, or the
+    exit status to end with (2 on a bad config, 0 when no example was passed)."""
     args = parse_args(argv, description)
     config = load(args)
     if config is None:
@@ -130,6 +130,16 @@ def run_hook(argv: Sequence[str] | None, hook: str, description: str, check: Che
     files = example_files(args.filenames, config)
     if not files:
         return ExitCode.OK
+    return args, config, files
+
+
+def run_hook(argv: Sequence[str] | None, hook: str, description: str, check: Check) -> int:
+    """The shape of every hook: parse, load the config (2 on a bad one), keep the example
+    files among those passed (0 when none), check them, print findings, return the status."""
+    staged = staged_examples(argv, description)
+    if isinstance(staged, int):
+        return staged
+    args, config, files = staged
     try:
         diagnostics = check(files, config, args.file_budget)
     except CurateError as exc:  # e.g. checker = "bbjcpl" and none found

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from curate.errors import ExitCode
-from hooks._common import example_files, load, parse_args
+from hooks._common import staged_examples
 
 MODIFIED = "files were modified by this hook: review the change, `git add` the files and commit again"
 
@@ -17,13 +17,10 @@ MODIFIED = "files were modified by this hook: review the change, `git add` the f
 def main(argv: Sequence[str] | None = None) -> int:
     from curate.fix import fix_paths
 
-    args = parse_args(argv, "Apply the safe fixes to example files; fail when a file was rewritten.")
-    config = load(args)
-    if config is None:
-        return ExitCode.USAGE
-    files = example_files(args.filenames, config)
-    if not files:
-        return ExitCode.OK
+    staged = staged_examples(argv, "Apply the safe fixes to example files; fail when a file was rewritten.")
+    if isinstance(staged, int):
+        return staged
+    _, config, files = staged
     result = fix_paths(files, config)
     for display, _, _ in result.changes:
         print(f"Fixing {display}")

@@ -3,9 +3,12 @@ writes and says what it guessed, slugs keep accented letters, `--fix` says what 
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import pytest
+from pty_capture import output_on_a_terminal
 
 from curate.cli import main as curate_main
 from curate.templates import slugify
@@ -48,28 +51,8 @@ SKELETON_IN_REVIEW = ["new", "--title", "Greet", "--type", "completion", "--gene
 
 def _lint_on_a_terminal(project: Path, *extra: str, env: dict[str, str] | None = None) -> str:
     """`bbj-curate lint` with stdout on a pseudo-terminal, as a user sees it."""
-    import os
-    import pty
-    import subprocess
-    import sys
-
-    master, slave = pty.openpty()
-    try:
-        subprocess.run([sys.executable, "-m", "curate.cli", *extra, "lint", "training-data"], cwd=project, stdout=slave, stderr=subprocess.DEVNULL,
-                       env={k: v for k, v in {**os.environ, **(env or {})}.items() if v is not None and not (k == "NO_COLOR" and env is None)}, timeout=60, check=False)  # fmt: skip
-        os.close(slave)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        return b"".join(chunks).decode("utf-8")
-    finally:
-        os.close(master)
+    environment = {k: v for k, v in {**os.environ, **(env or {})}.items() if v is not None and not (k == "NO_COLOR" and env is None)}
+    return output_on_a_terminal([sys.executable, "-m", "curate.cli", *extra, "lint", "training-data"], project, environment, stderr_too=False)
 
 
 def test_findings_show_the_source_line_and_a_caret_coloured_only_on_a_terminal(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,13 +5,13 @@ the hooks never load rich.progress (their startup stays fast)."""
 from __future__ import annotations
 
 import os
-import pty
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from pty_capture import output_on_a_terminal
 
 EXAMPLE = (
     "---\ntitle: Count to {n}\ntype: completion\ngeneration: all\ndifficulty: basic\n---\n\n## Code\n\n```bbj\nrem Count to {n}\n"
@@ -40,22 +40,7 @@ def run(project: Path, args: list[str], terminal: bool, **env: str) -> str:
     if not terminal:
         done = subprocess.run(command, cwd=project, env=environment, capture_output=True, text=True, timeout=120, check=False)
         return done.stdout + done.stderr
-    master, slave = pty.openpty()
-    try:
-        subprocess.run(command, cwd=project, env=environment, stdout=slave, stderr=slave, timeout=120, check=False)
-        os.close(slave)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        return b"".join(chunks).decode("utf-8", "replace")
-    finally:
-        os.close(master)
+    return output_on_a_terminal(command, project, environment, stderr_too=True)
 
 
 @pytest.mark.parametrize("command", [["check", "-j", "1"], ["lint"], ["stats"], ["dedupe"]], ids=lambda c: c[0])
