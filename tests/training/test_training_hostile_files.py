@@ -5,8 +5,11 @@ its file and a stable code, in well under the subprocess timeout, never read."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
+import struct
 import subprocess
 import threading
 from collections.abc import Callable
@@ -168,3 +171,33 @@ def test_other_train_readers_refuse_planted_files(tmp_path: Path, plant: Callabl
     plant(tmp_path / "model.gguf")
     with pytest.raises(ValueError, match=re.escape(message)):
         within(20, lambda: file_digest(tmp_path / "model.gguf"))
+
+
+def escaping_index(path: Path) -> None:
+    path.write_text(json.dumps({"metadata": {}, "weight_map": {"model.embed_tokens.weight": "../../../etc/passwd"}}), "utf-8")
+
+
+def huge_header(path: Path) -> None:
+    path.write_bytes(struct.pack("<Q", 10**15) + b"{}")
+
+
+@pytest.mark.parametrize(
+    ("name", "plant", "dry_run", "message"),
+    [
+        pytest.param("config.json", fifo, False, "a named pipe (FIFO), not a regular file", id="fifo-config"),
+        pytest.param("tokenizer.json", dev_zero, True, "symbolic link to /dev/zero, a character device", id="dev-zero-tokenizer"),
+        pytest.param("model.safetensors.index.json", escaping_index, True, "'../../../etc/passwd': a shard must be a file inside", id="index-escape"),
+        pytest.param("model.safetensors", huge_header, True, "header length field says 1,000,000,000,000,000 bytes", id="header-1e15"),
+    ],
+)  # fmt: skip
+def test_run_refuses_a_planted_base_model_file(project: dict[str, Path], tiny_model: Path, name: str, plant: Callable[[Path], None],
+                                               dry_run: bool, message: str) -> None:  # fmt: skip
+    """The base model's files are checked before transformers opens one (it would block on the
+    FIFO and read /dev/zero until memory runs out) and before a run folder exists (TRN040)."""
+    base = shutil.copytree(tiny_model, project["root"] / "base")
+    plant(base / name)
+    project["config"].write_text(config_text(base, project, project["root"] / "runs"), "utf-8")
+    done = bbj_train_run(project["root"], "run", "--config", str(project["config"]), *(["--dry-run"] if dry_run else []))
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert "TRN040" in done.stderr and name in done.stderr and message in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and not (project["root"] / "runs").exists()

@@ -48,6 +48,20 @@ def folder_digest(folder: Path, names: Sequence[str]) -> str | None:
     return hashlib.sha256("".join(file_digest(p) for p in found).encode()).hexdigest()[:16] if found else None
 
 
+def _check_local_model(model: Path, adapter: Path | None) -> None:
+    """The local model and adapter folders transformers and PEFT will open, checked first
+    (train/model_files.py): ValueError naming the file, the config's model is refused."""
+    from train.model_files import check_model_folder
+    from train.training.errors import TrainingError
+
+    for folder in (model, adapter):
+        if folder is not None and folder.is_dir():
+            try:
+                check_model_folder(folder, "EVL002")
+            except TrainingError as exc:
+                raise ValueError("; ".join(f"{d.path}: {d.message}" for d in exc.diagnostics)) from None
+
+
 class OpenAIBackend:
     def __init__(self, spec: ModelSpec, config: EvalConfig, environ: dict[str, str] | None = None) -> None:
         env = os.environ if environ is None else environ
@@ -74,6 +88,7 @@ class TransformersBackend:
         self.model_name: str = spec.model
         self.adapter = spec.resolved_adapter()
         local = Path(spec.model)
+        _check_local_model(local, self.adapter)
         self.identity = {
             "backend": "transformers", "model": spec.model,
             "model_digest": folder_digest(local, ["config.json", "model.safetensors", "model.safetensors.index.json"]) if local.is_dir() else None,

@@ -4,15 +4,15 @@ unquantized safetensors, identified by a cheap fingerprint, and sized for the di
 from __future__ import annotations
 
 import hashlib
-import json
 import math
+import os
 import shutil
-import struct
 from dataclasses import dataclass
 from pathlib import Path
 
+from train.model_files import ESCAPES, REFUSED, check_model_folder, read_json
 from train.release.merge import base_shards
-from train.release.safetensors_stream import read_header
+from train.release.safetensors_stream import header_bytes, open_shard, read_header
 from train.training.errors import fail
 
 FINGERPRINT_BYTES = 1 << 20  # of each shard's data section, after its header
@@ -71,11 +71,13 @@ def _hub_cache(repo_id: str) -> Path | None:
 
 
 def inspect_base(path: Path) -> BaseModel:
-    """Refuse a folder that is not an unquantized safetensors model; count its parameters."""
+    """Refuse a folder that is not an unquantized safetensors model; count its parameters.
+    Every file the export will read from it is checked first (REL017/REL018)."""
     config_file = path / "config.json"
-    if not config_file.is_file():
+    if not os.path.lexists(config_file):
         raise fail(str(config_file), "REL011", "base folder has no config.json (not a Hugging Face model folder)")
-    config = json.loads(config_file.read_text("utf-8"))
+    check_model_folder(path, REFUSED, ESCAPES)
+    config = read_json(config_file, REFUSED)
     if config.get("quantization_config"):
         method = config["quantization_config"].get("quant_method", "?")
         raise fail(str(config_file), "REL012", f"base is quantized ({method}): merge needs the 16-bit weights "
@@ -87,7 +89,7 @@ def inspect_base(path: Path) -> BaseModel:
     for shard in shards:
         try:
             entries, _ = read_header(shard)
-        except (ValueError, OSError, struct.error) as exc:
+        except (ValueError, OSError) as exc:
             raise fail(str(shard), "REL011", f"unreadable safetensors file: {exc}") from None
         parameters += sum(math.prod(entry.shape) for entry in entries)
     return BaseModel(path, parameters, sum(shard.stat().st_size for shard in shards))
@@ -96,18 +98,15 @@ def inspect_base(path: Path) -> BaseModel:
 def base_fingerprint(path: Path) -> str | None:
     """sha256 over each shard's name, header and first MiB of data: equal for the same weights,
     different for another model (or another seed) of the same architecture, and cheap to compute
-    on a 30 GB model. None when the folder holds no safetensors."""
+    on a 30 GB model. None when the folder holds no safetensors; SafetensorsError for a shard
+    that is not a regular file or whose header length is out of bounds."""
     shards = base_shards(path)
     if not shards:
         return None
     digest = hashlib.sha256()
     for shard in shards:
-        with shard.open("rb") as handle:
-            prefix = handle.read(8)
-            if len(prefix) != 8:
-                return None
-            (size,) = struct.unpack("<Q", prefix)
-            digest.update(shard.name.encode() + prefix + handle.read(size) + handle.read(FINGERPRINT_BYTES))
+        with open_shard(shard) as handle:
+            digest.update(shard.name.encode() + header_bytes(handle, shard) + handle.read(FINGERPRINT_BYTES))
     return digest.hexdigest()
 
 

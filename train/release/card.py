@@ -4,9 +4,10 @@ notes; intended use and limits."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
+
+from curate.safeio import UnsafeFile, read_json_guarded
 
 
 def render_card(release: dict[str, Any]) -> str:
@@ -102,15 +103,19 @@ def render_card(release: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+CARD_LIMIT = 16 << 20  # a data card lists files and counts: kilobytes
+
+
 def data_card(path: Path) -> str | None:
     """The data card written next to a pipeline output (card.json), if any."""
-    card = path.parent / "card.json"
-    if not card.is_file():
+    card = path.parent / "card.json"  # beside a path run.json names: read through the guarded reader
+    if not card.exists():
         return None
     try:
-        return str(json.loads(card.read_text("utf-8")).get("name") or card)
-    except (OSError, ValueError):
+        data = read_json_guarded(card, CARD_LIMIT)
+    except (UnsafeFile, ValueError):
         return str(card)
+    return str(data.get("name") or card) if isinstance(data, dict) else str(card)
 
 
 def _evaluation(evaluation: dict[str, Any] | None) -> list[str]:

@@ -16,12 +16,15 @@ import tempfile
 from importlib import metadata
 from pathlib import Path
 
+from curate.safeio import UnsafeFile, check_file, read_json_guarded, read_text_guarded
 from train.training.errors import fail
 
 PACKAGE = "llama-cpp-python"
 VENDOR = "vendor/llama.cpp/"
 NEEDED = ("convert_hf_to_gguf.py", "conversion/", "gguf-py/", "LICENSE")
 MARKER = "bbj-converter.json"
+METADATA_LIMIT = 1 << 20  # the marker and PKG-INFO (the sdist's README inside it: tens of KB)
+ANYWHERE = Path("/")
 
 
 def installed_version() -> str:
@@ -62,18 +65,33 @@ def locate(source: Path | None) -> Path:
 
 
 def _version_of(folder: Path) -> str | None:
-    if (folder / MARKER).is_file():
-        return str(json.loads((folder / MARKER).read_text("utf-8"))["version"])
+    """The llama-cpp-python version of a converter folder (our marker, or the sdist's PKG-INFO),
+    read through the guarded reader (REL031 for a FIFO, a device, an oversize file)."""
+    marker = folder / MARKER
     pkg_info = folder.parents[1] / "PKG-INFO" if folder.name == "llama.cpp" else folder / "PKG-INFO"
-    if pkg_info.is_file():
-        for line in pkg_info.read_text("utf-8", errors="replace").splitlines():
-            if line.startswith("Version:"):
-                return line.split(":", 1)[1].strip()
-    return None
+    source = marker if marker.exists() else pkg_info if pkg_info.exists() else None
+    if source is None:
+        return None
+    try:
+        if source is marker:
+            data = read_json_guarded(marker, METADATA_LIMIT, ANYWHERE)
+            if not isinstance(data, dict) or not isinstance(data.get("version"), str):
+                raise ValueError("no version string")
+            return str(data["version"])
+        lines = read_text_guarded(pkg_info, METADATA_LIMIT, ANYWHERE).splitlines()
+    except UnsafeFile as exc:
+        raise fail(str(source), "REL031", f"converter metadata refused: {exc.message}") from None
+    except ValueError as exc:
+        raise fail(str(source), "REL031", f"unreadable converter metadata: {exc}") from None
+    return next((line.split(":", 1)[1].strip() for line in lines if line.startswith("Version:")), None)
 
 
 def extract(sdist: Path, target: Path, version: str) -> Path:
     """Unpack the converter files of `sdist` into `target` (atomically: temp folder, rename)."""
+    try:
+        check_file(sdist, None, ANYWHERE)  # tarfile would block on a FIFO, read a device forever
+    except UnsafeFile as exc:
+        raise fail(str(sdist), "REL031", f"not a readable sdist: {exc.message}") from None
     try:
         with tarfile.open(sdist, "r:gz") as archive:
             return _unpack(archive, sdist, target, version)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from curate.atomic import write_text_atomic
+from train import model_files
 from train.data.chatml import system_prompt
 from train.release import converter
 from train.release.base import (
@@ -82,11 +83,12 @@ class Plan:
 
 def plan_export(options: ExportOptions) -> Plan:
     run = RunDir(options.run)
-    if not run.manifest_path.is_file() or not (run.path / "config.json").is_file():
+    if not run.manifest_path.exists() or not (run.path / "config.json").exists():  # a FIFO exists: refused by the reader (TRN030)
         raise fail(str(options.run), "REL001", "not a run folder (no run.json/config.json): give the folder `bbj-train run` made")
-    manifest, config = run.manifest(), json.loads((run.path / "config.json").read_text("utf-8"))
+    manifest, config = run.manifest(), run.read_json(run.path / "config.json")
     if not run.adapter_dir.is_dir():
         raise fail(str(run.adapter_dir), "REL001", "run has no final adapter/ (unfinished run?)")
+    model_files.check_tree(run.adapter_dir, model_files.REFUSED)  # copied whole into the release
     adapter = load_adapter(run.adapter_dir)
     base_path = resolve_base(options.base, manifest.get("base_model"))
     base = inspect_base(base_path)
@@ -157,7 +159,7 @@ def _build(plan: Plan, options: ExportOptions, staging: Path, say: Callable[[str
     clock = time.perf_counter()
     say("verify: metadata, token ids, logits")
     tokenizer = AutoTokenizer.from_pretrained(merged)
-    template = (merged / "chat_template.jinja").read_text("utf-8")
+    template = model_files.read_text(merged / "chat_template.jinja", model_files.REFUSED)
     architecture = _gguf_architecture(merged)
     inputs = reference_inputs(tokenizer)
     reference = reference_logits(merged, inputs)
@@ -178,8 +180,8 @@ def _build(plan: Plan, options: ExportOptions, staging: Path, say: Callable[[str
     write_text_atomic(staging / "Modelfile", render_modelfile(main_file.name, system, num_ctx))
     check_release_modelfile(staging / "Modelfile", num_ctx)
     _copy_adapter(plan, staging / "adapter")
-    if (plan.base.path / "LICENSE").is_file():
-        shutil.copyfile(plan.base.path / "LICENSE", staging / "LICENSE")
+    if (plan.base.path / "LICENSE").exists():
+        model_files.copy(plan.base.path / "LICENSE", staging / "LICENSE", model_files.REFUSED)
     shutil.rmtree(work)
     if not options.keep_f16 and files:
         sixteen.unlink()
@@ -203,18 +205,18 @@ def _write_side_files(plan: Plan, merged: Path) -> None:
     """Config and licence from the base; tokenizer and chat template as trained (the adapter's);
     generation config ending at both ChatML stops."""
     for name in CONFIG_FILES:
-        if (plan.base.path / name).is_file():
-            shutil.copyfile(plan.base.path / name, merged / name)
-    source = plan.adapter.path if (plan.adapter.path / "tokenizer_config.json").is_file() else plan.base.path
+        if (plan.base.path / name).exists():
+            model_files.copy(plan.base.path / name, merged / name, model_files.REFUSED)
+    source = plan.adapter.path if (plan.adapter.path / "tokenizer_config.json").exists() else plan.base.path
     for name in TOKENIZER_FILES:
-        if (source / name).is_file():
-            shutil.copyfile(source / name, merged / name)
+        if (source / name).exists():
+            model_files.copy(source / name, merged / name, model_files.REFUSED)
     if not (merged / "chat_template.jinja").is_file():
         raise fail(str(source), "REL003", "no chat_template.jinja beside the adapter: cannot tell which chat format was trained")
-    vocab = json.loads((merged / "tokenizer.json").read_text("utf-8"))
+    vocab = model_files.read_json(merged / "tokenizer.json", model_files.REFUSED)
     ids = {token["content"]: token["id"] for token in vocab.get("added_tokens", [])}
     generation_file = plan.base.path / "generation_config.json"
-    generation = json.loads(generation_file.read_text("utf-8")) if generation_file.is_file() else {}
+    generation = model_files.read_json(generation_file, model_files.REFUSED) if generation_file.exists() else {}
     generation["eos_token_id"] = [ids[IM_END], ids[END_OF_TEXT]]
     generation.setdefault("pad_token_id", ids[END_OF_TEXT])
     write_text_atomic(merged / "generation_config.json", json.dumps(generation, indent=2) + "\n")
@@ -223,11 +225,15 @@ def _write_side_files(plan: Plan, merged: Path) -> None:
 def _copy_adapter(plan: Plan, target: Path) -> None:
     """The adapter alongside, naming its base the way a server can find it (the hub id for a hub
     model, else the absolute local path), not the training machine's relative path."""
-    shutil.copytree(plan.adapter.path, target)
+    shutil.copytree(plan.adapter.path, target, copy_function=_copy_checked)
     recorded = str(plan.manifest.get("base_model") or "")
     name = recorded if recorded and not Path(recorded).expanduser().exists() else str(plan.base.path)
     config = dict(plan.adapter.config, base_model_name_or_path=name)
     write_text_atomic(target / "adapter_config.json", json.dumps(config, indent=2) + "\n")
+
+
+def _copy_checked(source: str, target: str) -> None:
+    model_files.copy(Path(source), Path(target), model_files.REFUSED)
 
 
 def _release_record(plan: Plan, folder: Path, shard_hashes: dict[str, str], reports: list[Any], num_ctx: int,
@@ -270,13 +276,13 @@ def _write_sums(folder: Path) -> None:
 
 
 def _dtype(merged: Path) -> str:
-    config = json.loads((merged / "config.json").read_text("utf-8"))
+    config = model_files.read_json(merged / "config.json", model_files.REFUSED)
     return str(config.get("dtype") or config.get("torch_dtype") or "float32")
 
 
 def _gguf_architecture(merged: Path) -> str:
     """llama.cpp's architecture name for the HF config (qwen2 for Qwen2ForCausalLM)."""
-    return str(json.loads((merged / "config.json").read_text("utf-8")).get("model_type", "")).replace("-", "")
+    return str(model_files.read_json(merged / "config.json", model_files.REFUSED).get("model_type", "")).replace("-", "")
 
 
 def _version(name: str) -> str | None:

@@ -14,14 +14,14 @@ adapter trained on another base)."""
 from __future__ import annotations
 
 import hashlib
-import json
 import math
-import shutil
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from train.model_files import ESCAPES, INDEX, REFUSED, check, copy, indexed_shards, read_json
 from train.release.safetensors_stream import (
     StreamWriter,
     TensorInfo,
@@ -56,22 +56,25 @@ class Adapter:
 
 
 def load_adapter(folder: Path) -> Adapter:
-    """Read adapter_config.json + adapter_model.safetensors; refuse what a plain sum cannot merge."""
+    """Read adapter_config.json + adapter_model.safetensors; refuse what a plain sum cannot merge
+    (and, REL017, either file when it is not a regular file or the config is over its cap)."""
     from safetensors.torch import load_file
 
     config_path, weights_path = folder / "adapter_config.json", folder / "adapter_model.safetensors"
     for needed in (config_path, weights_path):
-        if not needed.is_file():
+        if not os.path.lexists(needed):
             raise fail(str(needed), "REL020", "adapter file missing (a PEFT LoRA adapter folder has "
                        "adapter_config.json and adapter_model.safetensors)")  # fmt: skip
-    try:
-        config = json.loads(config_path.read_text("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise fail(str(config_path), "REL020", f"unreadable adapter config: {exc}") from None
+        check(needed, REFUSED)  # safetensors maps the weights: a FIFO or a device is refused before
+    config = read_json(config_path, "REL020")
     _refuse_unmergeable_config(config_path, config)
     rank = int(config["r"])
     pairs: dict[str, dict[str, Any]] = {}
-    for key, tensor in load_file(str(weights_path)).items():
+    try:
+        tensors = load_file(str(weights_path))
+    except Exception as exc:  # noqa: BLE001 - safetensors raises its own SafetensorError for a malformed file
+        raise fail(str(weights_path), "REL020", f"unreadable adapter weights: {exc}") from None
+    for key, tensor in tensors.items():
         suffix = next((s for s in LORA_SUFFIXES if key.endswith(s)), None)
         if suffix is None or not key.startswith(PEFT_PREFIX):
             raise fail(str(weights_path), "REL022", f"cannot merge adapter tensor {key!r} (only lora_A/lora_B "
@@ -167,7 +170,6 @@ def merge_into(base: Path, adapter: Adapter, out: Path, progress: Callable[[int]
         finally:
             writer.close()
         hashes[shard.name] = digest.hexdigest()
-    index_file = base / "model.safetensors.index.json"
-    if index_file.is_file():
-        shutil.copyfile(index_file, out / index_file.name)
+    if indexed_shards(base, REFUSED, ESCAPES):  # its shard names are checked again before it is passed on
+        copy(base / INDEX, out / INDEX, REFUSED)
     return hashes

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from curate.safeio import UnsafeFile, open_guarded, read_text_guarded
 from train.training.chat import END_OF_TEXT, IM_END
 
 COMMANDS = {"from", "license", "template", "system", "adapter", "draft", "renderer", "parser", "parameter", "message", "requires"}
@@ -205,11 +206,10 @@ def _format_param(name: str, value: str) -> object:
 
 def check_release_modelfile(path: Path, num_ctx: int) -> Modelfile:
     """Parse the written Modelfile as Ollama would and check what a release needs from it."""
-    modelfile = parse_modelfile(path.read_text("utf-8"))
+    modelfile = read_modelfile(path)
     source = modelfile.first("model") or ""
-    gguf = (path.parent / source).resolve()
     problems = []
-    if not gguf.is_file() or gguf.read_bytes()[:4] != b"GGUF":
+    if gguf_magic(path.parent / source, path.parent) != b"GGUF":
         problems.append(f"FROM {source} is not a GGUF file next to the Modelfile")
     if modelfile.first("template") != qwen25_coder_template():
         problems.append("TEMPLATE is not the qwen2.5-coder template")
@@ -221,3 +221,31 @@ def check_release_modelfile(path: Path, num_ctx: int) -> Modelfile:
     if problems:
         raise ModelfileError("; ".join(problems))
     return modelfile
+
+
+MODELFILE_LIMIT = 1 << 20  # a Modelfile is a template and a few parameters
+
+
+def read_modelfile(path: Path) -> Modelfile:
+    """Parse a Modelfile read through the guarded reader (ModelfileError when it is refused)."""
+    try:
+        text = read_text_guarded(path, MODELFILE_LIMIT, path.parent)
+    except UnsafeFile as exc:
+        raise ModelfileError(exc.message) from None
+    except ValueError as exc:
+        raise ModelfileError(f"not UTF-8: {exc}") from None
+    return parse_modelfile(text)
+
+
+def gguf_magic(path: Path, folder: Path) -> bytes | None:
+    """The first 4 bytes of the file a Modelfile's FROM names, None when it is not a regular
+    file inside `folder` (a path taken from a file: confined, links resolved)."""
+    from train.model_files import inside
+
+    if not inside(path, folder):
+        return None
+    try:
+        with open_guarded(path, None, folder) as handle:
+            return handle.read(4)
+    except (UnsafeFile, OSError):
+        return None

@@ -34,9 +34,13 @@ def file_type(path: Path) -> int | None:
 
 
 def gguf_fields(path: Path) -> dict[str, object]:
-    """Scalar and string metadata of a GGUF file (arrays left out), read with gguf's reader."""
+    """Scalar and string metadata of a GGUF file (arrays left out), read with gguf's reader
+    (which maps the file: a FIFO or a device is refused first, REL017)."""
     from gguf import GGUFReader
 
+    from train.model_files import REFUSED, check
+
+    check(path, REFUSED)
     reader = GGUFReader(str(path))
     fields: dict[str, object] = {}
     for name, field in reader.fields.items():
@@ -48,4 +52,7 @@ def gguf_fields(path: Path) -> dict[str, object]:
 def tensor_types(path: Path) -> dict[str, str]:
     from gguf import GGUFReader
 
+    from train.model_files import REFUSED, check
+
+    check(path, REFUSED)
     return {tensor.name: tensor.tensor_type.name for tensor in GGUFReader(str(path)).tensors}

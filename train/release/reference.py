@@ -17,11 +17,11 @@ Streamed: decoder-only models laid out as `model.embed_tokens`, `model.layers[i]
 from __future__ import annotations
 
 import ctypes
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from train.model_files import REFUSED, read_json
 from train.release.merge import weight_index
 from train.release.safetensors_stream import TensorInfo, read_tensors
 from train.training.errors import fail
@@ -36,7 +36,7 @@ def check_streamable(model_dir: Path) -> None:
     """Refuse (REL016) a model whose reference forward cannot be streamed: checked before the
     export merges anything."""
     config_file = model_dir / "config.json"
-    model_type = json.loads(config_file.read_text("utf-8")).get("model_type")
+    model_type = read_json(config_file, REFUSED).get("model_type")
     if model_type not in STREAMED_MODEL_TYPES:
         raise fail(str(config_file), "REL016", f"model_type {model_type!r}: the verification streams the reference forward "
                    f"only for {', '.join(STREAMED_MODEL_TYPES)} (decoder layers under model.layers)")  # fmt: skip

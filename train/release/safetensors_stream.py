@@ -9,12 +9,17 @@ first and then each tensor as it comes: peak memory is one tensor."""
 from __future__ import annotations
 
 import json
+import math
+import os
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from curate.safeio import UnsafeFile, open_guarded
+
+ITEM_BYTES = {"F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I16": 2, "I8": 1, "U8": 1, "BOOL": 1}
 DTYPES = {"F64": "float64", "F32": "float32", "F16": "float16", "BF16": "bfloat16", "I64": "int64",
           "I32": "int32", "I16": "int16", "I8": "int8", "U8": "uint8", "BOOL": "bool"}  # fmt: skip
 MAX_HEADER = 100 * 1024 * 1024  # the format's own limit
@@ -33,34 +38,70 @@ class TensorInfo:
     end: int
 
 
+def open_shard(path: Path) -> BinaryIO:
+    """A read handle on a regular file (a FIFO or a link to a device is a SafetensorsError,
+    never opened for reading); weight files have no size cap."""
+    try:
+        return open_guarded(path, None, Path("/"))
+    except UnsafeFile as exc:
+        raise SafetensorsError(f"{path}: {exc.message}") from None
+
+
 def read_header(path: Path) -> tuple[list[TensorInfo], dict[str, str]]:
     """Tensor entries sorted by offset, and the `__metadata__` map."""
-    with path.open("rb") as handle:
+    with open_shard(path) as handle:
         entries, metadata, _ = _header(handle, path)
     return entries, metadata
 
 
-def _header(handle: BinaryIO, path: Path) -> tuple[list[TensorInfo], dict[str, str], bytes]:
+def header_bytes(handle: BinaryIO, path: Path) -> bytes:
+    """The 8-byte length field and the JSON header it announces. The length is checked against
+    the format's limit and the file's size before a byte of the header is allocated (a field
+    claiming 10^15 bytes is a refusal, not a MemoryError)."""
     prefix = handle.read(8)
     if len(prefix) != 8:
         raise SafetensorsError(f"{path}: too short for a safetensors file")
     (size,) = struct.unpack("<Q", prefix)
-    if size > MAX_HEADER:
-        raise SafetensorsError(f"{path}: header of {size} bytes (not a safetensors file?)")
+    available = os.fstat(handle.fileno()).st_size - 8
+    if size > MAX_HEADER or size > available:
+        raise SafetensorsError(f"{path}: header length field says {size:,} bytes; the file has {available:,} after it "
+                               f"and the format allows {MAX_HEADER:,} (not a safetensors file?)")  # fmt: skip
     raw = handle.read(size)
+    if len(raw) != size:
+        raise SafetensorsError(f"{path}: truncated inside the header")
+    return prefix + raw
+
+
+def _header(handle: BinaryIO, path: Path) -> tuple[list[TensorInfo], dict[str, str], bytes]:
+    header = header_bytes(handle, path)
+    data_bytes = os.fstat(handle.fileno()).st_size - len(header)
     try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json.loads(header[8:])
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise SafetensorsError(f"{path}: unreadable header: {exc}") from None
+    if not isinstance(data, dict):
+        raise SafetensorsError(f"{path}: header is not a JSON object")
     metadata = data.pop("__metadata__", None) or {}
-    entries = []
-    for name, info in data.items():
-        if info.get("dtype") not in DTYPES:
-            raise SafetensorsError(f"{path}: tensor {name}: unsupported dtype {info.get('dtype')!r}")
-        start, end = info["data_offsets"]
-        entries.append(TensorInfo(name, info["dtype"], tuple(info["shape"]), start, end))
+    entries = [_entry(path, name, info, data_bytes) for name, info in data.items()]
     entries.sort(key=lambda e: e.start)
-    return entries, metadata, prefix + raw
+    return entries, metadata, header
+
+
+def _entry(path: Path, name: str, info: Any, data_bytes: int) -> TensorInfo:
+    """One header entry, its offsets inside the data section and its size equal to its shape's
+    (so no read is ever sized by an unchecked number)."""
+    if not isinstance(info, dict) or info.get("dtype") not in DTYPES:
+        dtype = info.get("dtype") if isinstance(info, dict) else info
+        raise SafetensorsError(f"{path}: tensor {name}: unsupported dtype {dtype!r}")
+    offsets, shape = info.get("data_offsets"), info.get("shape")
+    if not (isinstance(offsets, list) and len(offsets) == 2 and all(type(v) is int for v in offsets)
+            and isinstance(shape, list) and all(type(v) is int and v >= 0 for v in shape)):  # fmt: skip
+        raise SafetensorsError(f"{path}: tensor {name}: malformed shape or data_offsets")
+    start, end = offsets
+    if not 0 <= start <= end <= data_bytes or end - start != math.prod(shape) * ITEM_BYTES[info["dtype"]]:
+        raise SafetensorsError(f"{path}: tensor {name}: data_offsets [{start}, {end}] do not fit its shape {shape} "
+                               f"and the file's {data_bytes:,} data bytes")  # fmt: skip
+    return TensorInfo(name, info["dtype"], tuple(shape), start, end)
 
 
 def iter_tensors(path: Path, digest: Any | None = None) -> Iterator[tuple[TensorInfo, Any]]:
@@ -68,7 +109,7 @@ def iter_tensors(path: Path, digest: Any | None = None) -> Iterator[tuple[Tensor
     the file, so a caller hashes the file in the same single pass."""
     import torch
 
-    with path.open("rb") as handle:
+    with open_shard(path) as handle:
         entries, _, header = _header(handle, path)
         if digest is not None:
             digest.update(header)
@@ -97,11 +138,8 @@ def read_tensors(path: Path, entries: list[TensorInfo]) -> dict[str, Any]:
     import torch
 
     out = {}
-    with path.open("rb") as handle:
-        prefix = handle.read(8)
-        if len(prefix) != 8:
-            raise SafetensorsError(f"{path}: too short for a safetensors file")
-        data_start = 8 + struct.unpack("<Q", prefix)[0]
+    with open_shard(path) as handle:
+        data_start = len(header_bytes(handle, path))
         for entry in entries:
             handle.seek(data_start + entry.start)
             data = bytearray(handle.read(entry.end - entry.start))

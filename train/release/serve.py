@@ -9,7 +9,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from train.release.modelfile import ModelfileError, parse_modelfile
+from curate.safeio import UnsafeFile, check_file
+from train.model_files import inside
+from train.release.modelfile import ModelfileError, read_modelfile
 from train.training.errors import fail
 
 HOST = "127.0.0.1"  # never another interface: the server has no authentication
@@ -24,20 +26,29 @@ class ServeTarget:
 
 def find_target(release: Path, n_ctx: int | None, alias: str | None) -> ServeTarget:
     """A release folder (its Modelfile's FROM and num_ctx) or a single .gguf file."""
-    if release.is_file():
+    if not release.is_dir():
         if release.suffix != ".gguf":
             raise fail(str(release), "REL060", "serve a release folder or a .gguf file")
+        try:
+            check_file(release, None, Path("/"))  # the server would block on a FIFO, map a device
+        except UnsafeFile as exc:
+            raise fail(str(release), "REL060", exc.message) from None
         return ServeTarget(release, n_ctx or 4096, alias or release.stem)
     modelfile = release / "Modelfile"
-    if not modelfile.is_file():
+    if not modelfile.exists():
         raise fail(str(release), "REL060", "not a release folder (no Modelfile): give dist/<name> or a .gguf file")
     try:
-        parsed = parse_modelfile(modelfile.read_text("utf-8"))
+        parsed = read_modelfile(modelfile)
     except ModelfileError as exc:
         raise fail(str(modelfile), "REL061", f"Modelfile: {exc}", exc.line) from None
-    gguf = (release / (parsed.first("model") or "")).resolve()
-    if not gguf.is_file():
-        raise fail(str(modelfile), "REL061", f"FROM {parsed.first('model')}: file not found")
+    gguf = release / (parsed.first("model") or "")
+    if not inside(gguf, release):  # a path taken from a file: confined to the release folder
+        raise fail(str(modelfile), "REL061", f"FROM {parsed.first('model')}: outside the release folder: refused")
+    try:
+        check_file(gguf, None, release)
+    except UnsafeFile as exc:
+        raise fail(str(modelfile), "REL061", f"FROM {parsed.first('model')}: {exc.message}") from None
+    gguf = gguf.resolve()
     context = parsed.parameters.get("num_ctx")
     return ServeTarget(gguf, n_ctx or (context if isinstance(context, int) else 4096), alias or release.name)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from curate.diagnostics import Diagnostic
 from train.config import ConfigSource, RunConfig
 from train.training.chat import install_chat_template
 from train.training.distributed import world
@@ -60,13 +61,14 @@ CPU_WEIGHT_LIMIT = 4 * 2**30  # local base weights above this would train for da
 def preflight(config: RunConfig, backend: Backend, source: ConfigSource) -> None:
     """Refuse, before a run folder exists, a config this machine cannot train: a tracker in
     `report_to` that is not installed (the trainer would fail after the model loaded), 4-bit
-    loading or a large local base model without CUDA (it would silently run in fp32 for days).
-    One diagnostic per reason, at the key that asks for it."""
+    loading or a large local base model without CUDA (it would silently run in fp32 for days), a
+    local base folder with a file the model loader would hang on. One diagnostic per reason, at the key that asks for it."""
     problems = [
         source.diagnostic("report_to", "TRN023", f"report_to = {tracker!r} needs the {tracker} package here (pip install {tracker}), or drop it from report_to")
         for tracker in config.report_to
         if importlib.util.find_spec(tracker) is None
     ]
+    problems += base_folder_problems(config.base_model, source)
     if backend.device == "cuda":
         if problems:
             raise TrainingError(problems)
@@ -81,6 +83,28 @@ def preflight(config: RunConfig, backend: Backend, source: ConfigSource) -> None
         problems.append(source.diagnostic("base_model", "TRN022", message))
     if problems:
         raise TrainingError(problems)
+
+
+def base_folder_problems(base_model: str, source: ConfigSource) -> list[Diagnostic]:
+    """TRN040 at `base_model` for a local base folder holding a file transformers would block
+    on or read without end (a FIFO, a link to a device, an oversize config or tokenizer) or a
+    shard index naming a file outside the folder, or a safetensors header out of bounds: the
+    model files are checked before the run folder exists (train/model_files.py)."""
+    from train.model_files import check_model_folder
+    from train.release.safetensors_stream import SafetensorsError, read_header
+
+    folder = Path(base_model).expanduser()
+    if not folder.is_dir():
+        return []
+    try:
+        check_model_folder(folder, "TRN040")
+        for shard in sorted(folder.glob("*.safetensors")):
+            read_header(shard)  # the length field and offsets bounded (safetensors itself would say only "invalid")
+    except TrainingError as exc:
+        return [source.diagnostic("base_model", "TRN040", f"{d.path}: {d.message}") for d in exc.diagnostics]
+    except SafetensorsError as exc:
+        return [source.diagnostic("base_model", "TRN040", f"unreadable safetensors file: {exc}")]
+    return []
 
 
 def local_weight_bytes(base_model: str) -> int:
@@ -203,7 +227,11 @@ def load_adapter_weights(model: Any, adapter_dir: Path) -> None:
     from peft import set_peft_model_state_dict
     from safetensors.torch import load_file
 
-    result = set_peft_model_state_dict(model, load_file(str(adapter_dir / "adapter_model.safetensors")))
+    from train.model_files import check
+
+    weights = adapter_dir / "adapter_model.safetensors"
+    check(weights, "TRN030")  # a run folder file: safetensors maps it, so a FIFO or a device is refused first
+    result = set_peft_model_state_dict(model, load_file(str(weights)))
     if getattr(result, "unexpected_keys", None):
         raise fail(str(adapter_dir), "TRN041", f"adapter does not fit the model: {result.unexpected_keys[:3]}")
 

@@ -92,10 +92,14 @@ def _base_identity(base_model: str) -> dict[str, str | None]:
     """Where the base was loaded from and its fingerprint, so `bbj-train export` can refuse to
     merge the adapter into another base (only for a local folder: a hub id is checked by shapes)."""
     from train.release.base import base_fingerprint
+    from train.release.safetensors_stream import SafetensorsError
     from train.training.backends import base_source
 
     source = base_source(base_model)
-    return {"source": source, "fingerprint": base_fingerprint(Path(source)) if Path(source).is_dir() else None}
+    try:
+        return {"source": source, "fingerprint": base_fingerprint(Path(source)) if Path(source).is_dir() else None}
+    except SafetensorsError as exc:
+        raise fail(source, "TRN040", f"base_model: unreadable safetensors file: {exc}") from None
 
 
 def open_run(config: RunConfig, config_text: str, argv: list[str], resume: str | None, console: Console) -> RunDir:
