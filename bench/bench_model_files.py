@@ -41,7 +41,7 @@ def build(work: Path, hidden: int, layers: int) -> None:
     from train.tiny_model import TinyShape, build_tiny_model
 
     corpus = work / "corpus.txt"
-    corpus.write_text("PRINT \"hello\"\nFOR i = 1 TO 10\nNEXT i\n" * 50, "utf-8")
+    corpus.write_text('PRINT "hello"\nFOR i = 1 TO 10\nNEXT i\n' * 50, "utf-8")
     base = work / "base"
     build_tiny_model(base, [corpus], vocab_size=768, shape=TinyShape(hidden_size=hidden, intermediate_size=2 * hidden, num_hidden_layers=layers))
     import torch

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -179,12 +180,14 @@ def test_safetensors_numbers_are_bounded_before_allocating(tmp_path: Path) -> No
 
     length_field = tmp_path / "length" / "model.safetensors"
     offsets = tmp_path / "offsets" / "model.safetensors"
-    for path, content in ((length_field, struct.pack("<Q", 10**15) + b"{}"),
-                          (offsets, _header({"w": {"dtype": "F32", "shape": [25 * 10**13], "data_offsets": [0, 10**15]}}) + bytes(16))):  # fmt: skip
+    cases = ((length_field, struct.pack("<Q", 10**15) + b"{}", "header length field says 1,000,000,000,000,000 bytes"),
+             (offsets, _header({"w": {"dtype": "F32", "shape": [25 * 10**13], "data_offsets": [0, 10**15]}}) + bytes(16),
+              "data_offsets [0, 1000000000000000] do not fit its shape"))  # fmt: skip
+    for path, content, message in cases:
         path.parent.mkdir()
         path.write_bytes(content)
         for read in (read_header, lambda p: list(iter_tensors(p))):
-            with pytest.raises(SafetensorsError, match="header length field says 1,000,000,000,000,000 bytes|do not fit its shape"):
+            with pytest.raises(SafetensorsError, match=re.escape(message)):
                 within(20, lambda read=read, path=path: read(path))
     with pytest.raises(SafetensorsError, match="header length field says"):
         within(20, lambda: base_fingerprint(length_field.parent))
@@ -229,3 +232,19 @@ def test_converter_metadata_and_gguf_reads_are_guarded(tmp_path: Path) -> None:
     fifo(tmp_path / "model.gguf")
     code, text = refusal(lambda: gguf_fields(tmp_path / "model.gguf"))
     assert code == "REL017" and "a named pipe (FIFO)" in text, text
+
+
+def test_eval_transformers_backend_checks_model_and_adapter_folders(run: dict[str, Path]) -> None:
+    """`bbj-train eval` with a local model and adapter: their files are checked before
+    transformers and PEFT open them (the config's model is refused: ValueError naming the file)."""
+    from train.eval.backends import TransformersBackend
+    from train.eval.config import ModelSpec
+
+    spec = ModelSpec(name="tuned", backend="transformers", model=str(run["base"]), adapter=str(run["run"] / "adapter"))
+    dev_zero(run["base"] / "tokenizer.json")
+    with pytest.raises(ValueError, match=re.escape("tokenizer.json: model file refused: symbolic link to /dev/zero")):
+        within(20, lambda: TransformersBackend(spec))
+    (run["base"] / "tokenizer.json").unlink()
+    fifo(run["run"] / "adapter" / "adapter_config.json")
+    with pytest.raises(ValueError, match=re.escape("adapter_config.json: model file refused: a named pipe (FIFO)")):
+        within(20, lambda: TransformersBackend(spec))
