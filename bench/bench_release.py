@@ -190,40 +190,16 @@ def step(layout: Layout, name: str, args: argparse.Namespace) -> dict[str, Any]:
     return {}
 
 
-class RecordedTokenizer:
-    """The Hugging Face tokenizer's answers to the verification's questions, recorded by the
-    reference step: the verify step loads a CUDA llama.cpp, and on the GPU image a process that
-    imported torch (transformers' tokenizers do) crashed when it did (docs/benchmarks.md)."""
-
-    def __init__(self, record: dict[str, Any]) -> None:
-        self.record = record
-        self.eos_token_id = record["eos_token_id"]
-
-    def apply_chat_template(self, conversation: Any, tokenize: bool, add_generation_prompt: bool) -> str:
-        return str(self.record["prompt"])
-
-    def __call__(self, text: str, add_special_tokens: bool) -> dict[str, list[int]]:
-        return {"input_ids": self.record["ids"][text]}
-
-    def convert_tokens_to_ids(self, token: str) -> int:
-        return int(self.record["special"][token])
-
-
 def record_tokenizer(merged: Path, out: Path) -> list[list[int]]:
-    """Write the RecordedTokenizer's answers; returns the reference inputs."""
+    """Write the tokenizer's answers (`verify.record_answers`, what the export's parent hands its
+    llama.cpp process) for the torch-free verify step; returns the reference inputs."""
     from transformers import AutoTokenizer
 
-    from train.release.verify import CONVERSATION, SNIPPETS, reference_inputs
-    from train.training.chat import END_OF_TEXT, IM_END
+    from train.release.verify import record_answers
 
-    tokenizer = AutoTokenizer.from_pretrained(merged)
-    prompt = tokenizer.apply_chat_template(CONVERSATION, tokenize=False, add_generation_prompt=True)
-    inputs = reference_inputs(tokenizer)
-    record = {"prompt": prompt, "ids": {text: list(tokenizer(text, add_special_tokens=False)["input_ids"]) for text in [*SNIPPETS, prompt]},
-              "special": {token: tokenizer.convert_tokens_to_ids(token) for token in (IM_END, END_OF_TEXT)},
-              "eos_token_id": tokenizer.eos_token_id, "inputs": inputs}  # fmt: skip
+    record = record_answers(AutoTokenizer.from_pretrained(merged))
     out.write_text(json.dumps(record), "utf-8")
-    return inputs
+    return list(record["inputs"])
 
 
 def reference(layout: Layout, whole: bool) -> dict[str, Any]:
@@ -251,20 +227,22 @@ def reference(layout: Layout, whole: bool) -> dict[str, Any]:
 
 
 def verify(layout: Layout) -> dict[str, Any]:
-    """The export's checks, in a process that never imports torch."""
+    """The export's checks (`llama_steps.verify_files`, what its llama.cpp process runs), in a
+    process that never imports torch."""
     import numpy as np
 
-    from train.release.verify import verify_gguf
+    from train.release.llama_steps import verify_files
+    from train.release.verify import Q4_K_M_KL_BOUND, RecordedTokenizer
 
-    record = json.loads(layout.tokenizer.read_text("utf-8"))
-    tokenizer, inputs = RecordedTokenizer(record), record["inputs"]
+    tokenizer = RecordedTokenizer(json.loads(layout.tokenizer.read_text("utf-8")))
     template = (layout.merged / "chat_template.jinja").read_text("utf-8")
-    saved = np.load(layout.reference)
-    reference = [saved[f"arr_{i}"] for i in range(len(inputs))]
-    report, own = verify_gguf(layout.gguf16, "BF16", tokenizer, template, "qwen2", inputs, reference, "merged")
-    quant, _ = verify_gguf(layout.q4, "Q4_K_M", tokenizer, template, "qwen2", inputs, own, "BF16")
-    return {"bf16": report.logits, "q4_k_m": quant.logits, "tokens": [report.tokens, quant.tokens], "metadata": [report.metadata, quant.metadata],
-            "failures": report.failures + quant.failures, "torch_imported": "torch" in sys.modules}  # fmt: skip
+    with np.load(layout.reference) as saved:
+        reference = [saved[f"arr_{i}"] for i in range(len(tokenizer.inputs))]
+    report, quant = verify_files(layout.gguf16, "BF16", {"Q4_K_M": layout.q4}, tokenizer, template, "qwen2", reference, Q4_K_M_KL_BOUND,
+                                 lambda name: None)  # fmt: skip
+    return {"bf16": report["logits"], "q4_k_m": quant["logits"], "tokens": [report["tokens"], quant["tokens"]],
+            "metadata": [report["metadata"], quant["metadata"]], "failures": report["failures"] + quant["failures"],
+            "torch_imported": "torch" in sys.modules}  # fmt: skip
 
 
 def serve(layout: Layout, gpu_layers: int | None, tokens: int) -> dict[str, Any]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import importlib.util
 import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,7 @@ import pytest
 pytest.importorskip("torch", reason="the release tests need the [train] extra")
 pytest.importorskip("peft", reason="the release tests need the [train] extra")
 
-from release_helpers import KL_BOUND, NAME, build_export_model, train_run, write_data
+from release_helpers import KL_BOUND, NAME, build_export_model, guarded_env, train_run, write_data
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -72,14 +74,22 @@ def trained_run(tmp_path_factory: pytest.TempPathFactory, base: Path, data: dict
 
 
 @pytest.fixture(scope="session")
-def release(trained_run: Path, tmp_path_factory: pytest.TempPathFactory, export_stack: None) -> Path:
-    """One real export of the trained run (Q4_K_M and Q8_0, the 16-bit file kept), shared by the
-    export tests and the end-to-end MCP test."""
-    from train.cli import main
+def export_guard(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Folder of the `release` export's records: `imports.log` (import_guard/sitecustomize.py) and
+    `stderr` (what the user saw)."""
+    return tmp_path_factory.mktemp("export-guard")
 
+
+@pytest.fixture(scope="session")
+def release(trained_run: Path, tmp_path_factory: pytest.TempPathFactory, export_stack: None, export_guard: Path) -> Path:
+    """One real export of the trained run (Q4_K_M and Q8_0, the 16-bit file kept), shared by the
+    export tests and the end-to-end MCP test: `bbj-train export` in a subprocess under the import
+    guard (the export refuses llama_cpp, its llama.cpp process torch and transformers)."""
     out = tmp_path_factory.mktemp("dist")
-    code = main(["export", "--run", str(trained_run), "--out", str(out), "--name", NAME,
-                 "--quant", "Q4_K_M", "--quant", "Q8_0", "--keep-f16", "--kl-bound", str(KL_BOUND),
-                 "--eval-cases", "2", "--eval-suite", str(REPO / "benchmark" / "bbj-bench-v1.jsonl")])  # fmt: skip
-    assert code == 0
+    argv = [sys.executable, "-m", "train.cli", "export", "--run", str(trained_run), "--out", str(out), "--name", NAME,
+            "--quant", "Q4_K_M", "--quant", "Q8_0", "--keep-f16", "--kl-bound", str(KL_BOUND),
+            "--eval-cases", "2", "--eval-suite", str(REPO / "benchmark" / "bbj-bench-v1.jsonl")]  # fmt: skip
+    done = subprocess.run(argv, cwd=REPO, env=guarded_env(export_guard / "imports.log"), capture_output=True, text=True, check=False)
+    (export_guard / "stderr").write_text(done.stderr, "utf-8")
+    assert done.returncode == 0, done.stderr[-3000:]
     return out / NAME

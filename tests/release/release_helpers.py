@@ -5,6 +5,7 @@ teaches it one short answer, and PEFT adapters with random (non-zero) LoRA B mat
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -22,6 +23,7 @@ ANSWER = 'PRINT "OK"'
 EXPORT_SHAPE = {"hidden_size": 256, "intermediate_size": 512}
 NAME = "bbj-test"  # the release the session's `release` fixture exports
 KL_BOUND = 0.3  # a 1.3M-parameter model quantizes worse than a 14B one (default bound: 0.1)
+GUARD = Path(__file__).resolve().parent / "import_guard"  # sitecustomize.py: the export's import guard
 
 
 def build_export_model(out: Path, corpus: Path, seed: int = 0, **shape: int) -> Path:
@@ -114,3 +116,9 @@ def served(release: Path, log: Path, *options: str) -> Iterator[str]:
         finally:
             server.terminate()
             server.wait(timeout=30)
+
+
+def guarded_env(log: Path, **extra: str) -> dict[str, str]:
+    """The environment of a process tree under the import guard, offline."""
+    path = os.pathsep.join(filter(None, [str(GUARD), os.environ.get("PYTHONPATH")]))
+    return {**os.environ, "PYTHONPATH": path, "BBJ_IMPORT_GUARD_LOG": str(log), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", **extra}

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from release_helpers import KL_BOUND, NAME, build_export_model
+from release_helpers import KL_BOUND, NAME, build_export_model, guarded_env
 
 from train.cli import main
+from train.release.llama_steps import Job, run_llama_steps
 
 pytestmark = pytest.mark.usefixtures("export_stack")
 
@@ -103,6 +106,59 @@ def test_modelfile_parses_as_ollama_would(release: Path) -> None:
     modelfile = check_release_modelfile(release / "Modelfile", num_ctx=64)
     assert modelfile.first("model") == f"./{NAME}-Q4_K_M.gguf"
     assert modelfile.parameters["temperature"] == 0.2
+
+
+# -- torch and llama.cpp in separate processes ----------------------------------------------------
+def test_export_keeps_torch_and_llama_cpp_in_separate_processes(release: Path, export_guard: Path, tmp_path: Path) -> None:
+    """The `release` export ran under the import guard (import_guard/sitecustomize.py): the export
+    and its converter refuse llama_cpp, its llama.cpp process refuses torch and transformers; it
+    succeeded and verified every file (the tests above), so none of them needed what it refused."""
+    log = (export_guard / "imports.log").read_text("utf-8").splitlines()
+    assert [line for line in log if line.startswith("refused")] == []
+    roles = [line.split()[0] for line in log]
+    assert roles.count("llama") == 1 and roles.count("export") >= 2  # the export, its converter; one llama.cpp process
+    said = (export_guard / "stderr").read_text("utf-8")  # the llama.cpp process's progress reached the user
+    for message in ("quantize: Q4_K_M through llama_model_quantize", "quantize: Q8_0", "verify: metadata, token ids, logits", "evaluate: compile@1"):
+        assert f"bbj-train export: {message}" in said
+    assert "train.release.llama_steps" not in said and "Traceback" not in said
+    refused = subprocess.run([sys.executable, "-c", "import llama_cpp"], env=guarded_env(tmp_path / "imports.log"), capture_output=True, text=True)
+    assert refused.returncode == 1 and "import guard" in refused.stderr  # the guard does refuse
+    assert (tmp_path / "imports.log").read_text("utf-8").splitlines()[-1] == "refused export llama_cpp"
+
+
+def llama_job(folder: Path) -> Job:
+    return Job(str(folder / "m-F16.gguf"), "F16", {"Q4_K_M": str(folder / "m-Q4_K_M.gguf")}, {}, "", "qwen2", KL_BOUND, [])
+
+
+def test_a_crash_of_the_llama_cpp_process_names_its_signal_and_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The guard's crash switch makes the llama.cpp process kill itself with SIGSEGV as it imports
+    llama_cpp (what a CUDA llama.cpp did in a process that had imported torch)."""
+    from train.training.errors import TrainingError
+
+    for name, value in guarded_env(tmp_path / "imports.log", BBJ_IMPORT_GUARD_CRASH="1").items():
+        monkeypatch.setenv(name, value)
+    said: list[str] = []
+    with pytest.raises(TrainingError) as caught:
+        run_llama_steps(llama_job(tmp_path), tmp_path, "dist/bbj-test", said.append)
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.path == "dist/bbj-test" and diagnostic.code == "REL070"
+    assert "killed by SIGSEGV (Segmentation fault) during quantize Q4_K_M" in diagnostic.message
+    assert said == ["quantize: Q4_K_M through llama_model_quantize"]
+
+
+def test_a_failure_in_the_llama_cpp_process_comes_back_as_its_diagnostic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                          capfd: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    from train.training.errors import TrainingError
+
+    for name, value in guarded_env(tmp_path / "imports.log").items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(TrainingError) as caught:
+        run_llama_steps(llama_job(tmp_path), tmp_path, "dist/bbj-test", lambda message: None)  # no 16-bit file to quantize
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.render() == f"{tmp_path / 'm-F16.gguf'}: REL040 llama_model_quantize to Q4_K_M failed (code 1)"
+    assert "Traceback" not in capfd.readouterr().err
+    (line,) = (tmp_path / "imports.log").read_text("utf-8").splitlines()  # one process, guarded, nothing refused
+    assert line.startswith("llama ")
 
 
 # -- refusals: all before a byte is written --------------------------------------------------------

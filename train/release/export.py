@@ -27,7 +27,8 @@ from train.release.base import (
     resolve_base,
 )
 from train.release.card import data_card, render_card
-from train.release.evaluate import compile_at_1, fixed_subset
+from train.release.evaluate import fixed_subset
+from train.release.llama_steps import Job, run_llama_steps, save_reference
 from train.release.merge import (
     Adapter,
     check_fits,
@@ -36,7 +37,7 @@ from train.release.merge import (
     weight_index,
 )
 from train.release.modelfile import check_release_modelfile, render_modelfile
-from train.release.quantize import QUANTS, quantize
+from train.release.quantize import QUANTS
 from train.release.reference import check_streamable
 from train.training.chat import END_OF_TEXT, IM_END
 from train.training.errors import fail
@@ -129,10 +130,13 @@ def run_export(plan: Plan, options: ExportOptions, say: Callable[[str], None],
 
 def _build(plan: Plan, options: ExportOptions, staging: Path, say: Callable[[str], None],
            progress: Callable[[str, int], Callable[[int], None]]) -> None:  # fmt: skip
+    """Merge, convert and the float32 reference here (torch); quantize, verify and evaluate in a
+    child process that loads llama.cpp and never torch (`llama_steps`: a CUDA llama.cpp crashed
+    in a process that had imported torch). This process never imports llama_cpp."""
     from transformers import AutoTokenizer
 
     from train.release.reference import reference_logits
-    from train.release.verify import reference_inputs, verify_gguf
+    from train.release.verify import record_answers
 
     work = staging / ".work"
     merged = work / "merged"
@@ -149,32 +153,23 @@ def _build(plan: Plan, options: ExportOptions, staging: Path, say: Callable[[str
     say(f"convert: llama.cpp converter ({plan.converter}) --outtype {outtype}")
     converter.convert(plan.converter, merged, sixteen, outtype, plan.fallback_pre, work / "convert.log")
     timings["convert"] = time.perf_counter() - clock
-    files = {quant: staging / f"{plan.name}-{quant}.gguf" for quant in options.quants}
-    clock = time.perf_counter()
-    for quant, path in files.items():
-        say(f"quantize: {quant} through llama_model_quantize")
-        quantize(sixteen, path, quant)
-    timings["quantize"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    say("verify: metadata, token ids, logits")
-    tokenizer = AutoTokenizer.from_pretrained(merged)
-    template = model_files.read_text(merged / "chat_template.jinja", model_files.REFUSED)
-    architecture = _gguf_architecture(merged)
-    inputs = reference_inputs(tokenizer)
-    reference = reference_logits(merged, inputs)
-    kind = outtype.upper()
-    report, own = verify_gguf(sixteen, kind, tokenizer, template, architecture, inputs, reference, "merged model (float32)")
-    reports = [report]
-    for quant, path in files.items():
-        reports.append(verify_gguf(path, quant, tokenizer, template, architecture, inputs, own, f"{kind} GGUF", options.kl_bound)[0])
-    timings["verify"] = time.perf_counter() - clock
-    failures = [f"{r.file}: {failure}" for r in reports for failure in r.failures]
+    say("reference: float32 logits of the merged model, the tokenizer's answers")
+    answers = record_answers(AutoTokenizer.from_pretrained(merged))
+    save_reference(work, reference_logits(merged, answers["inputs"]))
+    timings["reference"] = time.perf_counter() - clock
+    files = {quant: staging / f"{plan.name}-{quant}.gguf" for quant in options.quants}
+    job = Job(str(sixteen), outtype.upper(), {quant: str(path) for quant, path in files.items()}, answers,
+              model_files.read_text(merged / "chat_template.jinja", model_files.REFUSED), _gguf_architecture(merged), options.kl_bound, plan.eval_cases)  # fmt: skip
+    result = run_llama_steps(job, work, str(plan.out), say)
+    timings.update(result["timings"])
+    reports: list[dict[str, Any]] = result["verification"]
+    failures = [f"{r['file']}: {failure}" for r in reports for failure in r["failures"]]
     if failures:
         raise fail(str(plan.out), "REL050", "verification failed: " + "; ".join(failures))
 
     num_ctx = int(plan.config.get("max_seq_len") or 4096)
-    evaluation = _evaluate(plan, [sixteen, *files.values()], say) if plan.eval_cases else None
     main_file = files.get("Q4_K_M") or next(iter(files.values()), sixteen)
     system = options.system or system_prompt([])
     write_text_atomic(staging / "Modelfile", render_modelfile(main_file.name, system, num_ctx))
@@ -186,19 +181,10 @@ def _build(plan: Plan, options: ExportOptions, staging: Path, say: Callable[[str
     if not options.keep_f16 and files:
         sixteen.unlink()
     release = _release_record(plan, staging, shard_hashes, reports, num_ctx, timings)
-    release["evaluation"] = evaluation
+    release["evaluation"] = result["evaluation"]
     write_text_atomic(staging / "release.json", json.dumps(release, indent=2) + "\n")
     write_text_atomic(staging / "README.md", render_card(release))
     _write_sums(staging)
-
-
-def _evaluate(plan: Plan, files: list[Path], say: Callable[[str], None]) -> dict[str, Any]:
-    from train.eval.judge import Judge
-
-    judge = Judge()
-    say(f"evaluate: compile@1 on {len(plan.eval_cases)} benchmark cases per file ({judge.describe()['name']})")
-    results = [compile_at_1(path, plan.eval_cases, judge) for path in files]
-    return {"cases": [case.get("id") for case in plan.eval_cases], "checker": judge.describe(), "results": results}
 
 
 def _write_side_files(plan: Plan, merged: Path) -> None:
@@ -236,7 +222,7 @@ def _copy_checked(source: str, target: str) -> None:
     model_files.copy(Path(source), Path(target), model_files.REFUSED)
 
 
-def _release_record(plan: Plan, folder: Path, shard_hashes: dict[str, str], reports: list[Any], num_ctx: int,
+def _release_record(plan: Plan, folder: Path, shard_hashes: dict[str, str], reports: list[dict[str, Any]], num_ctx: int,
                     timings: dict[str, float]) -> dict[str, Any]:  # fmt: skip
     inputs = {key: {**entry, "card": data_card(Path(entry["path"]))} for key, entry in (plan.manifest.get("inputs") or {}).items()}
     return {
@@ -255,7 +241,7 @@ def _release_record(plan: Plan, folder: Path, shard_hashes: dict[str, str], repo
         },
         "adapter": {"r": plan.adapter.rank, "alpha": plan.adapter.alpha, "rslora": plan.adapter.rslora, "modules": len(plan.adapter.modules)},
         "num_ctx": num_ctx,
-        "verification": [r.to_json() for r in reports],
+        "verification": reports,
         "timings_s": {step: round(seconds, 2) for step, seconds in timings.items()},
         "versions": {name: _version(name) for name in ("llama-cpp-python", "torch", "transformers", "gguf")},
     }

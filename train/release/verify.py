@@ -67,6 +67,36 @@ def reference_inputs(tokenizer: Any) -> list[list[int]]:
     return [tokenizer(text, add_special_tokens=False)["input_ids"] for text in [prompt + SNIPPETS[0], *SNIPPETS[1:]]]
 
 
+def record_answers(tokenizer: Any) -> dict[str, Any]:
+    """Every answer the verification asks of the Hugging Face tokenizer, as JSON: the rendered
+    prompt, the token ids of each text, the stop tokens' ids, the end-of-sequence id and the
+    reference inputs. Recorded where transformers is loaded; `RecordedTokenizer` replays them on
+    the llama.cpp side, which never imports transformers (or torch: on the GPU image a CUDA
+    llama.cpp crashed in a process that had imported torch, docs/release.md)."""
+    prompt = tokenizer.apply_chat_template(CONVERSATION, tokenize=False, add_generation_prompt=True)
+    return {"prompt": prompt, "ids": {text: list(tokenizer(text, add_special_tokens=False)["input_ids"]) for text in [*SNIPPETS, prompt]},
+            "special": {token: tokenizer.convert_tokens_to_ids(token) for token in (IM_END, END_OF_TEXT)},
+            "eos_token_id": tokenizer.eos_token_id, "inputs": reference_inputs(tokenizer)}  # fmt: skip
+
+
+class RecordedTokenizer:
+    """The tokenizer as the verification uses it, answering from `record_answers`' record."""
+
+    def __init__(self, record: dict[str, Any]) -> None:
+        self.record = record
+        self.eos_token_id = record["eos_token_id"]
+        self.inputs: list[list[int]] = record["inputs"]
+
+    def apply_chat_template(self, conversation: Any, tokenize: bool, add_generation_prompt: bool) -> str:
+        return str(self.record["prompt"])
+
+    def __call__(self, text: str, add_special_tokens: bool) -> dict[str, list[int]]:
+        return {"input_ids": self.record["ids"][text]}
+
+    def convert_tokens_to_ids(self, token: str) -> int:
+        return int(self.record["special"][token])
+
+
 def verify_gguf(path: Path, kind: str, tokenizer: Any, chat_template: str, architecture: str, inputs: list[list[int]],
                 reference: list[Any], reference_name: str, kl_bound: float = Q4_K_M_KL_BOUND) -> tuple[Report, list[Any]]:  # fmt: skip
     """Check one file; returns its report and its own logits (the reference for quantized files)."""

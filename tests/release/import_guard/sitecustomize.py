@@ -1,0 +1,48 @@
+"""Import guard of the export tests: the `release` fixture puts this folder on PYTHONPATH of its
+`bbj-train export` subprocess, so every Python process of that export imports it at start-up
+(as `sitecustomize`), the llama.cpp child and the converter subprocess included.
+
+- The llama.cpp process (`python -m train.release.llama_steps`) refuses torch and transformers.
+- Every other process refuses llama_cpp.
+
+Each process appends `<role> <pid>` to $BBJ_IMPORT_GUARD_LOG when it starts and `refused <role>
+<module>` for every refused import, so a test sees that the guard ran in both roles and that
+nothing was refused (an `except ImportError` that swallowed a refusal included).
+With BBJ_IMPORT_GUARD_CRASH=1 the llama.cpp process kills itself with SIGSEGV when it imports
+llama_cpp: what a CUDA llama.cpp did in a process that had imported torch."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from importlib.machinery import ModuleSpec
+from types import ModuleType
+
+LOG = os.environ.get("BBJ_IMPORT_GUARD_LOG")
+LLAMA_PROCESS = "train.release.llama_steps" in sys.orig_argv
+ROLE = "llama" if LLAMA_PROCESS else "export"
+REFUSED = ("torch", "transformers") if LLAMA_PROCESS else ("llama_cpp",)
+
+
+def _log(line: str) -> None:
+    if LOG:
+        with open(LOG, "a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+
+
+class ImportGuard:
+    def find_spec(self, name: str, path: Sequence[str] | None = None, target: ModuleType | None = None) -> ModuleSpec | None:
+        top = name.partition(".")[0]
+        if top in REFUSED:
+            _log(f"refused {ROLE} {name}")
+            raise ImportError(f"import guard: the {ROLE} process must not import {name}")
+        if LLAMA_PROCESS and top == "llama_cpp" and os.environ.get("BBJ_IMPORT_GUARD_CRASH") == "1":
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return None
+
+
+if LOG:
+    sys.meta_path.insert(0, ImportGuard())
+    _log(f"{ROLE} {os.getpid()}")
