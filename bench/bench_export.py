@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -41,18 +42,21 @@ def prepare(work: Path) -> Path:
     return train_run(work / "train", base, data["split"])
 
 
-def export_seconds(checkout: Path, run: Path, out: Path) -> float:
+def export_seconds(checkout: Path, run: Path, out: Path) -> tuple[float, float]:
+    """(wall s, CPU s of the export's whole process tree: user + system of every waited-for child)"""
     shutil.rmtree(out, ignore_errors=True)
     argv = [sys.executable, "-m", "train.cli", "export", "--run", str(run), "--out", str(out), "--name", "bench",
             "--quant", "Q4_K_M", "--quant", "Q8_0", "--keep-f16", "--kl-bound", str(KL_BOUND),
             "--eval-cases", "2", "--eval-suite", str(ROOT / "benchmark" / "bbj-bench-v1.jsonl")]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(checkout), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(argv, cwd=checkout, env=env, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise SystemExit(f"export with {checkout} failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
-    return seconds
+    return seconds, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
 def main() -> None:
@@ -64,17 +68,21 @@ def main() -> None:
     checkouts = [c.resolve() for c in args.checkout or [ROOT]]
     run = prepare(args.work)
     times: dict[Path, list[float]] = {c: [] for c in checkouts}
+    cpu: dict[Path, list[float]] = {c: [] for c in checkouts}
     loads = [os.getloadavg()[0]]
     for index in range(args.runs):
         for checkout in checkouts:
-            times[checkout].append(export_seconds(checkout, run, args.work / "dist"))
-            print(f"run {index + 1}: {checkout}: {times[checkout][-1]:.1f} s", flush=True)
+            wall, used = export_seconds(checkout, run, args.work / "dist")
+            times[checkout].append(wall)
+            cpu[checkout].append(used)
+            print(f"run {index + 1}: {checkout}: {wall:.1f} s wall, {used:.1f} s CPU", flush=True)
         loads.append(os.getloadavg()[0])
-    baseline = statistics.median(times[checkouts[0]])
+    wall0, cpu0 = statistics.median(times[checkouts[0]]), statistics.median(cpu[checkouts[0]])
     rows: list[tuple[str, ...]] = [(str(c), " ".join(f"{t:.1f}" for t in times[c]), f"{statistics.median(times[c]):.1f}",
-             f"{statistics.median(times[c]) / baseline:.2f}x") for c in checkouts]  # fmt: skip
+             f"{statistics.median(times[c]) / wall0:.2f}x", " ".join(f"{t:.1f}" for t in cpu[c]), f"{statistics.median(cpu[c]):.1f}",
+             f"{statistics.median(cpu[c]) / cpu0:.2f}x") for c in checkouts]  # fmt: skip
     print(f"\n{machine()}; load average {min(loads):.1f}-{max(loads):.1f}\n")
-    print(table(rows, ("checkout", "wall s per run", "median s", "ratio to the first")))
+    print(table(rows, ("checkout", "wall s per run", "median wall s", "ratio", "CPU s per run", "median CPU s", "ratio")))
 
 
 if __name__ == "__main__":
