@@ -171,9 +171,15 @@ def check_model_folder(folder: Path, code: str, escape_code: str | None = None) 
 
 
 def check_tree(folder: Path, code: str) -> None:
-    """Every file under `folder` (an adapter folder the export copies whole): checked, links
-    anywhere allowed (copying follows them) but never to a FIFO or a device."""
-    for current, _, files in os.walk(folder):
+    """Every file under `folder` (an adapter folder the export copies whole): checked, links to
+    files anywhere allowed (copying follows them) but never to a FIFO or a device; a link to a
+    folder is refused (copying would follow it: a link to / would copy the whole disk)."""
+    for current, folders, files in os.walk(folder):
+        for name in folders:
+            if os.path.islink(os.path.join(current, name)):
+                link = Path(current) / name
+                raise fail(printable_path(link), code, f"model file refused: symbolic link to a folder ({os.path.realpath(link)}): "
+                           "copying the adapter would follow it")  # fmt: skip
         for name in files:
             check(Path(current) / name, code)
 

@@ -37,6 +37,10 @@ def dev_zero(path: Path) -> None:
     path.symlink_to("/dev/zero")
 
 
+def folder_link(path: Path) -> None:
+    path.symlink_to("/")
+
+
 def oversize(path: Path) -> None:
     with path.open("r+b" if path.exists() else "wb") as handle:
         handle.truncate(17 << 20)  # sparse: over the 16 MiB config cap without writing it
@@ -112,6 +116,7 @@ def test_export_refuses_a_fifo_config_json(run: dict[str, Path]) -> None:
         pytest.param("adapter", "adapter_config.json", oversize, "the limit is 16,777,216", id="adapter-config-oversize"),
         pytest.param("adapter", "adapter_model.safetensors", dev_zero, "a character device", id="adapter-weights-dev-zero"),
         pytest.param("adapter", "README.md", fifo, "a named pipe (FIFO)", id="adapter-readme-fifo"),
+        pytest.param("adapter", "extra", folder_link, "symbolic link to a folder (/)", id="adapter-folder-link"),
     ],
 )  # fmt: skip
 def test_export_plan_refuses_planted_model_files(run: dict[str, Path], where: str, name: str, plant: Callable[[Path], None],
