@@ -201,3 +201,14 @@ def test_run_refuses_a_planted_base_model_file(project: dict[str, Path], tiny_mo
     assert done.returncode == 2, (done.stdout, done.stderr)
     assert "TRN040" in done.stderr and name in done.stderr and message in done.stderr, done.stderr
     assert "Traceback" not in done.stderr and not (project["root"] / "runs").exists()
+
+
+@pytest.mark.parametrize(("plant", "message"), PLANTS)
+def test_stage_adapter_weights_are_checked_before_safetensors_maps_them(tmp_path: Path, plant: Callable[[Path], None], message: str) -> None:
+    """Stage 2 starts from Stage 1's adapter in the run folder (a file safetensors maps whole)."""
+    from train.training.backends import load_adapter_weights
+
+    plant(tmp_path / "adapter_model.safetensors")
+    with pytest.raises(TrainingError) as caught:
+        within(20, lambda: load_adapter_weights(None, tmp_path))
+    assert caught.value.diagnostics[0].code == "TRN030" and message in caught.value.diagnostics[0].message
