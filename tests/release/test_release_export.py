@@ -161,6 +161,15 @@ def test_a_failure_in_the_llama_cpp_process_comes_back_as_its_diagnostic(tmp_pat
     assert line.startswith("llama ")
 
 
+def test_an_unexpected_error_in_the_llama_cpp_process_is_one_line_naming_the_step(tmp_path: Path) -> None:
+    from train.release.llama_steps import LlamaStepsError, save_reference
+
+    save_reference(tmp_path, [])
+    job = Job(str(tmp_path / "m-F16.gguf"), "F16", {}, {"eos_token_id": 0}, "", "qwen2", KL_BOUND, [])  # answers cut short
+    with pytest.raises(LlamaStepsError, match=r"^verify: KeyError: 'inputs'$"):
+        run_llama_steps(job, tmp_path, "dist/bbj-test", lambda message: None)
+
+
 # -- refusals: all before a byte is written --------------------------------------------------------
 def export_fails(capsys: pytest.CaptureFixture[str], out: Path, *args: str) -> str:
     capsys.readouterr()
