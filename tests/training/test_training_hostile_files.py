@@ -212,3 +212,19 @@ def test_stage_adapter_weights_are_checked_before_safetensors_maps_them(tmp_path
     with pytest.raises(TrainingError) as caught:
         within(20, lambda: load_adapter_weights(None, tmp_path))
     assert caught.value.diagnostics[0].code == "TRN030" and message in caught.value.diagnostics[0].message
+
+
+def test_run_checks_the_cached_snapshot_of_a_hub_id(project: dict[str, Path], tiny_model: Path) -> None:
+    """`base_model = "org/name"` already in the Hugging Face cache: transformers would load the
+    snapshot's files, so they are checked the same way (the cache here is a private folder)."""
+    cache = project["root"] / "hub"
+    snapshot = cache / "models--bbj--tiny" / "snapshots" / "0123456789abcdef0123456789abcdef01234567"
+    shutil.copytree(tiny_model, snapshot)
+    (cache / "models--bbj--tiny" / "refs").mkdir()
+    (cache / "models--bbj--tiny" / "refs" / "main").write_text(snapshot.name, "utf-8")
+    dev_zero(snapshot / "tokenizer.json")
+    project["config"].write_text(config_text(tiny_model, project, project["root"] / "runs").replace(str(tiny_model), "bbj/tiny"), "utf-8")
+    env = {**offline_env(project["root"] / "guard"), "HF_HUB_CACHE": str(cache)}
+    done = subprocess.run(bbj_train("run", "--config", str(project["config"]), "--dry-run"), cwd=project["root"], env=env,
+                          check=False, capture_output=True, text=True, timeout=TIMEOUT)  # fmt: skip
+    assert done.returncode == 2 and "TRN040" in done.stderr and "symbolic link to /dev/zero" in done.stderr, (done.stdout, done.stderr)

@@ -49,11 +49,15 @@ def folder_digest(folder: Path, names: Sequence[str]) -> str | None:
 
 
 def _check_local_model(model: Path, adapter: Path | None) -> None:
-    """The local model and adapter folders transformers and PEFT will open, checked first
-    (train/model_files.py): ValueError naming the file, the config's model is refused."""
+    """The local model and adapter folders transformers and PEFT will open (for a hub id: its
+    snapshot in the local cache), checked first (train/model_files.py): ValueError naming the
+    file, the config's model is refused."""
     from train.model_files import check_model_folder
+    from train.release.base import hub_cache, looks_like_repo_id
     from train.training.errors import TrainingError
 
+    if not model.is_dir() and looks_like_repo_id(str(model)):
+        model = hub_cache(str(model)) or model
     for folder in (model, adapter):
         if folder is not None and folder.is_dir():
             try:

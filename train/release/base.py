@@ -44,24 +44,25 @@ def resolve_base(given: str | None, recorded: str | None) -> Path:
     path = Path(candidate).expanduser()
     if path.is_dir():
         return path.resolve()
-    if given is None and _looks_like_repo_id(candidate):
-        cached = _hub_cache(candidate)
+    if given is None and looks_like_repo_id(candidate):
+        cached = hub_cache(candidate)
         if cached is not None:
             return cached
     where = "--base" if given is not None else "run.json base_model"
     if path.exists():
         raise fail(str(path), "REL010", f"{where}: not a folder")
-    if _looks_like_repo_id(candidate):
+    if looks_like_repo_id(candidate):
         raise fail(candidate, "REL010", f"{where}: {candidate!r} is not a local folder and the export never "
                    "downloads: give --base <folder holding its 16-bit safetensors>")  # fmt: skip
     raise fail(str(path), "REL010", f"{where}: folder not found")
 
 
-def _looks_like_repo_id(name: str) -> bool:
+def looks_like_repo_id(name: str) -> bool:
     return name.count("/") == 1 and not name.startswith((".", "/", "~"))
 
 
-def _hub_cache(repo_id: str) -> Path | None:
+def hub_cache(repo_id: str) -> Path | None:
+    """The snapshot folder of `repo_id` in the local Hugging Face cache (never downloads)."""
     try:
         from huggingface_hub import snapshot_download
 

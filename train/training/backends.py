@@ -86,15 +86,18 @@ def preflight(config: RunConfig, backend: Backend, source: ConfigSource) -> None
 
 
 def base_folder_problems(base_model: str, source: ConfigSource) -> list[Diagnostic]:
-    """TRN040 at `base_model` for a local base folder holding a file transformers would block
+    """TRN040 at `base_model` for a local base folder (or the cached snapshot of a hub id) holding a file transformers would block
     on or read without end (a FIFO, a link to a device, an oversize config or tokenizer) or a
     shard index naming a file outside the folder, or a safetensors header out of bounds: the
     model files are checked before the run folder exists (train/model_files.py)."""
     from train.model_files import check_model_folder
+    from train.release.base import hub_cache, looks_like_repo_id
     from train.release.safetensors_stream import SafetensorsError, read_header
 
-    folder = Path(base_model).expanduser()
-    if not folder.is_dir():
+    local = Path(base_model).expanduser()
+    # a hub id: transformers loads its snapshot from the local cache, when it is there
+    folder = local if local.is_dir() else hub_cache(base_model) if looks_like_repo_id(base_model) else None
+    if folder is None:
         return []
     try:
         check_model_folder(folder, "TRN040")
