@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +51,16 @@ class CurateConfig:
         return replace(self, **changes)
 
     def is_excluded(self, path: Path) -> bool:
-        rel = relative_to_root(path, self.root)
-        return any(fnmatch.fnmatch(path.name, pat) or fnmatch.fnmatch(rel, pat) for pat in self.exclude_patterns())
+        return self.excludes(path.name, relative_to_root(path, self.root))
+
+    def excludes(self, name: str, rel: str) -> bool:
+        """Whether a file called `name`, at `rel` from the root, matches an exclude pattern."""
+        return self.exclude_match(name) is not None or self.exclude_match(rel) is not None
+
+    @cached_property
+    def exclude_match(self) -> Callable[[str], re.Match[str] | None]:
+        """The exclude patterns as one compiled regular expression (fnmatch's own translation)."""
+        return re.compile("|".join(fnmatch.translate(p) for p in self.exclude_patterns()) or r"(?!)").match
 
     def exclude_patterns(self) -> list[str]:
         """The non-example files every command skips, then the configured extra patterns."""

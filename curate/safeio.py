@@ -38,6 +38,7 @@ TOO_LARGE = "BBJ003"
 CONFIG_LIMIT = 1 << 20  # a TOML config is a page of settings: a bigger one is not a config
 LEDGER = ".bbj-outputs.json"
 REPOSITORY_MARKERS = (".git", "pyproject.toml")
+READ_CHUNK = 1 << 16  # what one os.read asks for past the size fstat gave (a file that grew)
 
 
 class UnsafeFile(Exception):
@@ -111,6 +112,36 @@ def check_file(path: Path, limit: int | None, root: Path | None = None) -> os.st
 def open_guarded(path: Path, limit: int | None, root: Path | None = None) -> BinaryIO:
     """A binary read handle on a checked regular file (never blocks: opened non-blocking and
     re-checked on the descriptor, so a file swapped for a FIFO in between is caught)."""
+    fd, _ = _open_checked(path, limit, root)
+    return os.fdopen(fd, "rb")
+
+
+def read_guarded(path: Path, limit: int, root: Path | None = None) -> bytes:
+    """The bytes of a checked regular file, never more than `limit` (a file that grows while
+    it is read is refused as too large). Read with `os.read` sized from `fstat`: a buffered
+    `read(limit + 1)` allocates the whole limit first, which made reading 10,000 small
+    examples five times slower."""
+    fd, info = _open_checked(path, limit, root)
+    chunks: list[bytes] = []
+    total = 0
+    try:
+        while total <= limit:
+            chunk = os.read(fd, min(limit + 1 - total, max(info.st_size + 1 - total, READ_CHUNK)))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    except OSError as exc:
+        raise UnsafeFile(UNREADABLE, _os_reason(exc)) from None
+    finally:
+        os.close(fd)
+    if total > limit:
+        raise UnsafeFile(TOO_LARGE, f"file is over {limit:,} bytes, the limit")
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def _open_checked(path: Path, limit: int | None, root: Path | None) -> tuple[int, os.stat_result]:
+    """A blocking descriptor on the checked regular file, and its `fstat`."""
     check_file(path, limit, root)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
@@ -121,20 +152,7 @@ def open_guarded(path: Path, limit: int | None, root: Path | None = None) -> Bin
         os.close(fd)
         raise UnsafeFile(UNREADABLE, f"{_kind(info.st_mode)}, not a regular file: refused")
     os.set_blocking(fd, True)
-    return os.fdopen(fd, "rb")
-
-
-def read_guarded(path: Path, limit: int, root: Path | None = None) -> bytes:
-    """The bytes of a checked regular file, never more than `limit` (a file that grows while
-    it is read is refused as too large)."""
-    with open_guarded(path, limit, root) as handle:
-        try:
-            data = handle.read(limit + 1)
-        except OSError as exc:
-            raise UnsafeFile(UNREADABLE, _os_reason(exc)) from None
-    if len(data) > limit:
-        raise UnsafeFile(TOO_LARGE, f"file is over {limit:,} bytes, the limit")
-    return data
+    return fd, info
 
 
 def read_text_guarded(path: Path, limit: int, root: Path | None = None) -> str:

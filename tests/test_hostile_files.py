@@ -103,6 +103,28 @@ def test_reader_checks_size_before_reading(tmp_path: Path) -> None:
     assert caught.value.code == "BBJ003"
 
 
+@pytest.mark.parametrize("size", [0, 1, 65_535, 65_536, 200_000])
+def test_reader_returns_every_byte_up_to_the_limit(tmp_path: Path, size: int) -> None:
+    data = os.urandom(size)
+    (tmp_path / "f.md").write_bytes(data)
+    assert read_guarded(tmp_path / "f.md", 200_000) == data
+    if size:
+        with pytest.raises(UnsafeFile) as caught:
+            read_guarded(tmp_path / "f.md", size - 1)
+        assert caught.value.code == "BBJ003"
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs procfs")
+def test_reader_reads_past_the_size_stat_gave() -> None:
+    """A file with more bytes than its `stat` size (procfs says 0; a file growing while it is
+    read): all of it under the limit, refused over it."""
+    text = read_guarded(Path("/proc/self/status"), 1 << 20, root=Path("/proc"))
+    assert text.startswith(b"Name:") and text.endswith(b"\n")
+    with pytest.raises(UnsafeFile) as caught:
+        read_guarded(Path("/proc/self/status"), 16, root=Path("/proc"))
+    assert caught.value.code == "BBJ003"
+
+
 def test_link_inside_the_repository_is_followed(project: Path) -> None:
     link = project / "training-data" / "strings" / "alias.md"
     link.symlink_to("good.md")

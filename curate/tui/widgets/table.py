@@ -87,9 +87,21 @@ class VirtualTable(ScrollView, can_focus=True):
         """Replace every row; the cursor stays on the row `keep` picks out when it is still there."""
         self.rows = rows
         index = next((i for i, row in enumerate(rows) if keep(row)), None) if keep else None
-        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        self._resize_virtual(Size(self.size.width, len(rows) + 1))
         self.cursor_row = min(index if index is not None else self.cursor_row, max(len(rows) - 1, 0))
         self.refresh()
+
+    def _resize_virtual(self, size: Size) -> None:
+        """A new row count without a layout pass while the scrollbar stays as it is: assigning
+        `virtual_size` lays out the whole screen (every filter widget re-rendered), which the
+        front matter pass paid on each batch of rows it handed over."""
+        if size == self.virtual_size:
+            return
+        if (size.height > self.scrollable_content_region.height) != self.show_vertical_scrollbar:
+            self.virtual_size = size  # the scrollbar comes or goes: the layout must make room
+            return
+        self.set_reactive(VirtualTable.virtual_size, size)
+        self._scroll_update(size)  # Textual's own no-layout path (Widget._size_updated)
 
     @property
     def current(self) -> Any | None:
