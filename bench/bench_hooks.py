@@ -57,6 +57,9 @@ def main() -> None:
     args = parser.parse_args()
     bin_dir = Path(sys.executable).parent
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}", "PRE_COMMIT_HOME": "", "SKIP": ""}
+    # as a contributor's Python does: bytecode is cached (with PYTHONDONTWRITEBYTECODE set, every
+    # module edited since its .pyc was written is compiled from source in every hook process)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(GIT_AUTHOR_NAME="Bench", GIT_AUTHOR_EMAIL="b@example.com", GIT_COMMITTER_NAME="Bench", GIT_COMMITTER_EMAIL="b@example.com")
     work = Path(tempfile.mkdtemp(prefix="bench-hooks-"))
     env["PRE_COMMIT_HOME"] = str(work / ".pre-commit-home")

@@ -199,8 +199,10 @@ def title_holders(keys: set[str], config: CurateConfig, skip: set[str] | None = 
 
     holders = []
     for name, key in set_titles(config).items():
+        if key not in keys:  # almost every example: no Path built for it
+            continue
         path = Path(name)
-        if key in keys and os.path.abspath(path) not in (skip or set()):
+        if os.path.abspath(path) not in (skip or set()):
             example, _ = load_example(path, display_path(path), topic_of(path, config))
             if example is not None and title_key(example.title) in keys:
                 holders.append(example)
