@@ -3,7 +3,8 @@
     python -m train.release.llama_steps WORK_FOLDER
 
 Why: a CUDA build of llama-cpp-python loading a model in a process that had imported torch
-crashed with a segmentation fault on the GPU image (docs/benchmarks.md). The export's parent
+crashed on the GPU image (docs/benchmarks.md), and so did one that had imported numpy before
+llama_cpp (`load_llama_cpp_first`). The export's parent
 merges and computes the float32 reference with torch and never imports llama_cpp; this process
 loads llama.cpp and never imports torch or transformers (the tokenizer's answers come recorded,
 `verify.RecordedTokenizer`). They exchange files in the staging folder's `.work/`, each written
@@ -17,6 +18,7 @@ the parent with the signal and the step (REL070)."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -116,7 +118,19 @@ def _event(line: str) -> dict[str, Any]:
 
 
 # -- the child's side -------------------------------------------------------------------------------
+def load_llama_cpp_first() -> None:
+    """Import llama_cpp before anything imports numpy. On the GPU image (torch 2.11 cu130, numpy
+    with scipy-openblas64, a CUDA build of llama-cpp-python 0.3.36) a process that imported numpy
+    first died with SIGSEGV on its first model load; llama_cpp first, then numpy, gguf or yaml,
+    worked (bisected there, docs/release.md). Torch after llama_cpp still aborts ("free(): invalid
+    pointer"), which is why this process never imports torch. A missing llama_cpp is left to the
+    step that needs it, which reports it with its code."""
+    with contextlib.suppress(ImportError):
+        import llama_cpp  # noqa: F401
+
+
 def main(argv: list[str]) -> int:
+    load_llama_cpp_first()
     work = Path(argv[0])
     events = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
     os.dup2(2, 1)  # whatever else writes to stdout (llama.cpp's C code) goes to stderr

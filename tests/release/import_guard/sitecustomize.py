@@ -2,7 +2,8 @@
 `bbj-train export` subprocess, so every Python process of that export imports it at start-up
 (as `sitecustomize`), the llama.cpp child and the converter subprocess included.
 
-- The llama.cpp process (`python -m train.release.llama_steps`) refuses torch and transformers.
+- The llama.cpp process (`python -m train.release.llama_steps`) refuses torch and transformers,
+  and logs numpy imported before llama_cpp (`llama_steps.load_llama_cpp_first`).
 - Every other process refuses llama_cpp.
 
 Each process appends `<role> <pid>` to $BBJ_IMPORT_GUARD_LOG when it starts and `refused <role>
@@ -38,6 +39,8 @@ class ImportGuard:
         if top in REFUSED:
             _log(f"refused {ROLE} {name}")
             raise ImportError(f"import guard: the {ROLE} process must not import {name}")
+        if LLAMA_PROCESS and name == "numpy" and "llama_cpp" not in sys.modules:
+            _log(f"refused {ROLE} numpy before llama_cpp")  # the order that crashed on the GPU image
         if LLAMA_PROCESS and top == "llama_cpp" and os.environ.get("BBJ_IMPORT_GUARD_CRASH") == "1":
             os.kill(os.getpid(), signal.SIGSEGV)
         return None
