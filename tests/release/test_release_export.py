@@ -131,8 +131,8 @@ def llama_job(folder: Path) -> Job:
 
 
 def test_a_crash_of_the_llama_cpp_process_names_its_signal_and_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The guard's crash switch makes the llama.cpp process kill itself with SIGSEGV as it imports
-    llama_cpp (what a CUDA llama.cpp did in a process that had imported torch)."""
+    """The guard's crash switch makes the llama.cpp process kill itself with SIGSEGV as its quantize
+    step calls llama.cpp (what a CUDA llama.cpp did on its first model load after torch or numpy)."""
     from train.training.errors import TrainingError
 
     for name, value in guarded_env(tmp_path / "imports.log", BBJ_IMPORT_GUARD_CRASH="1").items():

@@ -9,8 +9,9 @@
 Each process appends `<role> <pid>` to $BBJ_IMPORT_GUARD_LOG when it starts and `refused <role>
 <module>` for every refused import, so a test sees that the guard ran in both roles and that
 nothing was refused (an `except ImportError` that swallowed a refusal included).
-With BBJ_IMPORT_GUARD_CRASH=1 the llama.cpp process kills itself with SIGSEGV when it imports
-llama_cpp: what a CUDA llama.cpp did in a process that had imported torch."""
+With BBJ_IMPORT_GUARD_CRASH=1 the llama.cpp process kills itself with SIGSEGV when its quantize
+step calls llama.cpp: what a CUDA llama.cpp did on its first model load in a process that had
+imported torch, or numpy before llama_cpp."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
-from importlib.machinery import ModuleSpec
+from importlib.machinery import ModuleSpec, PathFinder
 from types import ModuleType
 
 LOG = os.environ.get("BBJ_IMPORT_GUARD_LOG")
@@ -41,9 +42,24 @@ class ImportGuard:
             raise ImportError(f"import guard: the {ROLE} process must not import {name}")
         if LLAMA_PROCESS and name == "numpy" and "llama_cpp" not in sys.modules:
             _log(f"refused {ROLE} numpy before llama_cpp")  # the order that crashed on the GPU image
-        if LLAMA_PROCESS and top == "llama_cpp" and os.environ.get("BBJ_IMPORT_GUARD_CRASH") == "1":
-            os.kill(os.getpid(), signal.SIGSEGV)
+        if LLAMA_PROCESS and name == "train.release.quantize" and os.environ.get("BBJ_IMPORT_GUARD_CRASH") == "1":
+            return _crashing_quantize(name, path)
         return None
+
+
+def _crashing_quantize(name: str, path: Sequence[str] | None) -> ModuleSpec | None:
+    """The quantize module, whose `quantize` kills the process with SIGSEGV when the step calls it."""
+    spec = PathFinder.find_spec(name, path)
+    if spec is None or spec.loader is None:
+        return spec
+    load = spec.loader.exec_module
+
+    def exec_module(module: ModuleType) -> None:
+        load(module)
+        module.quantize = lambda *args, **kwargs: os.kill(os.getpid(), signal.SIGSEGV)  # type: ignore[attr-defined]
+
+    spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+    return spec
 
 
 if LOG:
