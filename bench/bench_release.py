@@ -61,7 +61,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchlib import machine, table
 
-from train.release.llama_steps import load_llama_cpp_first
+from train.llamacpp_first import load_llama_cpp_first
 
 ARCHES = {  # Qwen2.5-Coder configs (hidden, MLP, layers, heads, KV heads, tied embeddings), vocab 151,936
     "0.5b": (896, 4864, 24, 14, 2, True),

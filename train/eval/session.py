@@ -28,6 +28,7 @@ from train.eval.client import GenerationParams
 from train.eval.config import EvalConfig
 from train.eval.judge import Judge
 from train.eval.runner import Job, ModelRun, Tracker, generate, no_progress, run_model
+from train.llamacpp_first import load_llama_cpp_first
 
 Factory = Callable[..., Any]
 
@@ -125,6 +126,8 @@ def run_eval(
     """Run every model of the config; returns (report folder, report)."""
     from train.eval.backends import make_backend
 
+    if any(spec.backend == "llamacpp" for spec in config.models):
+        load_llama_cpp_first()  # before anything imports numpy (a CUDA build crashed otherwise)
     case_set = gather_cases(config, extra_cases or [])
     judge = Judge.for_repository(Path.cwd(), config.checker)
     folder = make_folder(config)

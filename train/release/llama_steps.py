@@ -4,7 +4,7 @@
 
 Why: a CUDA build of llama-cpp-python loading a model in a process that had imported torch
 crashed on the GPU image (docs/benchmarks.md), and so did one that had imported numpy before
-llama_cpp (`load_llama_cpp_first`). The export's parent
+llama_cpp (`train.llamacpp_first`). The export's parent
 merges and computes the float32 reference with torch and never imports llama_cpp; this process
 loads llama.cpp and never imports torch or transformers (the tokenizer's answers come recorded,
 `verify.RecordedTokenizer`). They exchange files in the staging folder's `.work/`, each written
@@ -18,7 +18,6 @@ the parent with the signal and the step (REL070)."""
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import os
@@ -34,6 +33,7 @@ from typing import Any
 from curate.atomic import write_bytes_atomic, write_text_atomic
 from curate.diagnostics import Diagnostic, Severity
 from curate.errors import CurateError
+from train.llamacpp_first import load_llama_cpp_first
 from train.training.errors import TrainingError, fail
 
 MODULE = "train.release.llama_steps"
@@ -118,17 +118,6 @@ def _event(line: str) -> dict[str, Any]:
 
 
 # -- the child's side -------------------------------------------------------------------------------
-def load_llama_cpp_first() -> None:
-    """Import llama_cpp before anything imports numpy. On the GPU image (torch 2.11 cu130, numpy
-    with scipy-openblas64, a CUDA build of llama-cpp-python 0.3.36) a process that imported numpy
-    first died with SIGSEGV on its first model load; llama_cpp first, then numpy, gguf or yaml,
-    worked (bisected there, docs/release.md). Torch after llama_cpp still aborts ("free(): invalid
-    pointer"), which is why this process never imports torch. A missing llama_cpp is left to the
-    step that needs it, which reports it with its code."""
-    with contextlib.suppress(ImportError):
-        import llama_cpp  # noqa: F401
-
-
 def main(argv: list[str]) -> int:
     load_llama_cpp_first()
     work = Path(argv[0])

@@ -3,7 +3,7 @@
 (as `sitecustomize`), the llama.cpp child and the converter subprocess included.
 
 - The llama.cpp process (`python -m train.release.llama_steps`) refuses torch and transformers,
-  and logs numpy imported before llama_cpp (`llama_steps.load_llama_cpp_first`).
+  and logs numpy imported before llama_cpp (`train.llamacpp_first`).
 - Every other process refuses llama_cpp.
 
 Each process appends `<role> <pid>` to $BBJ_IMPORT_GUARD_LOG when it starts and `refused <role>
