@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -142,6 +141,8 @@ def lint_paths(paths: list[Path], config: CurateConfig, jobs: int | None = None,
         if jobs > 1 and len(targets) >= PARALLEL_THRESHOLD:
             size = max(1, -(-len(targets) // (jobs * CHUNKS_PER_WORKER)))  # several chunks a worker: the bar moves
             chunks = [(targets[i : i + size], config, budget) for i in range(0, len(targets), size)]
+            from concurrent.futures import ProcessPoolExecutor  # here: multiprocessing costs every hook 10 ms to import
+
             with ProcessPoolExecutor(max_workers=jobs) as pool:
                 for chunk in pool.map(_lint_chunk, chunks):
                     outputs.extend(chunk)

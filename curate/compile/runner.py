@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 from curate.bbjsyntax.issues import WARNING_CODES
@@ -70,6 +70,8 @@ def _run(checker: Checker, programs: list[Program], jobs: int) -> list[list[Find
         if jobs > 1 and len(programs) >= PROCESS_THRESHOLD:
             size = max(1, -(-len(programs) // (jobs * CHUNKS_PER_WORKER)))
             chunks = [programs[i : i + size] for i in range(0, len(programs), size)]
+            from concurrent.futures import ProcessPoolExecutor  # here: multiprocessing costs every hook 10 ms to import
+
             with ProcessPoolExecutor(max_workers=jobs) as pool:
                 return [verdict for chunk in pool.map(checker.check_many, chunks) for verdict in _advanced(chunk, advance, len(chunk))]
         return [_advanced(checker.check(program), advance) for program in programs]

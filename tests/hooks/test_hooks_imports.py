@@ -1,4 +1,5 @@
-"""A hook must start in a fraction of a second: none imports the training stack."""
+"""A hook must start in a fraction of a second: none imports the training stack, the TUI, or
+multiprocessing (10 ms a hook; only a parallel lint of many files needs it)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ try:
     runpy.run_module(module, run_name="__main__")
 except SystemExit as exc:
     code = exc.code
-print(sorted(m for m in ("torch", "transformers", "trl", "peft", "datasets", "textual") if m in sys.modules))
+print(sorted(m for m in ("torch", "transformers", "trl", "peft", "datasets", "textual", "multiprocessing") if m in sys.modules))
 print(code)
 """
 
