@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from planted import dev_zero, fifo
 
 from curate.safeio import UnsafeFile, check_file, read_guarded
 
@@ -35,14 +36,6 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / "training-data" / "strings").mkdir(parents=True)
     (tmp_path / "training-data" / "strings" / "good.md").write_text(VALID, "utf-8")
     return tmp_path
-
-
-def fifo(path: Path) -> None:
-    os.mkfifo(path)
-
-
-def dev_zero(path: Path) -> None:
-    path.symlink_to("/dev/zero")
 
 
 def outside(path: Path) -> None:

@@ -7,34 +7,23 @@ traceback. Blocking reads run in a daemon thread (`within`) or a real subprocess
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import struct
 import subprocess
 import sys
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from planted import dev_zero, fifo, within
 from release_helpers import random_adapter
 
 from train.training.errors import TrainingError
 
 TIMEOUT = 90
 INDEX = "model.safetensors.index.json"
-
-
-def fifo(path: Path) -> None:
-    path.unlink(missing_ok=True)
-    os.mkfifo(path)
-
-
-def dev_zero(path: Path) -> None:
-    path.unlink(missing_ok=True)
-    path.symlink_to("/dev/zero")
 
 
 def folder_link(path: Path) -> None:
@@ -44,25 +33,6 @@ def folder_link(path: Path) -> None:
 def oversize(path: Path) -> None:
     with path.open("r+b" if path.exists() else "wb") as handle:
         handle.truncate(17 << 20)  # sparse: over the 16 MiB config cap without writing it
-
-
-def within(seconds: float, work: Callable[[], Any]) -> Any:
-    """`work()` in a daemon thread: a read that blocks fails the test instead of hanging it."""
-    outcome: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            outcome["value"] = work()
-        except BaseException as exc:  # noqa: BLE001 - handed back to the test
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), f"still reading after {seconds} s (blocked on a planted file)"
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
 
 
 def refusal(work: Callable[[], Any]) -> tuple[str, str]:

@@ -6,17 +6,15 @@ its file and a stable code, in well under the subprocess timeout, never read."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import struct
 import subprocess
-import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
+from planted import dev_zero, fifo, within
 from training_helpers import bbj_train, config_text, offline_env, write_inputs
 
 from train.config import load_config
@@ -25,37 +23,8 @@ from train.training.errors import TrainingError
 TIMEOUT = 90
 
 
-def fifo(path: Path) -> None:
-    path.unlink(missing_ok=True)
-    os.mkfifo(path)
-
-
-def dev_zero(path: Path) -> None:
-    path.unlink(missing_ok=True)
-    path.symlink_to("/dev/zero")
-
-
 PLANTS = [pytest.param(fifo, "a named pipe (FIFO), not a regular file", id="fifo"),
           pytest.param(dev_zero, "symbolic link to /dev/zero, a character device", id="dev-zero")]  # fmt: skip
-
-
-def within(seconds: float, work: Callable[[], Any]) -> Any:
-    """`work()` in a daemon thread: a read that blocks fails the test instead of hanging it."""
-    outcome: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            outcome["value"] = work()
-        except BaseException as exc:  # noqa: BLE001 - handed back to the test
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), f"still reading after {seconds} s (blocked on a planted file)"
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
 
 
 @pytest.fixture
