@@ -48,7 +48,12 @@ def export_seconds(checkout: Path, run: Path, out: Path) -> tuple[float, float]:
     argv = [sys.executable, "-m", "train.cli", "export", "--run", str(run), "--out", str(out), "--name", "bench",
             "--quant", "Q4_K_M", "--quant", "Q8_0", "--keep-f16", "--kl-bound", str(KL_BOUND),
             "--eval-cases", "2", "--eval-suite", str(ROOT / "benchmark" / "bbj-bench-v1.jsonl")]  # fmt: skip
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(checkout), os.environ.get("PYTHONPATH")])), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(checkout), os.environ.get("PYTHONPATH")])),
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+    }
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(argv, cwd=checkout, env=env, capture_output=True, text=True, check=False)
