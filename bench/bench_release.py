@@ -209,12 +209,12 @@ def reference(layout: Layout, whole: bool) -> dict[str, Any]:
     whole-model one compared with it."""
     import numpy as np
 
+    from train.release.llama_steps import load_reference, save_reference
     from train.release.reference import reference_logits
 
     if not whole:
         inputs = record_tokenizer(layout.merged, layout.tokenizer)
-        logits = reference_logits(layout.merged, inputs)
-        np.savez(layout.reference, *logits)
+        save_reference(layout.reference, reference_logits(layout.merged, inputs))
         return {"positions": sum(len(ids) for ids in inputs)}
     import torch
     from transformers import AutoModelForCausalLM
@@ -223,23 +223,19 @@ def reference(layout: Layout, whole: bool) -> dict[str, Any]:
     model = AutoModelForCausalLM.from_pretrained(layout.merged, dtype=torch.float32).eval()
     with torch.no_grad():
         logits = [model(torch.tensor([ids])).logits[0].numpy() for ids in inputs]
-    saved = np.load(layout.reference)
-    streamed = [saved[f"arr_{i}"] for i in range(len(inputs))]
+    streamed = load_reference(layout.reference, len(inputs))
     return {"max_abs_diff_vs_streamed": max(float(np.abs(a - b).max()) for a, b in zip(logits, streamed, strict=True))}
 
 
 def verify(layout: Layout) -> dict[str, Any]:
     """The export's checks (`llama_steps.verify_files`, what its llama.cpp process runs), in a
     process that never imports torch."""
-    import numpy as np
-
-    from train.release.llama_steps import verify_files
+    from train.release.llama_steps import load_reference, verify_files
     from train.release.verify import Q4_K_M_KL_BOUND, RecordedTokenizer
 
     tokenizer = RecordedTokenizer(json.loads(layout.tokenizer.read_text("utf-8")))
     template = (layout.merged / "chat_template.jinja").read_text("utf-8")
-    with np.load(layout.reference) as saved:
-        reference = [saved[f"arr_{i}"] for i in range(len(tokenizer.inputs))]
+    reference = load_reference(layout.reference, len(tokenizer.inputs))
     report, quant = verify_files(layout.gguf16, "BF16", {"Q4_K_M": layout.q4}, tokenizer, template, "qwen2", reference, Q4_K_M_KL_BOUND,
                                  lambda name: None)  # fmt: skip
     return {"bf16": report["logits"], "q4_k_m": quant["logits"], "tokens": [report["tokens"], quant["tokens"]],

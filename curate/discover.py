@@ -56,6 +56,7 @@ class _Folder:
         under_root = path_under(folder, config.root)
         self.from_root = None if under_root is None else ("" if under_root == "." else under_root + "/")
         self.topic = folder_topic(folder, config)
+        self.config = config
 
     def target(self, path: Path, name: str) -> Target:
         if self.shown is None:
@@ -65,9 +66,9 @@ class _Folder:
     def key(self, name: str) -> str:
         return os.path.join(self.absolute, name)
 
-    def excluded(self, path: Path, name: str, config: CurateConfig) -> bool:
+    def excluded(self, path: Path, name: str) -> bool:
         rel = path.as_posix() if self.from_root is None else self.from_root + name
-        return config.excludes(name, rel)
+        return self.config.excludes(name, rel)
 
 
 def discover(paths: list[Path], config: CurateConfig) -> tuple[list[Target], list[Diagnostic]]:
@@ -77,7 +78,7 @@ def discover(paths: list[Path], config: CurateConfig) -> tuple[list[Target], lis
 
     def add(path: Path, name: str, folder: _Folder) -> None:
         key = folder.key(name)
-        if key in seen or folder.excluded(path, name, config):
+        if key in seen or folder.excluded(path, name):
             return
         seen.add(key)
         targets.append(folder.target(path, name))

@@ -38,6 +38,7 @@ TOO_LARGE = "BBJ003"
 CONFIG_LIMIT = 1 << 20  # a TOML config is a page of settings: a bigger one is not a config
 LEDGER = ".bbj-outputs.json"
 REPOSITORY_MARKERS = (".git", "pyproject.toml")
+ANYWHERE = Path("/")  # the root for a file outside any repository (a model folder, a GGUF): links may lead anywhere, only to regular files
 READ_CHUNK = 1 << 16  # what one os.read asks for past the size fstat gave (a file that grew)
 
 

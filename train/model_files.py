@@ -22,10 +22,12 @@ the export, TRN040 for training, TRN030 for a run folder's adapter)."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from curate.safeio import (
+    ANYWHERE,
     UnsafeFile,
     check_file,
     open_guarded,
@@ -56,7 +58,6 @@ LIMITS = {
     "merges.txt": TOKENIZER_LIMIT,
     "tokenizer.model": TOKENIZER_LIMIT,
 }
-ANYWHERE = Path("/")  # root for files the folder did not name: their links may lead anywhere
 REFUSED = "REL017"  # the export's code for a refused model-folder file
 ESCAPES = "REL018"  # the export's code for a shard index naming a file outside the folder
 
@@ -113,8 +114,7 @@ def copy(source: Path, target: Path, code: str) -> None:
     except UnsafeFile as exc:
         raise _refused(source, code, exc) from None
     with handle, open(target, "wb") as out:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            out.write(chunk)
+        shutil.copyfileobj(handle, out, 1 << 20)
 
 
 def indexed_shards(folder: Path, code: str, escape_code: str) -> list[Path]:

@@ -14,7 +14,7 @@
 # with the build; every step records the load average it ran at.
 set -uo pipefail
 arch=${1:?7b|14b} steps=${2:?steps or none} sdist=${3:?slim sdist} wheels=${4:?wheel folder} out=${5:?output folder}
-export PYTHONPATH=$HOME/site:$(ls -d "$HOME"/.cache/bbj-coder-toolkit/llama.cpp-*/gguf-py 2> /dev/null | head -1) PYTHONUNBUFFERED=1 TOKENIZERS_PARALLELISM=false HF_HUB_OFFLINE=1
+export PYTHONPATH=$HOME/site PYTHONUNBUFFERED=1 TOKENIZERS_PARALLELISM=false HF_HUB_OFFLINE=1
 python3 -c "import frontmatter, jsonschema, pydantic" 2> /dev/null \
   || python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --target "$HOME/site" "$wheels"/*.whl || exit 1
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader

@@ -162,9 +162,9 @@ def test_a_failure_in_the_llama_cpp_process_comes_back_as_its_diagnostic(tmp_pat
 
 
 def test_an_unexpected_error_in_the_llama_cpp_process_is_one_line_naming_the_step(tmp_path: Path) -> None:
-    from train.release.llama_steps import LlamaStepsError, save_reference
+    from train.release.llama_steps import REFERENCE, LlamaStepsError, save_reference
 
-    save_reference(tmp_path, [])
+    save_reference(tmp_path / REFERENCE, [])
     job = Job(str(tmp_path / "m-F16.gguf"), "F16", {}, {"eos_token_id": 0}, "", "qwen2", KL_BOUND, [])  # answers cut short
     with pytest.raises(LlamaStepsError, match=r"^verify: KeyError: 'inputs'$"):
         run_llama_steps(job, tmp_path, "dist/bbj-test", lambda message: None)

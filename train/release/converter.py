@@ -16,7 +16,7 @@ import tempfile
 from importlib import metadata
 from pathlib import Path
 
-from curate.safeio import UnsafeFile, check_file, read_json_guarded, read_text_guarded
+from curate.safeio import ANYWHERE, UnsafeFile, check_file, read_json_guarded, read_text_guarded
 from train.training.errors import fail
 
 PACKAGE = "llama-cpp-python"
@@ -24,7 +24,6 @@ VENDOR = "vendor/llama.cpp/"
 NEEDED = ("convert_hf_to_gguf.py", "conversion/", "gguf-py/", "LICENSE")
 MARKER = "bbj-converter.json"
 METADATA_LIMIT = 1 << 20  # the marker and PKG-INFO (the sdist's README inside it: tens of KB)
-ANYWHERE = Path("/")
 
 
 def installed_version() -> str:

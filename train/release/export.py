@@ -28,7 +28,7 @@ from train.release.base import (
 )
 from train.release.card import data_card, render_card
 from train.release.evaluate import fixed_subset
-from train.release.llama_steps import Job, run_llama_steps, save_reference
+from train.release.llama_steps import REFERENCE, Job, run_llama_steps, save_reference
 from train.release.merge import (
     Adapter,
     check_fits,
@@ -157,7 +157,7 @@ def _build(plan: Plan, options: ExportOptions, staging: Path, say: Callable[[str
     clock = time.perf_counter()
     say("reference: float32 logits of the merged model, the tokenizer's answers")
     answers = record_answers(AutoTokenizer.from_pretrained(merged))
-    save_reference(work, reference_logits(merged, answers["inputs"]))
+    save_reference(work / REFERENCE, reference_logits(merged, answers["inputs"]))
     timings["reference"] = time.perf_counter() - clock
     files = {quant: staging / f"{plan.name}-{quant}.gguf" for quant in options.quants}
     job = Job(str(sixteen), outtype.upper(), {quant: str(path) for quant, path in files.items()}, answers,

@@ -59,12 +59,21 @@ class LlamaStepsError(Exception):
 
 
 # -- the parent's side ------------------------------------------------------------------------------
-def save_reference(work: Path, logits: list[Any]) -> None:
+def save_reference(path: Path, logits: list[Any]) -> None:
+    """The float32 reference logits, one array per input, written atomically (`load_reference`)."""
     import numpy as np
 
     buffer = io.BytesIO()
     np.savez(buffer, *logits)
-    write_bytes_atomic(work / REFERENCE, buffer.getvalue())
+    write_bytes_atomic(path, buffer.getvalue())
+
+
+def load_reference(path: Path, count: int) -> list[Any]:
+    """The `count` arrays `save_reference` wrote."""
+    import numpy as np
+
+    with np.load(path) as saved:
+        return [saved[f"arr_{i}"] for i in range(count)]
 
 
 def run_llama_steps(job: Job, work: Path, where: str, say: Callable[[str], None]) -> dict[str, Any]:
@@ -141,8 +150,6 @@ def main(argv: list[str]) -> int:
 
 
 def run_job(job: Job, work: Path, emit: Callable[..., None]) -> dict[str, Any]:
-    import numpy as np
-
     from train.release.quantize import quantize
     from train.release.verify import RecordedTokenizer
 
@@ -158,8 +165,7 @@ def run_job(job: Job, work: Path, emit: Callable[..., None]) -> dict[str, Any]:
     clock = time.perf_counter()
     emit(step="verify", say="verify: metadata, token ids, logits")
     tokenizer = RecordedTokenizer(job.answers)
-    with np.load(work / REFERENCE) as saved:
-        reference = [saved[f"arr_{i}"] for i in range(len(tokenizer.inputs))]
+    reference = load_reference(work / REFERENCE, len(tokenizer.inputs))
     reports = verify_files(sixteen, job.kind, files, tokenizer, job.chat_template, job.architecture, reference,
                            job.kl_bound, lambda name: emit(step=f"verify {name}"))  # fmt: skip
     timings["verify"] = time.perf_counter() - clock

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from curate.safeio import UnsafeFile, open_guarded
+from curate.safeio import ANYWHERE, UnsafeFile, open_guarded
 
 ITEM_BYTES = {"F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I16": 2, "I8": 1, "U8": 1, "BOOL": 1}
 DTYPES = {"F64": "float64", "F32": "float32", "F16": "float16", "BF16": "bfloat16", "I64": "int64",
@@ -42,7 +42,7 @@ def open_shard(path: Path) -> BinaryIO:
     """A read handle on a regular file (a FIFO or a link to a device is a SafetensorsError,
     never opened for reading); weight files have no size cap."""
     try:
-        return open_guarded(path, None, Path("/"))
+        return open_guarded(path, None, ANYWHERE)
     except UnsafeFile as exc:
         raise SafetensorsError(f"{path}: {exc.message}") from None
 

@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from curate.safeio import UnsafeFile, check_file
+from curate.safeio import ANYWHERE, UnsafeFile, check_file
 from train.model_files import inside
 from train.release.modelfile import ModelfileError, read_modelfile
 from train.training.errors import fail
@@ -30,7 +30,7 @@ def find_target(release: Path, n_ctx: int | None, alias: str | None) -> ServeTar
         if release.suffix != ".gguf":
             raise fail(str(release), "REL060", "serve a release folder or a .gguf file")
         try:
-            check_file(release, None, Path("/"))  # the server would block on a FIFO, map a device
+            check_file(release, None, ANYWHERE)  # the server would block on a FIFO, map a device
         except UnsafeFile as exc:
             raise fail(str(release), "REL060", exc.message) from None
         return ServeTarget(release, n_ctx or 4096, alias or release.stem)
